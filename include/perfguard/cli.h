@@ -1,0 +1,82 @@
+/* cli.h: the command line. One file per subcommand (src/cli/cmd_*.c);
+ * this header is what they share: the table of commands, the options
+ * every command takes, and helpers to print for people and scripts. */
+#ifndef PERFGUARD_CLI_H
+#define PERFGUARD_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+/* What every command knows: where the config and the database are. */
+struct pfg_cli {
+	const char *config_path; /* -c/--config, $PERFGUARD_CONFIG, ./perfguard.json */
+	const char *db_path;     /* --db, $PERFGUARD_DB, or NULL: beside the config */
+	const char *cmd;         /* the subcommand's name, for messages */
+};
+
+/* A subcommand: its entry point returns an exit code (util.h). */
+struct pfg_command {
+	const char *name;
+	int (*run)(struct pfg_cli *cli, int argc, char **argv);
+	const char *summary; /* one line for `perfguard help` */
+	const char *usage;   /* the full --help text */
+};
+
+/* The table of subcommands, terminated by a zeroed entry. */
+extern const struct pfg_command pfg_commands[];
+
+/* The command named name, or NULL. */
+const struct pfg_command *pfg_command_find(const char *name);
+
+/* Long options every command accepts; append to a command's own table
+ * with PFG_COMMON_LONGOPTS and handle with pfg_cli_common_option(). */
+enum { PFG_OPT_DB = 0x1000, PFG_OPT_HELP };
+#define PFG_COMMON_LONGOPTS                                        \
+	{ "config", required_argument, NULL, 'c' },                \
+	{ "db", required_argument, NULL, PFG_OPT_DB },             \
+	{ "help", no_argument, NULL, PFG_OPT_HELP }
+#define PFG_COMMON_SHORTOPTS "+c:"
+
+/* Handle a common option (or an unknown one). Returns -1 when the option
+ * was consumed and parsing goes on, else the exit code to return now:
+ * 0 after --help, 2 after an unknown option or a missing argument. */
+int pfg_cli_common_option(struct pfg_cli *cli, int opt, const char *arg);
+
+/* Report a usage error ("perfguard CMD: msg" and a hint) and return 2. */
+int pfg_cli_usage_error(const struct pfg_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Report a failure ("perfguard CMD: msg") and return code. */
+int pfg_cli_fail(const struct pfg_cli *cli, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The database path the command should use, resolved from --db,
+ * $PERFGUARD_DB, or .perfguard/perfguard.db beside the config. Caller frees. */
+char *pfg_cli_db_path(const struct pfg_cli *cli);
+
+/* Parse a positive integer option value; returns -1 and prints a usage
+ * error when it is not one. */
+long pfg_cli_parse_count(const struct pfg_cli *cli, const char *opt,
+			 const char *arg, long min);
+
+/* Format a value with its unit for people: "12.3 ms", "4.10 MiB" where a
+ * duration or size scales better, else "%.4g unit". */
+void pfg_cli_format_value(double v, const char *unit, char *buf, size_t len);
+
+/* Nonzero when stderr is a terminal and NO_COLOR is unset. */
+int pfg_cli_stderr_is_tty(void);
+
+/* Draw a progress bar on stderr: "[#####.....] i/n label". Call with
+ * i == n to finish the line. Does nothing unless stderr is a terminal. */
+void pfg_cli_progress(size_t i, size_t n, const char *label);
+
+/* Subcommands. */
+int pfg_cmd_init(struct pfg_cli *cli, int argc, char **argv);
+int pfg_cmd_run(struct pfg_cli *cli, int argc, char **argv);
+int pfg_cmd_measure(struct pfg_cli *cli, int argc, char **argv);
+int pfg_cmd_list(struct pfg_cli *cli, int argc, char **argv);
+int pfg_cmd_history(struct pfg_cli *cli, int argc, char **argv);
+int pfg_cmd_compare(struct pfg_cli *cli, int argc, char **argv);
+int pfg_cmd_trend(struct pfg_cli *cli, int argc, char **argv);
+
+#endif

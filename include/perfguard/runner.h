@@ -1,0 +1,88 @@
+/* runner.h: spawn one benchmark command and measure it.
+ *
+ * The runner knows processes, clocks and rusage; it never touches SQLite
+ * or statistics. One call of pfg_runner_exec() is one run of a command:
+ * wall time on CLOCK_MONOTONIC, user and system CPU and peak RSS from
+ * wait4(), exit code or signal, the tail of stderr, and the custom metrics
+ * the command wrote to the file named by $PERFGUARD_METRICS. */
+#ifndef PERFGUARD_RUNNER_H
+#define PERFGUARD_RUNNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Bytes of a failing command's stderr kept for the user. */
+#define PFG_STDERR_TAIL 2048
+
+/* What to run and how. Strings are borrowed for the duration of the call. */
+struct pfg_exec_spec {
+	/* argv[0] is looked up in PATH; NULL-terminated. When shell is
+	 * nonzero, argv[0] is a command line run by /bin/sh -c instead. */
+	char *const *argv;
+	int shell;
+	const char *cwd;         /* NULL: the current directory */
+	char *const *env;        /* NULL or NULL-terminated "KEY=VALUE" added
+				    to (and overriding) the environment */
+	double timeout_s;        /* 0: none */
+	double grace_s;          /* TERM -> KILL grace period; 0: 2 seconds */
+	int metrics;             /* nonzero: set $PERFGUARD_METRICS to a fresh
+				    temporary file and parse it afterwards */
+	int cancel_fd;           /* -1, or an fd that becomes readable to ask
+				    for cancellation (the TUI's worker) */
+	int keep_stdout;         /* nonzero: inherit stdout instead of
+				    sending it to /dev/null */
+};
+
+/* One custom metric line "name value [unit]". */
+struct pfg_metric {
+	char *name;
+	double value;
+	char *unit; /* "" when absent */
+};
+
+/* The outcome of one run. Release with pfg_measurement_release(). */
+struct pfg_measurement {
+	int64_t wall_ns;       /* CLOCK_MONOTONIC from spawn to reap */
+	int64_t user_ns;       /* ru_utime */
+	int64_t sys_ns;        /* ru_stime */
+	long max_rss_kib;      /* ru_maxrss */
+	int exited;            /* nonzero: exit_code is valid */
+	int exit_code;
+	int term_signal;       /* nonzero when killed by a signal */
+	int timed_out;         /* killed by perfguard after timeout_s */
+	int cancelled;         /* killed because cancellation was asked */
+	struct pfg_metric *metrics;
+	size_t n_metrics;
+	char *metrics_error;   /* NULL, or why the metrics file was rejected
+				  (file and line); its metrics are then empty */
+	char *stderr_tail;     /* last PFG_STDERR_TAIL bytes of stderr, or NULL */
+};
+
+/* Run spec once and fill out. Returns 0 when the command was started and
+ * reaped, whatever its exit status (see pfg_measurement_ok); returns a
+ * negative code and fills err when it could not be started at all (no
+ * such command, cwd missing, fork failure). out is always initialised
+ * and must be released. */
+int pfg_runner_exec(const struct pfg_exec_spec *spec,
+		    struct pfg_measurement *out, char *err, size_t errlen);
+
+/* Nonzero when the run exited 0, was not killed, and its metrics parsed. */
+int pfg_measurement_ok(const struct pfg_measurement *m);
+
+/* Describe why a run failed ("exit code 3", "killed by SIGSEGV",
+ * "timed out after 5 s") into buf. */
+void pfg_measurement_describe(const struct pfg_measurement *m, char *buf,
+			      size_t len);
+
+/* Value of the custom metric named name, or NULL. */
+const struct pfg_metric *pfg_measurement_metric(const struct pfg_measurement *m,
+						const char *name);
+
+/* Free what out owns and zero it. */
+void pfg_measurement_release(struct pfg_measurement *m);
+
+/* Kill every process group that a pfg_runner_exec() in this process
+ * still has running. Async-signal-safe: for SIGINT/SIGTERM handlers. */
+void pfg_runner_kill_all(void);
+
+#endif

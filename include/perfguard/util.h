@@ -1,0 +1,67 @@
+/* util.h: allocation that never returns NULL, error buffers, exit codes,
+ * clocks and small string helpers shared by every module. */
+#ifndef PERFGUARD_UTIL_H
+#define PERFGUARD_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PFG_VERSION "0.1.0"
+
+/* Exit codes of the CLI (DESIGN.md). */
+enum pfg_exit {
+	PFG_EXIT_OK = 0,      /* success */
+	PFG_EXIT_GATE = 1,    /* a gate failed */
+	PFG_EXIT_USAGE = 2,   /* usage or input error */
+	PFG_EXIT_RUNTIME = 3, /* a benchmark could not run, the database failed */
+};
+
+/* Return codes of library functions: 0 is success. */
+enum pfg_err {
+	PFG_OK = 0,
+	PFG_EINPUT = -2,   /* bad input: the caller's error buffer says what */
+	PFG_ERUNTIME = -3, /* the system or the database failed */
+};
+
+/* Size of an error buffer that every fallible function may fill. */
+#define PFG_ERR_MAX 1024
+
+/* Allocation wrappers: abort with a message when memory runs out. */
+void *pfg_xmalloc(size_t n);
+void *pfg_xcalloc(size_t count, size_t size);
+void *pfg_xrealloc(void *p, size_t n);
+char *pfg_xstrdup(const char *s);
+char *pfg_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Format a message into err (may be NULL) and return code. */
+int pfg_error(char *err, size_t errlen, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Nanoseconds on CLOCK_MONOTONIC. */
+int64_t pfg_now_ns(void);
+
+/* Seconds since the Unix epoch on CLOCK_REALTIME, as a double. */
+double pfg_wall_time(void);
+
+/* Format epoch seconds as local "YYYY-MM-DD HH:MM:SS" into buf. */
+void pfg_format_time(double epoch, char *buf, size_t len);
+
+/* Nonzero when s matches the glob pattern (fnmatch without flags). */
+int pfg_glob_match(const char *pattern, const char *s);
+
+/* Read a whole file into a NUL-terminated buffer; *len gets its size.
+ * Returns NULL and fills err when it cannot be read. Caller frees. */
+char *pfg_read_file(const char *path, size_t *len, char *err, size_t errlen);
+
+/* A growable NULL-terminated array of owned strings. */
+struct pfg_strv {
+	char **v;
+	size_t n, cap;
+};
+void pfg_strv_push(struct pfg_strv *sv, const char *s);
+void pfg_strv_pushf(struct pfg_strv *sv, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void pfg_strv_release(struct pfg_strv *sv);
+
+#endif

@@ -1,0 +1,137 @@
+/* cli.c: what every subcommand shares: common options, errors, paths,
+ * value formatting and the progress bar. */
+#include "perfguard/cli.h"
+#include "perfguard/util.h"
+
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const struct pfg_command *pfg_command_find(const char *name)
+{
+	for (const struct pfg_command *c = pfg_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+int pfg_cli_common_option(struct pfg_cli *cli, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'c':
+		cli->config_path = arg;
+		return -1;
+	case PFG_OPT_DB:
+		cli->db_path = arg;
+		return -1;
+	case PFG_OPT_HELP: {
+		const struct pfg_command *c = pfg_command_find(cli->cmd);
+		fputs(c ? c->usage : "", stdout);
+		return PFG_EXIT_OK;
+	}
+	default: /* getopt already printed what was wrong */
+		fprintf(stderr, "Try 'perfguard %s --help'.\n", cli->cmd);
+		return PFG_EXIT_USAGE;
+	}
+}
+
+int pfg_cli_usage_error(const struct pfg_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "perfguard %s: ", cli->cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'perfguard %s --help'.\n", cli->cmd);
+	return PFG_EXIT_USAGE;
+}
+
+int pfg_cli_fail(const struct pfg_cli *cli, int code, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "perfguard %s: ", cli->cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+char *pfg_cli_db_path(const struct pfg_cli *cli)
+{
+	if (cli->db_path)
+		return pfg_xstrdup(cli->db_path);
+	const char *env = getenv("PERFGUARD_DB");
+	if (env && *env)
+		return pfg_xstrdup(env);
+	char *copy = pfg_xstrdup(cli->config_path);
+	char *path = pfg_xasprintf("%s/.perfguard/perfguard.db", dirname(copy));
+	free(copy);
+	return path;
+}
+
+long pfg_cli_parse_count(const struct pfg_cli *cli, const char *opt,
+			 const char *arg, long min)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+	if (end == arg || *end || v < min || v > 1000000000L) {
+		pfg_cli_usage_error(cli, "%s: expected an integer >= %ld, got '%s'",
+				    opt, min, arg);
+		return -1;
+	}
+	return v;
+}
+
+void pfg_cli_format_value(double v, const char *unit, char *buf, size_t len)
+{
+	static const char *time_units[] = { "ns", "us", "ms", "s" };
+	static const char *size_units[] = { "KiB", "MiB", "GiB" };
+	int ti = -1, si = -1;
+	for (int i = 0; i < 4; i++)
+		if (strcmp(unit, time_units[i]) == 0)
+			ti = i;
+	for (int i = 0; i < 3; i++)
+		if (strcmp(unit, size_units[i]) == 0)
+			si = i;
+	if (ti >= 0) {
+		double a = v < 0 ? -v : v;
+		while (ti < 3 && a >= 1000) {
+			v /= 1000, a /= 1000, ti++;
+		}
+		while (ti > 0 && a < 1 && a > 0) {
+			v *= 1000, a *= 1000, ti--;
+		}
+		snprintf(buf, len, "%.3g %s", v, time_units[ti]);
+	} else if (si >= 0) {
+		while (si < 2 && (v >= 1024 || v <= -1024)) {
+			v /= 1024, si++;
+		}
+		snprintf(buf, len, "%.3g %s", v, size_units[si]);
+	} else {
+		snprintf(buf, len, "%.4g%s%s", v, *unit ? " " : "", unit);
+	}
+}
+
+int pfg_cli_stderr_is_tty(void)
+{
+	return isatty(STDERR_FILENO);
+}
+
+void pfg_cli_progress(size_t i, size_t n, const char *label)
+{
+	if (!pfg_cli_stderr_is_tty() || n == 0)
+		return;
+	enum { WIDTH = 24 };
+	size_t fill = i * WIDTH / n;
+	char bar[WIDTH + 1];
+	for (size_t k = 0; k < WIDTH; k++)
+		bar[k] = k < fill ? '#' : '.';
+	bar[WIDTH] = '\0';
+	fprintf(stderr, "\r\033[K[%s] %zu/%zu %.50s", bar, i, n, label ? label : "");
+	if (i >= n)
+		fputs("\r\033[K", stderr);
+	fflush(stderr);
+}
