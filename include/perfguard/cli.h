@@ -70,6 +70,11 @@ int pfg_cli_stderr_is_tty(void);
  * i == n to finish the line. Does nothing unless stderr is a terminal. */
 void pfg_cli_progress(size_t i, size_t n, const char *label);
 
+struct pfg_strv;
+
+/* Print every config problem, a closing line, and return 2. Releases errors. */
+int pfg_cli_config_errors(const struct pfg_cli *cli, struct pfg_strv *errors);
+
 /* Subcommands. */
 int pfg_cmd_init(struct pfg_cli *cli, int argc, char **argv);
 int pfg_cmd_run(struct pfg_cli *cli, int argc, char **argv);

@@ -111,7 +111,13 @@ void pfg_cli_format_value(double v, const char *unit, char *buf, size_t len)
 		}
 		snprintf(buf, len, "%.3g %s", v, size_units[si]);
 	} else {
-		snprintf(buf, len, "%.4g%s%s", v, *unit ? " " : "", unit);
+		static const char *prefix[] = { "", "k", "M", "G", "T" };
+		int k = 0;
+		while (k < 4 && (v >= 1e3 || v <= -1e3)) {
+			v /= 1000, k++;
+		}
+		snprintf(buf, len, "%.3g%s%s%s", v, k || *unit ? " " : "",
+			 prefix[k], unit);
 	}
 }
 
@@ -134,4 +140,16 @@ void pfg_cli_progress(size_t i, size_t n, const char *label)
 	if (i >= n)
 		fputs("\r\033[K", stderr);
 	fflush(stderr);
+}
+
+/* Print every config problem and return 2. */
+int pfg_cli_config_errors(const struct pfg_cli *cli, struct pfg_strv *errors)
+{
+	for (size_t i = 0; i < errors->n; i++)
+		fprintf(stderr, "%s\n", errors->v[i]);
+	fprintf(stderr, "perfguard %s: %zu problem%s in the config; nothing was run "
+		"or stored (see perfguard.json(5))\n", cli->cmd, errors->n,
+		errors->n == 1 ? "" : "s");
+	pfg_strv_release(errors);
+	return PFG_EXIT_USAGE;
 }

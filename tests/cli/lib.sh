@@ -26,8 +26,8 @@ expect_success() {
 # Run a command and require exit status $1: expect_exit 2 pg run
 expect_exit() {
 	want=$1; shift
-	"$@" >"$WORK/.out" 2>"$WORK/.err"
-	got=$?
+	got=0
+	"$@" >"$WORK/.out" 2>"$WORK/.err" || got=$?
 	if [ "$got" -ne "$want" ]; then
 		echo "expected exit $want, got $got from: $*"
 		cat "$WORK/.out" "$WORK/.err"

@@ -1,0 +1,90 @@
+/* config.h: the data model of a suite and the loading of perfguard.json.
+ *
+ * A suite is components, each with benchmarks. Loading validates every
+ * field and reports every problem at once, each as "file:line: path:
+ * what was expected, got what"; a config that loaded is complete and
+ * consistent, so no other module re-checks it. */
+#ifndef PERFGUARD_CONFIG_H
+#define PERFGUARD_CONFIG_H
+
+#include <stddef.h>
+
+#include "perfguard/util.h"
+
+/* What a benchmark measures; each implies a unit and a direction. */
+enum pfg_bench_type {
+	PFG_TYPE_LATENCY,    /* wall time per run, ms, lower is better */
+	PFG_TYPE_THROUGHPUT, /* ops per second, higher is better */
+	PFG_TYPE_MEMORY,     /* peak RSS, KiB, lower is better */
+	PFG_TYPE_CPU,        /* user + system CPU time, ms, lower is better */
+	PFG_TYPE_ERROR_RATE, /* failed runs, % of all runs, lower is better */
+	PFG_TYPE_CUSTOM,     /* a metric the benchmark reports */
+};
+
+enum pfg_direction {
+	PFG_LOWER_IS_BETTER,
+	PFG_HIGHER_IS_BETTER,
+};
+
+/* A command: an argv run without a shell, or one line for /bin/sh -c. */
+struct pfg_command_line {
+	struct pfg_strv argv; /* empty when not set; argv.v[0] is the line when shell */
+	int shell;
+};
+
+struct pfg_benchmark_cfg {
+	char *component;        /* the component's name */
+	char *name;             /* the benchmark's name, unique in its component */
+	char *id;               /* "component/name" */
+	enum pfg_bench_type type;
+	struct pfg_command_line command;
+	struct pfg_command_line setup;   /* once before the runs */
+	struct pfg_command_line prepare; /* before every run, not measured */
+	struct pfg_command_line cleanup; /* once after the runs, even on failure */
+	int runs;               /* measured runs */
+	int warmup;             /* runs before, not recorded */
+	double timeout_s;       /* per run; 0: none */
+	char *cwd;              /* absolute; the config's directory by default */
+	struct pfg_strv env;    /* "KEY=VALUE" */
+	double ops;             /* work per run for throughput; 0: from the metric */
+	char *metric;           /* the custom metric a custom benchmark reports */
+	char *unit;
+	enum pfg_direction direction;
+};
+
+/* Severity thresholds in percent of change in the worse direction. */
+struct pfg_thresholds {
+	double minor, moderate, major, critical;
+};
+
+struct pfg_config {
+	char *path;             /* as given */
+	char *dir;              /* absolute directory of the config */
+	char *suite;            /* the suite's name */
+	struct pfg_thresholds thresholds;
+	struct pfg_benchmark_cfg *benchmarks; /* in config order */
+	size_t n_benchmarks;
+};
+
+/* Load and validate path. On success returns 0 and *out owns a config to
+ * free with pfg_config_free(). On failure returns PFG_EINPUT, and errors
+ * holds one line per problem found (the file unreadable, malformed JSON,
+ * or every invalid field). */
+int pfg_config_load(const char *path, struct pfg_config **out,
+		    struct pfg_strv *errors);
+
+/* Parse a config from text; file names the source in messages and dir is
+ * the directory relative cwds are resolved against. As pfg_config_load. */
+int pfg_config_parse(const char *text, const char *file, const char *dir,
+		     struct pfg_config **out, struct pfg_strv *errors);
+
+void pfg_config_free(struct pfg_config *cfg);
+
+/* Names for printing and storing. */
+const char *pfg_bench_type_name(enum pfg_bench_type t);
+const char *pfg_direction_name(enum pfg_direction d);
+
+/* A documented example config, as `perfguard init` writes it. */
+extern const char pfg_config_example[];
+
+#endif

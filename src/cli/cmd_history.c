@@ -1,0 +1,142 @@
+/* cmd_history.c: `perfguard history BENCH`: a row per stored run. */
+#include "perfguard/cli.h"
+#include "perfguard/store.h"
+#include "perfguard/util.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Print the rows as JSON. */
+static void print_json(const char *id, const char *unit,
+		       const struct pfg_result_row *rows, size_t n)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON_AddStringToObject(root, "benchmark", id);
+	cJSON_AddStringToObject(root, "unit", unit);
+	cJSON *arr = cJSON_AddArrayToObject(root, "runs");
+	for (size_t i = 0; i < n; i++) {
+		const struct pfg_result_row *r = &rows[i];
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "run_id", (double)r->run_id);
+		cJSON_AddNumberToObject(o, "started_at", r->started_at);
+		cJSON_AddStringToObject(o, "status", r->status);
+		if (*r->git_rev)
+			cJSON_AddStringToObject(o, "git_rev", r->git_rev);
+		cJSON_AddBoolToObject(o, "ok", r->ok);
+		if (r->error)
+			cJSON_AddStringToObject(o, "error", r->error);
+		cJSON_AddNumberToObject(o, "n", (double)r->n);
+		if (r->n) {
+			cJSON_AddNumberToObject(o, "mean", r->mean);
+			cJSON_AddNumberToObject(o, "median", r->median);
+			cJSON_AddNumberToObject(o, "stddev", r->stddev);
+			cJSON_AddNumberToObject(o, "min", r->min);
+			cJSON_AddNumberToObject(o, "max", r->max);
+			cJSON_AddNumberToObject(o, "p95", r->p95);
+		}
+		cJSON_AddItemToArray(arr, o);
+	}
+	char *text = cJSON_Print(root);
+	puts(text);
+	free(text);
+	cJSON_Delete(root);
+}
+
+/* Print the rows as a table. */
+static void print_table(const char *unit, const struct pfg_result_row *rows, size_t n)
+{
+	printf("%6s  %-19s  %-11s  %-8s %4s %10s %10s %10s %10s\n", "run", "started",
+	       "status", "git", "n", "mean", "median", "stddev", "p95");
+	for (size_t i = 0; i < n; i++) {
+		const struct pfg_result_row *r = &rows[i];
+		char when[32];
+		pfg_format_time(r->started_at, when, sizeof when);
+		printf("%6lld  %-19s  %-11s  %-8.8s %4zu", (long long)r->run_id, when,
+		       r->status, *r->git_rev ? r->git_rev : "-", r->n);
+		if (r->n) {
+			double v[] = { r->mean, r->median, r->stddev, r->p95 };
+			for (int k = 0; k < 4; k++) {
+				char buf[32];
+				pfg_cli_format_value(v[k], unit, buf, sizeof buf);
+				printf(" %10s", buf);
+			}
+		}
+		if (!r->ok)
+			printf("  failed: %s", r->error ? r->error : "?");
+		putchar('\n');
+	}
+}
+
+/* Find the unit of component/name among the stored benchmarks. */
+static int bench_unit(struct pfg_store *st, const char *comp, const char *name,
+		      char *unit, size_t len)
+{
+	struct pfg_bench_row *rows;
+	size_t n;
+	if (pfg_store_benchmarks(st, &rows, &n, NULL, 0))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(rows[i].component, comp) && !strcmp(rows[i].name, name))
+			snprintf(unit, len, "%s", rows[i].unit);
+	pfg_bench_rows_free(rows, n);
+	return 0;
+}
+
+int pfg_cmd_history(struct pfg_cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "limit", required_argument, NULL, 'n' }, PFG_COMMON_LONGOPTS, { 0 } };
+	int json = 0, opt;
+	long limit = 0;
+	while ((opt = getopt_long(argc, argv, PFG_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (opt == 'j') {
+			json = 1;
+		} else if (opt == 'n') {
+			if ((limit = pfg_cli_parse_count(cli, "--limit", optarg, 1)) < 0)
+				return PFG_EXIT_USAGE;
+		} else {
+			int rc = pfg_cli_common_option(cli, opt, optarg);
+			if (rc >= 0)
+				return rc;
+		}
+	}
+	if (argc - optind != 1)
+		return pfg_cli_usage_error(cli, "expected one benchmark as "
+					   "component/name, e.g. 'perfguard history "
+					   "core/startup'");
+	const char *id = argv[optind];
+	const char *slash = strchr(id, '/');
+	if (!slash || slash == id || !slash[1])
+		return pfg_cli_usage_error(cli, "'%s': expected component/name", id);
+	char *comp = strndup(id, (size_t)(slash - id));
+	char *db = pfg_cli_db_path(cli);
+	char err[PFG_ERR_MAX], unit[32] = "";
+	struct pfg_store *st = NULL;
+	struct pfg_result_row *rows = NULL;
+	size_t n = 0;
+	int code = PFG_EXIT_OK, rc;
+	if (access(db, F_OK) != 0)
+		code = pfg_cli_fail(cli, PFG_EXIT_USAGE, "no database at %s: run "
+				    "'perfguard run' first", db);
+	else if (pfg_store_open(db, &st, err, sizeof err))
+		code = pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
+	else if ((rc = pfg_store_history(st, comp, slash + 1, (size_t)limit, &rows, &n,
+					 err, sizeof err)))
+		code = pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE
+							  : PFG_EXIT_RUNTIME, "%s", err);
+	if (code == PFG_EXIT_OK) {
+		bench_unit(st, comp, slash + 1, unit, sizeof unit);
+		if (json)
+			print_json(id, unit, rows, n);
+		else
+			print_table(unit, rows, n);
+	}
+	pfg_result_rows_free(rows, n);
+	pfg_store_close(st);
+	free(db);
+	free(comp);
+	return code;
+}

@@ -1,0 +1,129 @@
+/* cmd_list.c: `perfguard list`: the config's benchmarks and what is stored. */
+#include "perfguard/cli.h"
+#include "perfguard/config.h"
+#include "perfguard/store.h"
+#include "perfguard/util.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The stored row of benchmark b, or NULL. */
+static const struct pfg_bench_row *find_row(const struct pfg_bench_row *rows, size_t n,
+					    const struct pfg_benchmark_cfg *b)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rows[i].component, b->component) == 0 &&
+		    strcmp(rows[i].name, b->name) == 0)
+			return &rows[i];
+	return NULL;
+}
+
+/* Print the list as JSON. */
+static void print_json(const struct pfg_config *cfg, const struct pfg_bench_row *rows,
+		       size_t n)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; i < cfg->n_benchmarks; i++) {
+		const struct pfg_benchmark_cfg *b = &cfg->benchmarks[i];
+		const struct pfg_bench_row *r = find_row(rows, n, b);
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", b->id);
+		cJSON_AddStringToObject(o, "component", b->component);
+		cJSON_AddStringToObject(o, "name", b->name);
+		cJSON_AddStringToObject(o, "type", pfg_bench_type_name(b->type));
+		cJSON_AddStringToObject(o, "unit", b->unit);
+		cJSON_AddStringToObject(o, "direction", pfg_direction_name(b->direction));
+		cJSON_AddNumberToObject(o, "runs", b->runs);
+		cJSON_AddNumberToObject(o, "stored_runs", r ? (double)r->n_runs : 0);
+		if (r && r->has_latest) {
+			cJSON *l = cJSON_AddObjectToObject(o, "latest");
+			cJSON_AddNumberToObject(l, "run_id", (double)r->latest.run_id);
+			cJSON_AddNumberToObject(l, "started_at", r->latest.started_at);
+			cJSON_AddBoolToObject(l, "ok", r->latest.ok);
+			cJSON_AddNumberToObject(l, "n", (double)r->latest.n);
+			if (r->latest.n)
+				cJSON_AddNumberToObject(l, "mean", r->latest.mean);
+		}
+		cJSON_AddItemToArray(arr, o);
+	}
+	char *text = cJSON_Print(arr);
+	puts(text);
+	free(text);
+	cJSON_Delete(arr);
+}
+
+/* Print the list as a table. */
+static void print_table(const struct pfg_config *cfg, const struct pfg_bench_row *rows,
+			size_t n)
+{
+	size_t w = 9;
+	for (size_t i = 0; i < cfg->n_benchmarks; i++)
+		if (strlen(cfg->benchmarks[i].id) > w)
+			w = strlen(cfg->benchmarks[i].id);
+	printf("%-*s %-10s %-6s %-6s %6s %12s  %s\n", (int)w, "benchmark", "type", "unit",
+	       "better", "stored", "latest mean", "latest run");
+	for (size_t i = 0; i < cfg->n_benchmarks; i++) {
+		const struct pfg_benchmark_cfg *b = &cfg->benchmarks[i];
+		const struct pfg_bench_row *r = find_row(rows, n, b);
+		char mean[32] = "-", when[32] = "-";
+		if (r && r->has_latest) {
+			if (!r->latest.ok)
+				snprintf(mean, sizeof mean, "failed");
+			else if (r->latest.n)
+				pfg_cli_format_value(r->latest.mean, b->unit, mean, sizeof mean);
+			pfg_format_time(r->latest.started_at, when, sizeof when);
+		}
+		printf("%-*s %-10s %-6s %-6s %6zu %12s  %s\n", (int)w, b->id,
+		       pfg_bench_type_name(b->type), *b->unit ? b->unit : "-",
+		       pfg_direction_name(b->direction), r ? r->n_runs : 0, mean, when);
+	}
+}
+
+int pfg_cmd_list(struct pfg_cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' }, PFG_COMMON_LONGOPTS, { 0 } };
+	int json = 0, opt;
+	while ((opt = getopt_long(argc, argv, PFG_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (opt == 'j') {
+			json = 1;
+			continue;
+		}
+		int rc = pfg_cli_common_option(cli, opt, optarg);
+		if (rc >= 0)
+			return rc;
+	}
+	if (optind < argc)
+		return pfg_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	struct pfg_config *cfg;
+	struct pfg_strv errors = { 0 };
+	if (pfg_config_load(cli->config_path, &cfg, &errors))
+		return pfg_cli_config_errors(cli, &errors);
+	struct pfg_bench_row *rows = NULL;
+	size_t n = 0;
+	char err[PFG_ERR_MAX];
+	char *db = pfg_cli_db_path(cli);
+	int code = PFG_EXIT_OK;
+	if (access(db, F_OK) == 0) { /* no database yet: nothing stored */
+		struct pfg_store *st;
+		int rc = pfg_store_open(db, &st, err, sizeof err);
+		if (rc == PFG_OK) {
+			rc = pfg_store_benchmarks(st, &rows, &n, err, sizeof err);
+			pfg_store_close(st);
+		}
+		if (rc)
+			code = pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
+	}
+	free(db);
+	if (code == PFG_EXIT_OK) {
+		if (json)
+			print_json(cfg, rows, n);
+		else
+			print_table(cfg, rows, n);
+	}
+	pfg_bench_rows_free(rows, n);
+	pfg_config_free(cfg);
+	return code;
+}

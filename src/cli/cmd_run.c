@@ -1,0 +1,210 @@
+/* cmd_run.c: `perfguard run`: run benchmarks, store them, print results. */
+#include "perfguard/cli.h"
+#include "perfguard/config.h"
+#include "perfguard/engine.h"
+#include "perfguard/store.h"
+#include "perfguard/util.h"
+
+#include <cjson/cJSON.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+static volatile sig_atomic_t stop_signal;
+
+/* SIGINT, SIGTERM, SIGHUP: stop the run, keep what finished. */
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+	pfg_engine_request_stop();
+}
+
+/* Install on_stop_signal without SA_RESTART so waits wake up. */
+static void install_stop_handlers(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* Progress of the current benchmark, for the bar on stderr. */
+struct progress {
+	size_t done; /* warmup and measured runs finished */
+};
+
+/* Engine callback: advance the progress bar. */
+static void on_event(const struct pfg_event *ev, void *ctx)
+{
+	struct progress *p = ctx;
+	if (ev->kind == PFG_EVENT_RUN_DONE) {
+		pfg_cli_progress(1, 1, NULL);
+		return;
+	}
+	if (ev->kind == PFG_EVENT_BENCH_START)
+		p->done = 0;
+	else if (ev->kind == PFG_EVENT_SAMPLE)
+		p->done++;
+	else
+		return;
+	size_t all = (size_t)(ev->bench->warmup + ev->bench->runs);
+	char label[160];
+	snprintf(label, sizeof label, "%s%s", ev->bench->id,
+		 ev->kind == PFG_EVENT_SAMPLE && ev->warmup ? " (warmup)" : "");
+	pfg_cli_progress(ev->bench_index * all + p->done, ev->n_benches * all, label);
+}
+
+/* Print the results table for people. */
+static void print_table(const struct pfg_run_report *r)
+{
+	size_t w = 9;
+	for (size_t i = 0; i < r->n_outcomes; i++)
+		if (strlen(r->outcomes[i].bench->id) > w)
+			w = strlen(r->outcomes[i].bench->id);
+	printf("%-*s %5s %10s %10s %10s %10s %10s %10s\n", (int)w, "benchmark", "n",
+	       "mean", "median", "stddev", "min", "max", "p95");
+	for (size_t i = 0; i < r->n_outcomes; i++) {
+		const struct pfg_bench_outcome *o = &r->outcomes[i];
+		const struct pfg_result_row *s = &o->result;
+		printf("%-*s %5zu", (int)w, o->bench->id, s->n);
+		if (!o->ok) {
+			printf("  FAILED: %s\n", o->error ? o->error : "?");
+			continue;
+		}
+		double v[] = { s->mean, s->median, s->stddev, s->min, s->max, s->p95 };
+		for (int k = 0; k < 6; k++) {
+			char buf[32];
+			pfg_cli_format_value(v[k], o->bench->unit, buf, sizeof buf);
+			printf(" %10s", buf);
+		}
+		putchar('\n');
+	}
+	printf("run %lld: %s\n", (long long)r->run_id, r->status);
+}
+
+/* Print the stderr tails of failed benchmarks to stderr. */
+static void print_failures(const struct pfg_run_report *r)
+{
+	for (size_t i = 0; i < r->n_outcomes; i++) {
+		const struct pfg_bench_outcome *o = &r->outcomes[i];
+		if (o->ok)
+			continue;
+		fprintf(stderr, "perfguard run: %s: %s\n", o->bench->id, o->error);
+		if (o->stderr_tail)
+			fprintf(stderr, "--- last lines of its stderr ---\n%s%s", o->stderr_tail,
+				o->stderr_tail[strlen(o->stderr_tail) - 1] == '\n' ? "" : "\n");
+	}
+}
+
+/* Print the report as JSON for scripts. */
+static void print_json(const struct pfg_run_report *r)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON_AddNumberToObject(root, "run_id", (double)r->run_id);
+	cJSON_AddStringToObject(root, "status", r->status);
+	cJSON *arr = cJSON_AddArrayToObject(root, "benchmarks");
+	for (size_t i = 0; i < r->n_outcomes; i++) {
+		const struct pfg_bench_outcome *o = &r->outcomes[i];
+		const struct pfg_result_row *s = &o->result;
+		cJSON *b = cJSON_CreateObject();
+		cJSON_AddStringToObject(b, "id", o->bench->id);
+		cJSON_AddStringToObject(b, "component", o->bench->component);
+		cJSON_AddStringToObject(b, "name", o->bench->name);
+		cJSON_AddStringToObject(b, "type", pfg_bench_type_name(o->bench->type));
+		cJSON_AddStringToObject(b, "unit", o->bench->unit);
+		cJSON_AddStringToObject(b, "direction", pfg_direction_name(o->bench->direction));
+		cJSON_AddBoolToObject(b, "ok", o->ok);
+		if (o->error)
+			cJSON_AddStringToObject(b, "error", o->error);
+		if (o->stderr_tail)
+			cJSON_AddStringToObject(b, "stderr_tail", o->stderr_tail);
+		cJSON_AddNumberToObject(b, "n", (double)s->n);
+		if (s->n) {
+			cJSON_AddNumberToObject(b, "mean", s->mean);
+			cJSON_AddNumberToObject(b, "median", s->median);
+			cJSON_AddNumberToObject(b, "stddev", s->stddev);
+			cJSON_AddNumberToObject(b, "min", s->min);
+			cJSON_AddNumberToObject(b, "max", s->max);
+			cJSON_AddNumberToObject(b, "p95", s->p95);
+			cJSON_AddNumberToObject(b, "outliers", (double)s->outliers);
+		}
+		cJSON_AddItemToObject(b, "samples",
+				      cJSON_CreateDoubleArray(o->values, (int)o->n_values));
+		cJSON_AddItemToArray(arr, b);
+	}
+	char *text = cJSON_Print(root);
+	puts(text);
+	free(text);
+	cJSON_Delete(root);
+}
+
+int pfg_cmd_run(struct pfg_cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' }, PFG_COMMON_LONGOPTS, { 0 } };
+	int json = 0, opt;
+	while ((opt = getopt_long(argc, argv, PFG_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (opt == 'j') {
+			json = 1;
+			continue;
+		}
+		int rc = pfg_cli_common_option(cli, opt, optarg);
+		if (rc >= 0)
+			return rc;
+	}
+	struct pfg_config *cfg;
+	struct pfg_strv errors = { 0 };
+	if (pfg_config_load(cli->config_path, &cfg, &errors))
+		return pfg_cli_config_errors(cli, &errors);
+
+	char err[PFG_ERR_MAX];
+	size_t *sel, n_sel;
+	if (pfg_engine_select(cfg, argv + optind, (size_t)(argc - optind), &sel, &n_sel,
+			      err, sizeof err)) {
+		pfg_config_free(cfg);
+		return pfg_cli_usage_error(cli, "%s", err);
+	}
+	char *db = pfg_cli_db_path(cli);
+	struct pfg_store *st;
+	if (pfg_store_open(db, &st, err, sizeof err)) {
+		free(db);
+		free(sel);
+		pfg_config_free(cfg);
+		return pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
+	}
+	free(db);
+
+	install_stop_handlers();
+	struct progress prog = { 0 };
+	struct pfg_engine_opts opts = { .trigger = getenv("CI") ? "ci" : "cli",
+					.cancel_fd = -1, .on_event = on_event, .ctx = &prog };
+	struct pfg_run_report report;
+	int rc = pfg_engine_run(cfg, st, sel, n_sel, &opts, &report, err, sizeof err);
+	int code = PFG_EXIT_OK;
+	if (rc) {
+		pfg_cli_progress(1, 1, NULL);
+		code = pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
+	} else {
+		if (json)
+			print_json(&report);
+		else
+			print_table(&report);
+		print_failures(&report);
+		if (strcmp(report.status, "interrupted") == 0) {
+			fprintf(stderr, "perfguard run: interrupted; run %lld keeps the %zu "
+				"benchmark%s that started\n", (long long)report.run_id,
+				report.n_outcomes, report.n_outcomes == 1 ? "" : "s");
+			code = 128 + (stop_signal ? stop_signal : SIGINT);
+		} else if (strcmp(report.status, "complete") != 0) {
+			code = PFG_EXIT_RUNTIME;
+		}
+	}
+	pfg_run_report_release(&report);
+	pfg_store_close(st);
+	free(sel);
+	pfg_config_free(cfg);
+	return code;
+}

@@ -1,0 +1,668 @@
+/* store.c: the SQLite schema, its migrations, and every query. */
+#include "perfguard/store.h"
+
+#include "perfguard/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+struct pfg_store {
+	sqlite3 *db;
+	char *path;
+};
+
+/* Migrations: migrations[i] takes user_version i to i + 1. */
+static const char *const migrations[] = {
+	/* 0 -> 1: the foundation's data model. */
+	"CREATE TABLE component ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE);"
+	"CREATE TABLE benchmark ("
+	"  id INTEGER PRIMARY KEY,"
+	"  component_id INTEGER NOT NULL REFERENCES component(id),"
+	"  name TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  unit TEXT NOT NULL,"
+	"  direction TEXT NOT NULL CHECK (direction IN ('lower', 'higher')),"
+	"  UNIQUE (component_id, name));"
+	"CREATE TABLE environment ("
+	"  id INTEGER PRIMARY KEY,"
+	"  host TEXT NOT NULL, cpu_model TEXT NOT NULL, kernel TEXT NOT NULL,"
+	"  UNIQUE (host, cpu_model, kernel));"
+	"CREATE TABLE run ("
+	"  id INTEGER PRIMARY KEY,"
+	"  environment_id INTEGER NOT NULL REFERENCES environment(id),"
+	"  started_at REAL NOT NULL,"
+	"  ended_at REAL,"
+	"  trigger TEXT NOT NULL CHECK (trigger IN ('cli', 'tui', 'ci', 'ingest')),"
+	"  git_rev TEXT,"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"    ('running', 'complete', 'failed', 'interrupted')),"
+	"  pid INTEGER);"
+	"CREATE TABLE sample ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
+	"  seq INTEGER NOT NULL,"
+	"  value REAL NOT NULL,"
+	"  wall_ns INTEGER NOT NULL, user_ns INTEGER NOT NULL,"
+	"  sys_ns INTEGER NOT NULL, max_rss_kib INTEGER NOT NULL,"
+	"  exit_code INTEGER NOT NULL, term_signal INTEGER NOT NULL,"
+	"  UNIQUE (run_id, benchmark_id, seq));"
+	"CREATE TABLE sample_metric ("
+	"  sample_id INTEGER NOT NULL REFERENCES sample(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL,"
+	"  PRIMARY KEY (sample_id, name));"
+	"CREATE TABLE result ("
+	"  run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
+	"  ok INTEGER NOT NULL, error TEXT,"
+	"  n INTEGER NOT NULL, mean REAL, median REAL, stddev REAL,"
+	"  min REAL, max REAL, p95 REAL, outliers INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (run_id, benchmark_id));"
+	"CREATE INDEX result_by_benchmark ON result(benchmark_id, run_id);"
+	"CREATE TABLE audit_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at REAL NOT NULL, actor TEXT NOT NULL,"
+	"  entity TEXT NOT NULL, entity_id INTEGER NOT NULL,"
+	"  action TEXT NOT NULL, detail TEXT);",
+};
+
+/* Fill err with what SQLite said about what failed and return PFG_ERUNTIME. */
+static int db_error(struct pfg_store *st, char *err, size_t errlen, const char *what)
+{
+	int code = sqlite3_extended_errcode(st->db);
+	const char *hint = "";
+	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+		hint = " (another process holds it: try again when it is done)";
+	else if ((code & 0xff) == SQLITE_READONLY)
+		hint = " (the file or its directory is read-only)";
+	return pfg_error(err, errlen, PFG_ERUNTIME, "%s: %s: %s%s", st->path, what,
+			 sqlite3_errmsg(st->db), hint);
+}
+
+/* Prepare sql; on failure fill err. */
+static int prepare(struct pfg_store *st, const char *sql, sqlite3_stmt **stmt,
+		   char *err, size_t errlen)
+{
+	if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK)
+		return db_error(st, err, errlen, "prepare");
+	return PFG_OK;
+}
+
+/* Run SQL without results (schema, transactions). */
+static int exec(struct pfg_store *st, const char *sql, char *err, size_t errlen)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(st, err, errlen, "write");
+	return PFG_OK;
+}
+
+/* Step a statement that returns no row, then finalize it. */
+static int step_done(struct pfg_store *st, sqlite3_stmt *stmt, char *err,
+		     size_t errlen, const char *what)
+{
+	int rc = sqlite3_step(stmt);
+	int out = rc == SQLITE_DONE ? PFG_OK : db_error(st, err, errlen, what);
+	sqlite3_finalize(stmt);
+	return out;
+}
+
+int pfg_store_schema_version(struct pfg_store *st)
+{
+	sqlite3_stmt *stmt;
+	int v = -1;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK) {
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			v = sqlite3_column_int(stmt, 0);
+		sqlite3_finalize(stmt);
+	}
+	return v;
+}
+
+/* Apply every migration past the file's user_version, each atomically. */
+static int migrate(struct pfg_store *st, char *err, size_t errlen)
+{
+	int nmig = (int)(sizeof migrations / sizeof *migrations);
+	if (exec(st, "BEGIN IMMEDIATE", err, errlen))
+		return PFG_ERUNTIME;
+	int v = pfg_store_schema_version(st);
+	if (v < 0 || v > nmig) {
+		exec(st, "ROLLBACK", NULL, 0);
+		if (v < 0)
+			return db_error(st, err, errlen, "read schema version");
+		return pfg_error(err, errlen, PFG_ERUNTIME,
+				 "%s: schema version %d is newer than this perfguard "
+				 "knows (%d): upgrade perfguard", st->path, v, nmig);
+	}
+	for (; v < nmig; v++) {
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+		if (exec(st, migrations[v], err, errlen) || exec(st, pragma, err, errlen)) {
+			exec(st, "ROLLBACK", NULL, 0);
+			return PFG_ERUNTIME;
+		}
+	}
+	return exec(st, "COMMIT", err, errlen);
+}
+
+/* Mark runs of this host whose process is gone as interrupted. */
+static int recover_stale_runs(struct pfg_store *st, char *err, size_t errlen)
+{
+	struct pfg_environment env;
+	pfg_environment_detect(&env);
+	sqlite3_stmt *stmt;
+	if (prepare(st, "SELECT run.id, run.pid FROM run JOIN environment e"
+		    " ON e.id = run.environment_id WHERE run.status = 'running'"
+		    " AND e.host = ?", &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_text(stmt, 1, env.host, -1, SQLITE_STATIC);
+	int64_t stale[64];
+	size_t n = 0;
+	while (sqlite3_step(stmt) == SQLITE_ROW && n < 64) {
+		pid_t pid = (pid_t)sqlite3_column_int64(stmt, 1);
+		if (pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH))
+			stale[n++] = sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	for (size_t i = 0; i < n; i++)
+		if (pfg_store_run_end(st, stale[i], "interrupted", err, errlen))
+			return PFG_ERUNTIME;
+	return PFG_OK;
+}
+
+/* Create the database's directory (0700) when it is missing. */
+static int make_parent_dir(const char *path, char *err, size_t errlen)
+{
+	char *copy = pfg_xstrdup(path);
+	char *dir = dirname(copy);
+	int rc = PFG_OK;
+	struct stat sb;
+	if (stat(dir, &sb) != 0 && mkdir(dir, 0700) != 0 && errno != EEXIST)
+		rc = pfg_error(err, errlen, PFG_ERUNTIME, "%s: cannot create "
+			       "directory: %s", dir, strerror(errno));
+	free(copy);
+	return rc;
+}
+
+/* Create the file with mode 0600 if it does not exist yet. */
+static int create_private(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		close(fd);
+		return PFG_OK;
+	}
+	if (errno == EEXIST)
+		return PFG_OK;
+	return pfg_error(err, errlen, PFG_ERUNTIME, "%s: cannot create: %s", path,
+			 strerror(errno));
+}
+
+int pfg_store_open(const char *path, struct pfg_store **out, char *err,
+		   size_t errlen)
+{
+	*out = NULL;
+	if (make_parent_dir(path, err, errlen) || create_private(path, err, errlen))
+		return PFG_ERUNTIME;
+	struct pfg_store *st = pfg_xcalloc(1, sizeof *st);
+	st->path = pfg_xstrdup(path);
+	int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc != SQLITE_OK) {
+		if (!st->db)
+			abort(); /* SQLite could not allocate its handle */
+		db_error(st, err, errlen, "open");
+		pfg_store_close(st);
+		return PFG_ERUNTIME;
+	}
+	sqlite3_busy_timeout(st->db, 5000);
+	sqlite3_extended_result_codes(st->db, 1);
+	if (exec(st, "PRAGMA foreign_keys = ON", err, errlen) ||
+	    exec(st, "PRAGMA journal_mode = WAL", err, errlen) ||
+	    exec(st, "PRAGMA synchronous = NORMAL", err, errlen) ||
+	    migrate(st, err, errlen) || recover_stale_runs(st, err, errlen)) {
+		pfg_store_close(st);
+		return PFG_ERUNTIME;
+	}
+	*out = st;
+	return PFG_OK;
+}
+
+void pfg_store_close(struct pfg_store *st)
+{
+	if (!st)
+		return;
+	sqlite3_close_v2(st->db);
+	free(st->path);
+	free(st);
+}
+
+/* Copy the first line of what f holds with prefix key into buf. */
+static void read_field(const char *file, const char *key, char *buf, size_t len)
+{
+	FILE *f = fopen(file, "r");
+	char line[512];
+	while (f && fgets(line, sizeof line, f)) {
+		if (strncmp(line, key, strlen(key)) != 0)
+			continue;
+		char *colon = strchr(line, ':');
+		if (!colon)
+			continue;
+		colon += strspn(colon + 1, " \t") + 1;
+		colon[strcspn(colon, "\n")] = '\0';
+		snprintf(buf, len, "%s", colon);
+		break;
+	}
+	if (f)
+		fclose(f);
+}
+
+void pfg_environment_detect(struct pfg_environment *env)
+{
+	struct utsname u;
+	memset(env, 0, sizeof *env);
+	if (uname(&u) == 0) {
+		snprintf(env->host, sizeof env->host, "%s", u.nodename);
+		snprintf(env->kernel, sizeof env->kernel, "%s %s", u.sysname, u.release);
+	}
+	read_field("/proc/cpuinfo", "model name", env->cpu_model, sizeof env->cpu_model);
+	if (!env->cpu_model[0])
+		snprintf(env->cpu_model, sizeof env->cpu_model, "%s", u.machine);
+}
+
+/* Run a SELECT of one integer with text parameters; *id gets it, or 0. */
+static int lookup_id(struct pfg_store *st, const char *sql, const char *const *params,
+		     int nparams, int64_t *id, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	if (prepare(st, sql, &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	for (int i = 0; i < nparams; i++)
+		sqlite3_bind_text(stmt, i + 1, params[i], -1, SQLITE_STATIC);
+	int rc = sqlite3_step(stmt);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(st, err, errlen, "read");
+	return PFG_OK;
+}
+
+/* Find a row with lookup, else insert it and return the new id. */
+static int find_or_insert(struct pfg_store *st, const char *select, const char *insert,
+			  const char *const *params, int nparams, int64_t *id,
+			  char *err, size_t errlen)
+{
+	if (lookup_id(st, select, params, nparams, id, err, errlen))
+		return PFG_ERUNTIME;
+	if (*id)
+		return PFG_OK;
+	sqlite3_stmt *stmt;
+	if (prepare(st, insert, &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	for (int i = 0; i < nparams; i++)
+		sqlite3_bind_text(stmt, i + 1, params[i], -1, SQLITE_STATIC);
+	if (step_done(st, stmt, err, errlen, "insert"))
+		return PFG_ERUNTIME;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return PFG_OK;
+}
+
+int pfg_store_environment_id(struct pfg_store *st, const struct pfg_environment *env,
+			     int64_t *id, char *err, size_t errlen)
+{
+	const char *p[] = { env->host, env->cpu_model, env->kernel };
+	return find_or_insert(st, "SELECT id FROM environment WHERE host = ?1 AND"
+			      " cpu_model = ?2 AND kernel = ?3",
+			      "INSERT INTO environment (host, cpu_model, kernel)"
+			      " VALUES (?1, ?2, ?3)", p, 3, id, err, errlen);
+}
+
+int pfg_store_benchmark_id(struct pfg_store *st, const char *component,
+			   const char *name, const char *kind, const char *unit,
+			   const char *direction, int64_t *id, char *err,
+			   size_t errlen)
+{
+	int64_t comp;
+	const char *cp[] = { component };
+	if (find_or_insert(st, "SELECT id FROM component WHERE name = ?1",
+			   "INSERT INTO component (name) VALUES (?1)", cp, 1, &comp,
+			   err, errlen))
+		return PFG_ERUNTIME;
+	char comp_text[32];
+	snprintf(comp_text, sizeof comp_text, "%lld", (long long)comp);
+	const char *bp[] = { comp_text, name, kind, unit, direction };
+	if (find_or_insert(st, "SELECT id FROM benchmark WHERE component_id = ?1"
+			   " AND name = ?2",
+			   "INSERT INTO benchmark (component_id, name, kind, unit,"
+			   " direction) VALUES (?1, ?2, ?3, ?4, ?5)", bp, 5, id,
+			   err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_stmt *stmt;
+	if (prepare(st, "UPDATE benchmark SET kind = ?2, unit = ?3, direction = ?4"
+		    " WHERE id = ?1 AND (kind, unit, direction) IS NOT (?2, ?3, ?4)",
+		    &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, *id);
+	sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, unit, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, direction, -1, SQLITE_STATIC);
+	return step_done(st, stmt, err, errlen, "update benchmark");
+}
+
+int pfg_store_run_begin(struct pfg_store *st, int64_t env_id, const char *trigger,
+			const char *git_rev, int64_t *run_id, char *err,
+			size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	if (prepare(st, "INSERT INTO run (environment_id, started_at, trigger,"
+		    " git_rev, status, pid) VALUES (?, ?, ?, ?, 'running', ?)",
+		    &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, env_id);
+	sqlite3_bind_double(stmt, 2, pfg_wall_time());
+	sqlite3_bind_text(stmt, 3, trigger, -1, SQLITE_STATIC);
+	if (git_rev)
+		sqlite3_bind_text(stmt, 4, git_rev, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, getpid());
+	if (step_done(st, stmt, err, errlen, "start run"))
+		return PFG_ERUNTIME;
+	*run_id = sqlite3_last_insert_rowid(st->db);
+	return PFG_OK;
+}
+
+int pfg_store_run_end(struct pfg_store *st, int64_t run_id, const char *status,
+		      char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	if (prepare(st, "UPDATE run SET status = ?, ended_at = ? WHERE id = ?",
+		    &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_text(stmt, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_double(stmt, 2, pfg_wall_time());
+	sqlite3_bind_int64(stmt, 3, run_id);
+	return step_done(st, stmt, err, errlen, "finish run");
+}
+
+/* Bind a double, or NULL when the result has no samples. */
+static void bind_stat(sqlite3_stmt *stmt, int i, size_t n, double v)
+{
+	if (n)
+		sqlite3_bind_double(stmt, i, v);
+	else
+		sqlite3_bind_null(stmt, i);
+}
+
+/* Insert the samples and metrics of one benchmark (inside a transaction). */
+static int insert_samples(struct pfg_store *st, int64_t run_id, int64_t bench_id,
+			  const struct pfg_sample *samples, size_t n,
+			  const struct pfg_sample_metric *const *metrics,
+			  const size_t *n_metrics, char *err, size_t errlen)
+{
+	sqlite3_stmt *ins, *met;
+	if (prepare(st, "INSERT INTO sample (run_id, benchmark_id, seq, value,"
+		    " wall_ns, user_ns, sys_ns, max_rss_kib, exit_code, term_signal)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &ins, err, errlen))
+		return PFG_ERUNTIME;
+	if (prepare(st, "INSERT INTO sample_metric (sample_id, name, value, unit)"
+		    " VALUES (?, ?, ?, ?)", &met, err, errlen)) {
+		sqlite3_finalize(ins);
+		return PFG_ERUNTIME;
+	}
+	int rc = PFG_OK;
+	for (size_t i = 0; i < n && !rc; i++) {
+		const struct pfg_sample *s = &samples[i];
+		sqlite3_reset(ins);
+		sqlite3_bind_int64(ins, 1, run_id);
+		sqlite3_bind_int64(ins, 2, bench_id);
+		sqlite3_bind_int64(ins, 3, (int64_t)i);
+		sqlite3_bind_double(ins, 4, s->value);
+		sqlite3_bind_int64(ins, 5, s->wall_ns);
+		sqlite3_bind_int64(ins, 6, s->user_ns);
+		sqlite3_bind_int64(ins, 7, s->sys_ns);
+		sqlite3_bind_int64(ins, 8, s->max_rss_kib);
+		sqlite3_bind_int(ins, 9, s->exit_code);
+		sqlite3_bind_int(ins, 10, s->term_signal);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			rc = db_error(st, err, errlen, "store sample");
+			break;
+		}
+		int64_t sid = sqlite3_last_insert_rowid(st->db);
+		for (size_t k = 0; metrics && n_metrics && k < n_metrics[i]; k++) {
+			sqlite3_reset(met);
+			sqlite3_bind_int64(met, 1, sid);
+			sqlite3_bind_text(met, 2, metrics[i][k].name, -1, SQLITE_STATIC);
+			sqlite3_bind_double(met, 3, metrics[i][k].value);
+			sqlite3_bind_text(met, 4, metrics[i][k].unit, -1, SQLITE_STATIC);
+			if (sqlite3_step(met) != SQLITE_DONE) {
+				rc = db_error(st, err, errlen, "store metric");
+				break;
+			}
+		}
+	}
+	sqlite3_finalize(ins);
+	sqlite3_finalize(met);
+	return rc;
+}
+
+int pfg_store_add_result(struct pfg_store *st, int64_t run_id, int64_t bench_id,
+			 const struct pfg_sample *samples, size_t n,
+			 const struct pfg_sample_metric *const *metrics,
+			 const size_t *n_metrics, const struct pfg_result_row *res,
+			 char *err, size_t errlen)
+{
+	if (exec(st, "BEGIN IMMEDIATE", err, errlen))
+		return PFG_ERUNTIME;
+	if (insert_samples(st, run_id, bench_id, samples, n, metrics, n_metrics,
+			   err, errlen))
+		goto fail;
+	sqlite3_stmt *stmt;
+	if (prepare(st, "INSERT INTO result (run_id, benchmark_id, ok, error, n,"
+		    " mean, median, stddev, min, max, p95, outliers)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt, err, errlen))
+		goto fail;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	sqlite3_bind_int64(stmt, 2, bench_id);
+	sqlite3_bind_int(stmt, 3, res->ok != 0);
+	if (res->error)
+		sqlite3_bind_text(stmt, 4, res->error, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, (int64_t)res->n);
+	bind_stat(stmt, 6, res->n, res->mean);
+	bind_stat(stmt, 7, res->n, res->median);
+	bind_stat(stmt, 8, res->n, res->stddev);
+	bind_stat(stmt, 9, res->n, res->min);
+	bind_stat(stmt, 10, res->n, res->max);
+	bind_stat(stmt, 11, res->n, res->p95);
+	sqlite3_bind_int64(stmt, 12, (int64_t)res->outliers);
+	if (step_done(st, stmt, err, errlen, "store result"))
+		goto fail;
+	return exec(st, "COMMIT", err, errlen) ? (exec(st, "ROLLBACK", NULL, 0), PFG_ERUNTIME)
+					       : PFG_OK;
+fail:
+	exec(st, "ROLLBACK", NULL, 0);
+	return PFG_ERUNTIME;
+}
+
+/* Copy a text column into buf ("" for NULL). */
+static void column_copy(sqlite3_stmt *stmt, int col, char *buf, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(stmt, col);
+	snprintf(buf, len, "%s", t ? (const char *)t : "");
+}
+
+/* A text column as a new string (NULL for NULL). */
+static char *column_dup(sqlite3_stmt *stmt, int col)
+{
+	const unsigned char *t = sqlite3_column_text(stmt, col);
+	return t ? pfg_xstrdup((const char *)t) : NULL;
+}
+
+/* Columns every result query selects, in this order. */
+#define RESULT_COLUMNS \
+	"run.id, run.started_at, run.status, run.git_rev, r.ok, r.error, r.n," \
+	" r.mean, r.median, r.stddev, r.min, r.max, r.p95, r.outliers"
+
+/* Read RESULT_COLUMNS starting at column c into row. */
+static void read_result(sqlite3_stmt *stmt, int c, struct pfg_result_row *row)
+{
+	memset(row, 0, sizeof *row);
+	row->run_id = sqlite3_column_int64(stmt, c);
+	row->started_at = sqlite3_column_double(stmt, c + 1);
+	column_copy(stmt, c + 2, row->status, sizeof row->status);
+	column_copy(stmt, c + 3, row->git_rev, sizeof row->git_rev);
+	row->ok = sqlite3_column_int(stmt, c + 4);
+	row->error = column_dup(stmt, c + 5);
+	row->n = (size_t)sqlite3_column_int64(stmt, c + 6);
+	row->mean = sqlite3_column_double(stmt, c + 7);
+	row->median = sqlite3_column_double(stmt, c + 8);
+	row->stddev = sqlite3_column_double(stmt, c + 9);
+	row->min = sqlite3_column_double(stmt, c + 10);
+	row->max = sqlite3_column_double(stmt, c + 11);
+	row->p95 = sqlite3_column_double(stmt, c + 12);
+	row->outliers = (size_t)sqlite3_column_int64(stmt, c + 13);
+}
+
+int pfg_store_benchmarks(struct pfg_store *st, struct pfg_bench_row **rows,
+			 size_t *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	*rows = NULL;
+	*n = 0;
+	if (prepare(st, "SELECT b.id, c.name, b.name, b.kind, b.unit, b.direction,"
+		    " (SELECT count(*) FROM result WHERE benchmark_id = b.id), "
+		    RESULT_COLUMNS " FROM benchmark b JOIN component c"
+		    " ON c.id = b.component_id"
+		    " LEFT JOIN result r ON r.benchmark_id = b.id AND r.run_id ="
+		    "  (SELECT max(run_id) FROM result WHERE benchmark_id = b.id)"
+		    " LEFT JOIN run ON run.id = r.run_id"
+		    " ORDER BY c.name, b.name", &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*rows = pfg_xrealloc(*rows, cap * sizeof **rows);
+		}
+		struct pfg_bench_row *r = &(*rows)[(*n)++];
+		memset(r, 0, sizeof *r);
+		r->id = sqlite3_column_int64(stmt, 0);
+		r->component = column_dup(stmt, 1);
+		r->name = column_dup(stmt, 2);
+		r->kind = column_dup(stmt, 3);
+		r->unit = column_dup(stmt, 4);
+		r->direction = column_dup(stmt, 5);
+		r->n_runs = (size_t)sqlite3_column_int64(stmt, 6);
+		r->has_latest = sqlite3_column_type(stmt, 7) != SQLITE_NULL;
+		if (r->has_latest)
+			read_result(stmt, 7, &r->latest);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		pfg_bench_rows_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+		return db_error(st, err, errlen, "read benchmarks");
+	}
+	return PFG_OK;
+}
+
+void pfg_bench_rows_free(struct pfg_bench_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].component);
+		free(rows[i].name);
+		free(rows[i].kind);
+		free(rows[i].unit);
+		free(rows[i].direction);
+		free(rows[i].latest.error);
+	}
+	free(rows);
+}
+
+int pfg_store_history(struct pfg_store *st, const char *component,
+		      const char *name, size_t limit, struct pfg_result_row **rows,
+		      size_t *n, char *err, size_t errlen)
+{
+	*rows = NULL;
+	*n = 0;
+	int64_t bench_id;
+	const char *p[] = { component, name };
+	if (lookup_id(st, "SELECT b.id FROM benchmark b JOIN component c ON"
+		      " c.id = b.component_id WHERE c.name = ?1 AND b.name = ?2",
+		      p, 2, &bench_id, err, errlen))
+		return PFG_ERUNTIME;
+	if (!bench_id)
+		return pfg_error(err, errlen, PFG_EINPUT, "no benchmark '%s/%s' in "
+				 "%s: run it first, or see 'perfguard list'",
+				 component, name, st->path);
+	sqlite3_stmt *stmt;
+	if (prepare(st, "SELECT * FROM (SELECT " RESULT_COLUMNS " FROM result r"
+		    " JOIN run ON run.id = r.run_id WHERE r.benchmark_id = ?"
+		    " ORDER BY run.id DESC LIMIT ?) ORDER BY 1", &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, bench_id);
+	sqlite3_bind_int64(stmt, 2, limit ? (int64_t)limit : -1);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 32;
+			*rows = pfg_xrealloc(*rows, cap * sizeof **rows);
+		}
+		read_result(stmt, 0, &(*rows)[(*n)++]);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		pfg_result_rows_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+		return db_error(st, err, errlen, "read history");
+	}
+	return PFG_OK;
+}
+
+void pfg_result_rows_free(struct pfg_result_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(rows[i].error);
+	free(rows);
+}
+
+int pfg_store_samples(struct pfg_store *st, int64_t run_id, int64_t bench_id,
+		      double **values, size_t *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	*values = NULL;
+	*n = 0;
+	if (prepare(st, "SELECT value FROM sample WHERE run_id = ? AND"
+		    " benchmark_id = ? ORDER BY seq", &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	sqlite3_bind_int64(stmt, 2, bench_id);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 32;
+			*values = pfg_xrealloc(*values, cap * sizeof **values);
+		}
+		(*values)[(*n)++] = sqlite3_column_double(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		free(*values);
+		*values = NULL;
+		*n = 0;
+		return db_error(st, err, errlen, "read samples");
+	}
+	return PFG_OK;
+}

@@ -1,0 +1,327 @@
+/* test_config.c: loading perfguard.json: the good config and one test per
+ * class of error, each checking file, line, path and message. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "perfguard/config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Parse text; return the number of errors and keep them in errs. */
+static size_t parse(const char *text, struct pfg_config **cfg, struct pfg_strv *errs)
+{
+	memset(errs, 0, sizeof *errs);
+	int rc = pfg_config_parse(text, "perfguard.json", "/tmp", cfg, errs);
+	assert_int_equal(rc == 0, errs->n == 0);
+	assert_int_equal(rc == 0, *cfg != NULL);
+	return errs->n;
+}
+
+/* Assert that exactly one error was reported and it equals want. */
+static void expect_one_error(const char *text, const char *want)
+{
+	struct pfg_config *cfg;
+	struct pfg_strv errs;
+	size_t n = parse(text, &cfg, &errs);
+	if (n != 1 || strcmp(errs.v[0], want) != 0) {
+		for (size_t i = 0; i < n; i++)
+			print_error("got: %s\n", errs.v[i]);
+		print_error("want: %s\n", want);
+		fail();
+	}
+	pfg_strv_release(&errs);
+}
+
+/* A config with one benchmark whose body is given. */
+static char *one_bench(const char *body)
+{
+	return pfg_xasprintf("{\n\"components\": [\n{\"name\": \"c\", \"benchmarks\": [\n"
+			     "{\"name\": \"b\", %s}\n]}\n]\n}\n", body);
+}
+
+static void test_valid_config_inherits_defaults(void **state)
+{
+	(void)state;
+	const char *text =
+		"{\"suite\": \"s\", \"defaults\": {\"runs\": 7, \"warmup\": 2, \"timeout\": 3,\n"
+		" \"env\": {\"A\": \"1\"}, \"cwd\": \"work\"},\n"
+		" \"thresholds\": {\"minor\": 2, \"moderate\": 4, \"major\": 8, \"critical\": 16},\n"
+		" \"components\": [{\"name\": \"comp\", \"benchmarks\": [\n"
+		"  {\"name\": \"lat\", \"type\": \"latency\", \"command\": [\"true\", \"x\"]},\n"
+		"  {\"name\": \"tp\", \"type\": \"throughput\", \"command\": \"echo hi\", \"ops\": 5,\n"
+		"   \"runs\": 3, \"env\": {\"B\": \"2\"}, \"cwd\": \"/abs\"},\n"
+		"  {\"name\": \"cu\", \"type\": \"custom\", \"command\": \"x\", \"metric\": \"m\",\n"
+		"   \"unit\": \"req\", \"direction\": \"higher\"}]}]}\n";
+	struct pfg_config *cfg;
+	struct pfg_strv errs;
+	assert_int_equal(parse(text, &cfg, &errs), 0);
+	assert_string_equal(cfg->suite, "s");
+	assert_int_equal(cfg->n_benchmarks, 3);
+	assert_true(cfg->thresholds.major == 8);
+	const struct pfg_benchmark_cfg *lat = &cfg->benchmarks[0], *tp = &cfg->benchmarks[1],
+				       *cu = &cfg->benchmarks[2];
+	assert_string_equal(lat->id, "comp/lat");
+	assert_int_equal(lat->runs, 7);
+	assert_int_equal(lat->warmup, 2);
+	assert_true(lat->timeout_s == 3);
+	assert_false(lat->command.shell);
+	assert_int_equal(lat->command.argv.n, 2);
+	assert_string_equal(lat->command.argv.v[1], "x");
+	assert_string_equal(lat->cwd, "/tmp/work");
+	assert_string_equal(lat->unit, "ms");
+	assert_int_equal(lat->direction, PFG_LOWER_IS_BETTER);
+	assert_int_equal(lat->env.n, 1);
+	assert_int_equal(tp->runs, 3);
+	assert_true(tp->command.shell);
+	assert_string_equal(tp->command.argv.v[0], "echo hi");
+	assert_string_equal(tp->cwd, "/abs");
+	assert_int_equal(tp->env.n, 2);
+	assert_string_equal(tp->env.v[1], "B=2");
+	assert_string_equal(tp->unit, "ops/s");
+	assert_int_equal(tp->direction, PFG_HIGHER_IS_BETTER);
+	assert_string_equal(cu->metric, "m");
+	assert_string_equal(cu->unit, "req");
+	assert_int_equal(cu->direction, PFG_HIGHER_IS_BETTER);
+	pfg_config_free(cfg);
+}
+
+static void test_example_config_is_valid(void **state)
+{
+	(void)state;
+	struct pfg_config *cfg;
+	struct pfg_strv errs;
+	assert_int_equal(parse(pfg_config_example, &cfg, &errs), 0);
+	assert_true(cfg->n_benchmarks >= 4);
+	pfg_config_free(cfg);
+}
+
+static void test_wrong_type_names_line_and_path(void **state)
+{
+	(void)state;
+	const char *text =
+		"{\n"
+		"  \"components\": [\n"
+		"    {\n"
+		"      \"name\": \"ai\",\n"
+		"      \"benchmarks\": [\n"
+		"        {\"name\": \"a\", \"type\": \"latency\", \"command\": \"true\"},\n"
+		"        {\n"
+		"          \"name\": \"b\",\n"
+		"          \"type\": \"latency\",\n"
+		"          \"command\": \"true\",\n"
+		"          \"warmup\": 0,\n"
+		"          \"runs\": \"ten\"\n"
+		"        }\n"
+		"      ]\n"
+		"    }\n"
+		"  ]\n"
+		"}\n";
+	expect_one_error(text, "perfguard.json:12: components[0].benchmarks[1].runs: "
+			 "expected a positive integer, got \"ten\"");
+}
+
+static void test_malformed_json_gives_line(void **state)
+{
+	(void)state;
+	expect_one_error("{\n  \"components\": [\n    {\"name\": \"x\",,}\n  ]\n}\n",
+			 "perfguard.json:3: malformed JSON near '}'");
+	expect_one_error("{\"components\": [", "perfguard.json:1: malformed JSON "
+			 "(unexpected end of file)");
+}
+
+static void test_unknown_key(void **state)
+{
+	(void)state;
+	char *t = one_bench("\"type\": \"cpu\", \"command\": \"true\", \"rnus\": 3");
+	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].rnus: unknown "
+			 "key (expected one of: name, description, type, command, runs, "
+			 "warmup, timeout, cwd, env, setup, prepare, cleanup, ops, metric, "
+			 "unit, direction)");
+	free(t);
+}
+
+static void test_missing_required_field(void **state)
+{
+	(void)state;
+	char *t = one_bench("\"type\": \"cpu\"");
+	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0]: missing "
+			 "required key \"command\"");
+	free(t);
+	expect_one_error("{\"suite\": \"x\"}", "perfguard.json:1: missing required key "
+			 "\"components\"");
+}
+
+static void test_duplicate_names(void **state)
+{
+	(void)state;
+	expect_one_error(
+		"{\"components\": [{\"name\": \"c\", \"benchmarks\": [\n"
+		"{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"true\"},\n"
+		"{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"true\"}]}]}",
+		"perfguard.json:3: components[0].benchmarks[1].name: duplicate benchmark "
+		"name \"b\" in component \"c\"");
+	expect_one_error(
+		"{\"components\": [\n"
+		"{\"name\": \"c\", \"benchmarks\": [{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"t\"}]},\n"
+		"{\"name\": \"c\", \"benchmarks\": [{\"name\": \"d\", \"type\": \"cpu\", \"command\": \"t\"}]}]}",
+		"perfguard.json:3: components[1].name: duplicate component name \"c\"");
+}
+
+static void test_duplicate_key(void **state)
+{
+	(void)state;
+	char *t = one_bench("\"type\": \"cpu\", \"command\": \"true\", \"runs\": 3, \"runs\": 4");
+	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].runs: "
+			 "duplicate key");
+	free(t);
+}
+
+static void test_bad_enum_values(void **state)
+{
+	(void)state;
+	char *t = one_bench("\"type\": \"speed\", \"command\": \"true\"");
+	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].type: expected "
+			 "one of latency, throughput, memory, cpu, error_rate, custom, got "
+			 "\"speed\"");
+	free(t);
+	t = one_bench("\"type\": \"custom\", \"command\": \"true\", \"metric\": \"m\", "
+		      "\"direction\": \"up\"");
+	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].direction: "
+			 "expected \"lower\" or \"higher\", got \"up\"");
+	free(t);
+}
+
+static void test_bad_command(void **state)
+{
+	(void)state;
+	char *t = one_bench("\"type\": \"cpu\", \"command\": []");
+	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].command: "
+			 "expected a command: a string for /bin/sh or a non-empty array "
+			 "of strings, got []");
+	free(t);
+	t = one_bench("\"type\": \"cpu\", \"command\": [\"ls\", 3]");
+	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].command[1]: "
+			 "expected a string, got 3");
+	free(t);
+}
+
+static void test_custom_needs_metric_and_direction(void **state)
+{
+	(void)state;
+	struct pfg_config *cfg;
+	struct pfg_strv errs;
+	char *t = one_bench("\"type\": \"custom\", \"command\": \"true\"");
+	assert_int_equal(parse(t, &cfg, &errs), 2);
+	assert_non_null(strstr(errs.v[0], "missing required key \"metric\""));
+	assert_non_null(strstr(errs.v[1], "missing required key \"direction\""));
+	pfg_strv_release(&errs);
+	free(t);
+}
+
+static void test_implied_unit_not_allowed(void **state)
+{
+	(void)state;
+	char *t = one_bench("\"type\": \"latency\", \"command\": \"true\", \"unit\": \"s\"");
+	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].unit: not "
+			 "allowed for type latency, which implies unit ms and direction "
+			 "lower (use type custom)");
+	free(t);
+	t = one_bench("\"type\": \"cpu\", \"command\": \"true\", \"ops\": 3");
+	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].ops: only a "
+			 "throughput benchmark takes ops");
+	free(t);
+}
+
+static void test_bad_numbers(void **state)
+{
+	(void)state;
+	char *t = one_bench("\"type\": \"cpu\", \"command\": \"true\", \"runs\": 0");
+	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].runs: "
+			 "expected a positive integer, got 0");
+	free(t);
+	t = one_bench("\"type\": \"cpu\", \"command\": \"true\", \"warmup\": 1.5");
+	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].warmup: "
+			 "expected a non-negative integer, got 1.5");
+	free(t);
+	t = one_bench("\"type\": \"cpu\", \"command\": \"true\", \"timeout\": -1");
+	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].timeout: "
+			 "expected a non-negative number, got -1");
+	free(t);
+}
+
+static void test_thresholds_must_increase(void **state)
+{
+	(void)state;
+	expect_one_error("{\"thresholds\": {\"minor\": 10, \"moderate\": 5},\n"
+			 "\"components\": [{\"name\": \"c\", \"benchmarks\": [\n"
+			 "{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"t\"}]}]}",
+			 "perfguard.json:1: thresholds: expected minor < moderate < major "
+			 "< critical, got 10, 5, 20, 50");
+}
+
+static void test_bad_env_and_names(void **state)
+{
+	(void)state;
+	char *t = one_bench("\"type\": \"cpu\", \"command\": \"t\", \"env\": {\"X\": 1}");
+	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].env.X: "
+			 "expected a string, got 1");
+	free(t);
+	expect_one_error("{\"components\": [{\"name\": \"a b\", \"benchmarks\": [\n"
+			 "{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"t\"}]}]}",
+			 "perfguard.json:1: components[0].name: expected letters, digits, "
+			 "'_', '.' or '-', got \"a b\"");
+}
+
+static void test_every_problem_is_reported(void **state)
+{
+	(void)state;
+	struct pfg_config *cfg;
+	struct pfg_strv errs;
+	const char *text = "{\"bogus\": 1, \"components\": [{\"name\": \"c\", \"benchmarks\": [\n"
+			   "{\"name\": \"b\", \"type\": \"cpu\", \"runs\": -1},\n"
+			   "{\"type\": \"nope\", \"command\": 5}]}]}";
+	assert_int_equal(parse(text, &cfg, &errs), 6);
+	pfg_strv_release(&errs);
+}
+
+static void test_missing_file(void **state)
+{
+	(void)state;
+	struct pfg_config *cfg;
+	struct pfg_strv errs = { 0 };
+	assert_int_equal(pfg_config_load("/nonexistent/perfguard.json", &cfg, &errs),
+			 PFG_EINPUT);
+	assert_null(cfg);
+	assert_string_equal(errs.v[0], "/nonexistent/perfguard.json: No such file or "
+			    "directory");
+	pfg_strv_release(&errs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid_config_inherits_defaults),
+		cmocka_unit_test(test_example_config_is_valid),
+		cmocka_unit_test(test_wrong_type_names_line_and_path),
+		cmocka_unit_test(test_malformed_json_gives_line),
+		cmocka_unit_test(test_unknown_key),
+		cmocka_unit_test(test_missing_required_field),
+		cmocka_unit_test(test_duplicate_names),
+		cmocka_unit_test(test_duplicate_key),
+		cmocka_unit_test(test_bad_enum_values),
+		cmocka_unit_test(test_bad_command),
+		cmocka_unit_test(test_custom_needs_metric_and_direction),
+		cmocka_unit_test(test_implied_unit_not_allowed),
+		cmocka_unit_test(test_bad_numbers),
+		cmocka_unit_test(test_thresholds_must_increase),
+		cmocka_unit_test(test_bad_env_and_names),
+		cmocka_unit_test(test_every_problem_is_reported),
+		cmocka_unit_test(test_missing_file),
+	};
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}

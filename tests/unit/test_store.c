@@ -1,0 +1,284 @@
+/* test_store.c: the SQLite store on real files: migration from an empty
+ * file, atomic results, interrupted runs, history, and bad databases. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "perfguard/store.h"
+#include "perfguard/util.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* A fresh temporary directory per test; the db path inside it. */
+struct fixture {
+	char dir[64];
+	char *db;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = pfg_xcalloc(1, sizeof *f);
+	snprintf(f->dir, sizeof f->dir, "/tmp/pfg-store-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	f->db = pfg_xasprintf("%s/sub/perfguard.db", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char *cmd = pfg_xasprintf("rm -rf '%s'", f->dir);
+	int rc = system(cmd);
+	free(cmd);
+	free(f->db);
+	free(f);
+	return rc == 0 ? 0 : -1;
+}
+
+/* Run one SQL statement returning an integer, on a separate connection. */
+static long long query_int(const char *db, const char *sql)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	long long v = -1;
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
+}
+
+/* Run SQL on a separate connection. */
+static void exec_sql(const char *db, const char *sql)
+{
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+}
+
+/* Open the store or fail the test with its message. */
+static struct pfg_store *open_ok(const char *db)
+{
+	struct pfg_store *st;
+	char err[PFG_ERR_MAX] = "";
+	if (pfg_store_open(db, &st, err, sizeof err)) {
+		print_error("%s\n", err);
+		fail();
+	}
+	return st;
+}
+
+/* Start a run with a benchmark; return the run id and benchmark id. */
+static void start_run(struct pfg_store *st, int64_t *run, int64_t *bench)
+{
+	struct pfg_environment env;
+	int64_t env_id;
+	pfg_environment_detect(&env);
+	assert_int_equal(pfg_store_environment_id(st, &env, &env_id, NULL, 0), 0);
+	assert_int_equal(pfg_store_benchmark_id(st, "comp", "lat", "latency", "ms",
+						"lower", bench, NULL, 0), 0);
+	assert_int_equal(pfg_store_run_begin(st, env_id, "cli", "abc123", run, NULL, 0), 0);
+}
+
+/* Store a result of n samples 1..n for bench in run. */
+static int add_result(struct pfg_store *st, int64_t run, int64_t bench, size_t n,
+		      char *err)
+{
+	struct pfg_sample s[8] = { 0 };
+	for (size_t i = 0; i < n; i++)
+		s[i].value = (double)(i + 1);
+	struct pfg_result_row r = { .ok = 1, .n = n, .mean = (n + 1) / 2.0 };
+	return pfg_store_add_result(st, run, bench, s, n, NULL, NULL, &r, err,
+				    PFG_ERR_MAX);
+}
+
+static void test_migrates_empty_file(void **state)
+{
+	struct fixture *f = *state;
+	struct pfg_store *st = open_ok(f->db);
+	assert_int_equal(pfg_store_schema_version(st), PFG_STORE_SCHEMA_VERSION);
+	pfg_store_close(st);
+	struct stat sb;
+	assert_int_equal(stat(f->db, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(query_int(f->db, "PRAGMA user_version"), PFG_STORE_SCHEMA_VERSION);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sqlite_master WHERE "
+				   "type = 'table' AND name IN ('component', 'benchmark', "
+				   "'environment', 'run', 'sample', 'sample_metric', "
+				   "'result', 'audit_log')"), 8);
+	/* Reopening an up-to-date file migrates nothing and keeps data. */
+	exec_sql(f->db, "INSERT INTO component (name) VALUES ('kept')");
+	st = open_ok(f->db);
+	pfg_store_close(st);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM component"), 1);
+}
+
+static void test_result_is_one_transaction(void **state)
+{
+	struct fixture *f = *state;
+	struct pfg_store *st = open_ok(f->db);
+	int64_t run, bench;
+	char err[PFG_ERR_MAX];
+	start_run(st, &run, &bench);
+	assert_int_equal(add_result(st, run, bench, 5, err), 0);
+	/* The same benchmark twice in a run violates the result's key after
+	 * new samples were inserted: none of them may remain. */
+	assert_int_equal(add_result(st, run, 99999, 3, err), PFG_ERUNTIME);
+	assert_non_null(strstr(err, "FOREIGN KEY"));
+	pfg_store_close(st);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sample"), 5);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM result"), 1);
+}
+
+static void test_history_and_samples(void **state)
+{
+	struct fixture *f = *state;
+	struct pfg_store *st = open_ok(f->db);
+	int64_t runs[3], bench;
+	for (int i = 0; i < 3; i++) {
+		start_run(st, &runs[i], &bench);
+		assert_int_equal(add_result(st, runs[i], bench, (size_t)(i + 2), NULL), 0);
+		assert_int_equal(pfg_store_run_end(st, runs[i], "complete", NULL, 0), 0);
+	}
+	struct pfg_result_row *rows;
+	size_t n;
+	assert_int_equal(pfg_store_history(st, "comp", "lat", 0, &rows, &n, NULL, 0), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(rows[0].run_id, runs[0]);
+	assert_int_equal(rows[2].n, 4);
+	assert_string_equal(rows[2].status, "complete");
+	assert_string_equal(rows[2].git_rev, "abc123");
+	pfg_result_rows_free(rows, n);
+	assert_int_equal(pfg_store_history(st, "comp", "lat", 2, &rows, &n, NULL, 0), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[0].run_id, runs[1]);
+	pfg_result_rows_free(rows, n);
+	char err[PFG_ERR_MAX];
+	assert_int_equal(pfg_store_history(st, "comp", "nope", 0, &rows, &n, err,
+					   sizeof err), PFG_EINPUT);
+	assert_non_null(strstr(err, "no benchmark 'comp/nope'"));
+	double *v;
+	assert_int_equal(pfg_store_samples(st, runs[1], bench, &v, &n, NULL, 0), 0);
+	assert_int_equal(n, 3);
+	assert_true(v[2] == 3.0);
+	free(v);
+	struct pfg_bench_row *br;
+	assert_int_equal(pfg_store_benchmarks(st, &br, &n, NULL, 0), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(br[0].n_runs, 3);
+	assert_int_equal(br[0].latest.run_id, runs[2]);
+	pfg_bench_rows_free(br, n);
+	pfg_store_close(st);
+}
+
+static void test_stale_running_run_becomes_interrupted(void **state)
+{
+	struct fixture *f = *state;
+	struct pfg_store *st = open_ok(f->db);
+	int64_t run, live, bench;
+	start_run(st, &run, &bench);
+	assert_int_equal(add_result(st, run, bench, 2, NULL), 0);
+	start_run(st, &live, &bench);
+	pfg_store_close(st);
+	/* The first run's process died without finishing it (a crash, a kill -9):
+	 * a pid that cannot exist. The second is ours and still alive. */
+	char *sql = pfg_xasprintf("UPDATE run SET pid = 2147483646 WHERE id = %lld",
+				  (long long)run);
+	exec_sql(f->db, sql);
+	free(sql);
+	st = open_ok(f->db);
+	pfg_store_close(st);
+	char *q = pfg_xasprintf("SELECT status = 'interrupted' AND ended_at IS NOT NULL "
+				"FROM run WHERE id = %lld", (long long)run);
+	assert_int_equal(query_int(f->db, q), 1);
+	free(q);
+	q = pfg_xasprintf("SELECT status = 'running' FROM run WHERE id = %lld",
+			  (long long)live);
+	assert_int_equal(query_int(f->db, q), 1);
+	free(q);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sample"), 2);
+}
+
+static void test_rejects_bad_files(void **state)
+{
+	struct fixture *f = *state;
+	struct pfg_store *st;
+	char err[PFG_ERR_MAX];
+	/* Not a database. */
+	char *junk = pfg_xasprintf("%s/junk.db", f->dir);
+	FILE *fp = fopen(junk, "w");
+	fputs("this is not sqlite, just text long enough to be a header..........", fp);
+	fclose(fp);
+	assert_int_equal(pfg_store_open(junk, &st, err, sizeof err), PFG_ERUNTIME);
+	assert_non_null(strstr(err, "not a database"));
+	free(junk);
+	/* A schema newer than this perfguard. */
+	st = open_ok(f->db);
+	pfg_store_close(st);
+	exec_sql(f->db, "PRAGMA user_version = 999");
+	assert_int_equal(pfg_store_open(f->db, &st, err, sizeof err), PFG_ERUNTIME);
+	assert_non_null(strstr(err, "schema version 999 is newer"));
+	/* A directory that cannot be created. */
+	assert_int_equal(pfg_store_open("/proc/nope/x.db", &st, err, sizeof err),
+			 PFG_ERUNTIME);
+	assert_non_null(strstr(err, "cannot create"));
+}
+
+static void test_read_only_database(void **state)
+{
+	struct fixture *f = *state;
+	struct pfg_store *st = open_ok(f->db);
+	pfg_store_close(st);
+	char *sub = pfg_xasprintf("%s/sub", f->dir);
+	chmod(f->dir, 0755);
+	chmod(sub, 0555);
+	chmod(f->db, 0444);
+	free(sub);
+	/* Root writes anyway: open as an unprivileged user in a child. */
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+			_exit(10);
+		char err[PFG_ERR_MAX] = "";
+		int rc = pfg_store_open(f->db, &st, err, sizeof err);
+		fprintf(stderr, "read-only open: %s\n", err);
+		_exit(rc == PFG_ERUNTIME && strstr(err, f->db) && strstr(err, "read-only")
+		      ? 0 : 11);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	chmod(f->dir, 0700);
+	sub = pfg_xasprintf("%s/sub", f->dir);
+	chmod(sub, 0700);
+	free(sub);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_migrates_empty_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_result_is_one_transaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_history_and_samples, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_running_run_becomes_interrupted,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rejects_bad_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_only_database, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
