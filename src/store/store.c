@@ -202,6 +202,10 @@ static int create_private(const char *path, char *err, size_t errlen)
 		close(fd);
 		return PFG_OK;
 	}
+	struct stat sb;
+	if (errno == EEXIST && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return pfg_error(err, errlen, PFG_ERUNTIME, "%s: is a directory, "
+				 "expected a database file", path);
 	if (errno == EEXIST)
 		return PFG_OK;
 	return pfg_error(err, errlen, PFG_ERUNTIME, "%s: cannot create: %s", path,
