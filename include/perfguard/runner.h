@@ -45,12 +45,17 @@ struct pfg_measurement {
 	int64_t wall_ns;       /* CLOCK_MONOTONIC from spawn to reap */
 	int64_t user_ns;       /* ru_utime */
 	int64_t sys_ns;        /* ru_stime */
-	long max_rss_kib;      /* ru_maxrss */
+	long max_rss_kib;      /* ru_maxrss: the peak of the command and the
+				  children it waited for. Linux starts it at
+				  the spawner's resident size, so figures
+				  below perfguard's own RSS (a few MiB) are a
+				  floor, not the command's. */
 	int exited;            /* nonzero: exit_code is valid */
 	int exit_code;
 	int term_signal;       /* nonzero when killed by a signal */
 	int timed_out;         /* killed by perfguard after timeout_s */
 	int cancelled;         /* killed because cancellation was asked */
+	double timeout_s;      /* the timeout that expired, when timed_out */
 	struct pfg_metric *metrics;
 	size_t n_metrics;
 	char *metrics_error;   /* NULL, or why the metrics file was rejected
@@ -69,8 +74,9 @@ int pfg_runner_exec(const struct pfg_exec_spec *spec,
 /* Nonzero when the run exited 0, was not killed, and its metrics parsed. */
 int pfg_measurement_ok(const struct pfg_measurement *m);
 
-/* Describe why a run failed ("exit code 3", "killed by SIGSEGV",
- * "timed out after 5 s") into buf. */
+/* Describe why a run failed ("exit code 3", "killed by signal 11
+ * (Segmentation fault)", "timed out after 5 s", "cancelled", "bad metrics
+ * file: ...") into buf; "succeeded" when it did not. */
 void pfg_measurement_describe(const struct pfg_measurement *m, char *buf,
 			      size_t len);
 

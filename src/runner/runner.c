@@ -1,0 +1,812 @@
+/* runner.c: spawn one command in its own process group, wait for it with
+ * a deadline, and measure it: wall time, CPU, peak RSS, exit status, the
+ * tail of stderr and the custom metrics it wrote to $PERFGUARD_METRICS. */
+#include "perfguard/runner.h"
+#include "perfguard/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* Process groups started by pfg_runner_exec() and not yet reaped, so that
+ * pfg_runner_kill_all() can kill them from a signal handler. A slot is 0
+ * when free; slots are claimed and freed with lock-free atomics. */
+#define PFG_RUNNER_SLOTS 64
+static atomic_int pfg_running[PFG_RUNNER_SLOTS];
+
+/* The largest metrics file read: anything bigger is a runaway benchmark. */
+#define PFG_METRICS_MAX (16u << 20)
+
+/* Claim a slot for pgid; returns its index, or -1 when all are taken. */
+static int slot_claim(pid_t pgid)
+{
+	for (int i = 0; i < PFG_RUNNER_SLOTS; i++) {
+		int expect = 0;
+		if (atomic_compare_exchange_strong(&pfg_running[i], &expect, (int)pgid))
+			return i;
+	}
+	return -1;
+}
+
+/* Free a slot claimed by slot_claim(). */
+static void slot_free(int slot)
+{
+	if (slot >= 0)
+		atomic_store(&pfg_running[slot], 0);
+}
+
+void pfg_runner_kill_all(void)
+{
+	int saved = errno;
+	for (int i = 0; i < PFG_RUNNER_SLOTS; i++) {
+		int pgid = atomic_load(&pfg_running[i]);
+		if (pgid > 0)
+			kill(-(pid_t)pgid, SIGKILL);
+	}
+	errno = saved;
+}
+
+/* Nonzero when path names an executable regular file; *eacces is set when
+ * it exists but may not be executed. base, when not NULL, is the directory
+ * a relative path is resolved from (the child's cwd). */
+static int is_executable(const char *base, const char *path, int *eacces)
+{
+	char buf[4096];
+	const char *p = path;
+	if (base && path[0] != '/') {
+		if ((size_t)snprintf(buf, sizeof buf, "%s/%s", base, path) >= sizeof buf)
+			return 0;
+		p = buf;
+	}
+	struct stat st;
+	if (stat(p, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	if (access(p, X_OK) != 0) {
+		*eacces = 1;
+		return 0;
+	}
+	return 1;
+}
+
+/* The value of variable name in the NULL-terminated envp, or NULL. */
+static const char *env_get(char *const *envp, const char *name)
+{
+	size_t n = strlen(name);
+	for (; envp && *envp; envp++)
+		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
+			return *envp + n + 1;
+	return NULL;
+}
+
+/* Find cmd as execvp would, in the PATH of the child's environment, with
+ * relative entries resolved from cwd. Returns the path to execute (cmd
+ * itself or a string the caller frees through *owned), or NULL after
+ * filling err. */
+static const char *resolve_command(const char *cmd, const char *cwd,
+				   char *const *envp, char **owned, char *err,
+				   size_t errlen)
+{
+	int eacces = 0;
+	*owned = NULL;
+	if (!*cmd) {
+		pfg_error(err, errlen, PFG_EINPUT, "empty command");
+		return NULL;
+	}
+	if (strchr(cmd, '/')) {
+		if (is_executable(cwd, cmd, &eacces))
+			return cmd;
+		pfg_error(err, errlen, PFG_EINPUT, eacces ?
+			  "cannot execute %s: permission denied" :
+			  "no such command: %s", cmd);
+		return NULL;
+	}
+	const char *path = env_get(envp, "PATH");
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	const char *p = path;
+	for (;;) {
+		const char *colon = strchr(p, ':');
+		size_t dlen = colon ? (size_t)(colon - p) : strlen(p);
+		char *cand = dlen ? pfg_xasprintf("%.*s/%s", (int)dlen, p, cmd)
+				  : pfg_xasprintf("./%s", cmd);
+		if (is_executable(cwd, cand, &eacces)) {
+			*owned = cand;
+			return cand;
+		}
+		free(cand);
+		if (!colon)
+			break;
+		p = colon + 1;
+	}
+	pfg_error(err, errlen, PFG_EINPUT, eacces ?
+		  "cannot execute %s: permission denied" :
+		  "no such command: %s (not found in PATH)", cmd);
+	return NULL;
+}
+
+/* Nonzero when "KEY=..." entries a and b set the same key. */
+static int same_key(const char *a, const char *b)
+{
+	size_t ka = strcspn(a, "="), kb = strcspn(b, "=");
+	return ka == kb && strncmp(a, b, ka) == 0;
+}
+
+/* Nonzero when one of the NULL-terminated entries v sets the key of e. */
+static int key_in(const char *e, char *const *v)
+{
+	for (; v && *v; v++)
+		if (same_key(e, *v))
+			return 1;
+	return 0;
+}
+
+/* The child's environment: ours with spec->env and then extra
+ * ("KEY=VALUE" or NULL) laid over it, the last setting of a key winning.
+ * Returns environ itself when nothing changes, else an array the caller
+ * frees (its strings stay borrowed). */
+static char **build_env(char *const *over, char *extra)
+{
+	if (!(over && *over) && !extra)
+		return environ;
+	size_t n = 0, k = 0;
+	for (char **e = environ; e && *e; e++)
+		n++;
+	for (char *const *o = over; o && *o; o++)
+		n++;
+	char *const extra_v[] = { extra, NULL };
+	char **envp = pfg_xcalloc(n + 2, sizeof *envp);
+	for (char **e = environ; e && *e; e++)
+		if (!key_in(*e, over) && !key_in(*e, extra_v))
+			envp[k++] = *e;
+	for (char *const *o = over; o && *o; o++)
+		if (!key_in(*o, o + 1) && !key_in(*o, extra_v))
+			envp[k++] = *o;
+	if (extra)
+		envp[k++] = extra;
+	envp[k] = NULL;
+	return envp;
+}
+
+/* Append what is readable on fd to the tail buffer, keeping the last
+ * PFG_STDERR_TAIL bytes. Returns 0 at end of file, 1 when more may come. */
+static int drain(int fd, char *tail, size_t *len, int *truncated)
+{
+	for (;;) {
+		size_t room = 2 * PFG_STDERR_TAIL - *len;
+		ssize_t r = read(fd, tail + *len, room);
+		if (r > 0) {
+			*len += (size_t)r;
+			if (*len > PFG_STDERR_TAIL) {
+				memmove(tail, tail + *len - PFG_STDERR_TAIL, PFG_STDERR_TAIL);
+				*len = PFG_STDERR_TAIL;
+				*truncated = 1;
+			}
+			continue;
+		}
+		if (r == 0)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		return errno == EAGAIN || errno == EWOULDBLOCK;
+	}
+}
+
+/* Milliseconds from now until deadline (ns on CLOCK_MONOTONIC) for poll(),
+ * rounded up; -1 when deadline is 0 (none). */
+static int ms_until(int64_t deadline)
+{
+	if (deadline == 0)
+		return -1;
+	int64_t left = deadline - pfg_now_ns();
+	if (left <= 0)
+		return 0;
+	int64_t ms = (left + 999999) / 1000000;
+	return ms > 1000000 ? 1000000 : (int)ms;
+}
+
+/* Nonzero when cancel_fd (if any) says the run must stop. */
+static int cancel_requested(int cancel_fd)
+{
+	if (cancel_fd < 0)
+		return 0;
+	struct pollfd p = { .fd = cancel_fd, .events = POLLIN };
+	return poll(&p, 1, 0) > 0 && p.revents;
+}
+
+/* Set once pidfd_open() turned out not to exist (kernels before 5.3,
+ * valgrind): later runs go straight to polling. */
+static atomic_int pfg_no_pidfd;
+
+/* Open a pidfd for pid, or -1 (ENOSYS on old kernels). */
+static int pidfd_for(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	if (atomic_load(&pfg_no_pidfd))
+		return -1;
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0 && errno == ENOSYS)
+		atomic_store(&pfg_no_pidfd, 1);
+	return fd;
+#else
+	(void)pid;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* Nonzero when pid has exited (it stays a zombie until reaped). */
+static int has_exited(pid_t pid)
+{
+	siginfo_t si;
+	si.si_pid = 0;
+	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+		if (errno != EINTR)
+			return 1;
+	return si.si_pid == pid;
+}
+
+/* State of one wait: what we watch and what happened. */
+struct waiter {
+	pid_t pid;
+	int pidfd;          /* -1: poll with short timeouts instead */
+	int errfd;          /* stderr pipe, -1 once at EOF */
+	int cancel_fd;
+	char tail[2 * PFG_STDERR_TAIL];
+	size_t tail_len;
+	int truncated;
+};
+
+/* Wait until the child exits or deadline (0: none) passes, draining
+ * stderr. Returns 1 when it exited, 0 at the deadline, -1 on cancel. */
+static int wait_exit(struct waiter *w, int64_t deadline, int watch_cancel)
+{
+	for (;;) {
+		struct pollfd fds[3];
+		nfds_t n = 0;
+		int ipid = -1, ierr = -1, ican = -1;
+		if (w->pidfd >= 0) {
+			ipid = (int)n;
+			fds[n++] = (struct pollfd){ .fd = w->pidfd, .events = POLLIN };
+		}
+		if (w->errfd >= 0) {
+			ierr = (int)n;
+			fds[n++] = (struct pollfd){ .fd = w->errfd, .events = POLLIN };
+		}
+		if (watch_cancel && w->cancel_fd >= 0) {
+			ican = (int)n;
+			fds[n++] = (struct pollfd){ .fd = w->cancel_fd, .events = POLLIN };
+		}
+		int timeout = ms_until(deadline);
+		if (w->pidfd < 0 && (timeout < 0 || timeout > 2))
+			timeout = 2; /* no pidfd: look at the child every 2 ms */
+		int r = poll(fds, n, timeout);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue; /* a signal handler may have killed the group */
+			if (w->pidfd >= 0) { /* cannot happen; fall back to polling */
+				close(w->pidfd);
+				w->pidfd = -1;
+			}
+			struct timespec ts = { 0, 2000000 };
+			nanosleep(&ts, NULL);
+		}
+		if (r > 0 && ierr >= 0 && fds[ierr].revents) {
+			if (!drain(w->errfd, w->tail, &w->tail_len, &w->truncated)) {
+				close(w->errfd);
+				w->errfd = -1;
+			}
+		}
+		if (r > 0 && ican >= 0 && fds[ican].revents)
+			return -1;
+		if (ipid >= 0 ? r > 0 && fds[ipid].revents != 0 : has_exited(w->pid))
+			return 1;
+		if (deadline && pfg_now_ns() >= deadline)
+			return 0;
+	}
+}
+
+/* Kill the child's group: TERM, up to grace_ns for the child to exit,
+ * then KILL for whatever of the group is left. The child is not reaped
+ * yet, so its pid cannot name another group. */
+static void kill_group(struct waiter *w, int64_t grace_ns)
+{
+	kill(-w->pid, SIGTERM);
+	wait_exit(w, pfg_now_ns() + grace_ns, 0);
+	kill(-w->pid, SIGKILL);
+	wait_exit(w, 0, 0);
+}
+
+/* Nonzero when name is a valid metric name: [A-Za-z0-9_.:-]+. */
+static int metric_name_ok(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_.:-", *s))
+			return 0;
+	return 1;
+}
+
+/* Copy line into buf for an error message: at most 60 characters, with
+ * control characters shown as '?'. */
+static void quote_line(const char *line, char *buf, size_t len)
+{
+	size_t k = 0;
+	for (; *line && k + 4 < len && k < 60; line++)
+		buf[k++] = (unsigned char)*line < 0x20 || *line == 0x7f ? '?' : *line;
+	if (*line && k + 4 < len) {
+		memcpy(buf + k, "...", 3);
+		k += 3;
+	}
+	buf[k] = '\0';
+}
+
+/* Drop the metrics parsed so far and record why the file was rejected. */
+__attribute__((format(printf, 2, 3)))
+static void metrics_reject(struct pfg_measurement *m, const char *fmt, ...)
+{
+	for (size_t i = 0; i < m->n_metrics; i++) {
+		free(m->metrics[i].name);
+		free(m->metrics[i].unit);
+	}
+	free(m->metrics);
+	m->metrics = NULL;
+	m->n_metrics = 0;
+	va_list ap;
+	va_start(ap, fmt);
+	char msg[512];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	m->metrics_error = pfg_xstrdup(msg);
+}
+
+/* Parse the metrics file text into m: lines "name value [unit]", blank
+ * lines and '#' comments skipped. On any bad line m gets metrics_error
+ * and no metrics. */
+static void parse_metrics(char *text, size_t size, struct pfg_measurement *m)
+{
+	if (memchr(text, '\0', size)) {
+		metrics_reject(m, "metrics file: expected text lines 'name value [unit]', "
+			       "got a NUL byte");
+		return;
+	}
+	size_t cap = 0;
+	int lineno = 0;
+	char *save_line = NULL;
+	for (char *line = text; line; line = save_line) {
+		char *nl = strchr(line, '\n');
+		save_line = nl ? nl + 1 : NULL;
+		if (nl)
+			*nl = '\0';
+		lineno++;
+		size_t ll = strlen(line);
+		if (ll && line[ll - 1] == '\r')
+			line[--ll] = '\0';
+		char shown[80];
+		quote_line(line, shown, sizeof shown);
+		char *tok[4] = { NULL };
+		int ntok = 0;
+		char *sp;
+		for (char *t = strtok_r(line, " \t", &sp); t; t = strtok_r(NULL, " \t", &sp)) {
+			if (ntok == 4)
+				break;
+			tok[ntok++] = t;
+		}
+		if (ntok == 0 || tok[0][0] == '#')
+			continue;
+		char *end = NULL;
+		double v = ntok >= 2 ? strtod(tok[1], &end) : 0;
+		if (ntok < 2 || ntok > 3 || !metric_name_ok(tok[0]) || end == tok[1] || *end) {
+			metrics_reject(m, "metrics file line %d: expected 'name value [unit]', "
+				       "got '%s'", lineno, shown);
+			return;
+		}
+		if (!isfinite(v)) {
+			metrics_reject(m, "metrics file line %d: the value of '%s' is not a "
+				       "finite number: '%s'", lineno, tok[0], tok[1]);
+			return;
+		}
+		for (size_t i = 0; i < m->n_metrics; i++)
+			if (strcmp(m->metrics[i].name, tok[0]) == 0) {
+				metrics_reject(m, "metrics file line %d: metric '%s' given twice",
+					       lineno, tok[0]);
+				return;
+			}
+		if (m->n_metrics == cap) {
+			cap = cap ? 2 * cap : 8;
+			m->metrics = pfg_xrealloc(m->metrics, cap * sizeof *m->metrics);
+		}
+		m->metrics[m->n_metrics++] = (struct pfg_metric){
+			.name = pfg_xstrdup(tok[0]),
+			.value = v,
+			.unit = pfg_xstrdup(ntok == 3 ? tok[2] : ""),
+		};
+	}
+}
+
+/* Read and parse the metrics file at path into m. A missing file counts
+ * as empty (the command may have removed it). */
+static void read_metrics(const char *path, struct pfg_measurement *m)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	struct stat st;
+	if (fstat(fd, &st) == 0 && st.st_size > (off_t)PFG_METRICS_MAX) {
+		close(fd);
+		metrics_reject(m, "metrics file: %lld bytes, more than the %u allowed",
+			       (long long)st.st_size, PFG_METRICS_MAX);
+		return;
+	}
+	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, len = 0;
+	char *buf = pfg_xmalloc(cap);
+	for (;;) {
+		if (len + 1 >= cap) {
+			if (cap > PFG_METRICS_MAX)
+				break;
+			cap *= 2;
+			buf = pfg_xrealloc(buf, cap);
+		}
+		ssize_t r = read(fd, buf + len, cap - len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	buf[len] = '\0';
+	parse_metrics(buf, len, m);
+	free(buf);
+}
+
+/* Create the empty metrics file; returns its malloc'd path or NULL. */
+static char *make_metrics_file(char *err, size_t errlen)
+{
+	const char *dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+	char *path = pfg_xasprintf("%s/perfguard-metrics-XXXXXX", dir);
+	int fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0) {
+		pfg_error(err, errlen, PFG_ERUNTIME, "cannot create a metrics file in "
+			  "%s: %s (set TMPDIR to a writable directory)", dir, strerror(errno));
+		free(path);
+		return NULL;
+	}
+	close(fd);
+	return path;
+}
+
+/* Nonzero when dir exists and is a directory we may enter; fills err. */
+static int check_cwd(const char *dir, char *err, size_t errlen)
+{
+	struct stat st;
+	if (stat(dir, &st) != 0) {
+		pfg_error(err, errlen, PFG_EINPUT, "working directory %s: %s", dir,
+			  strerror(errno));
+		return 0;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		pfg_error(err, errlen, PFG_EINPUT, "working directory %s: not a directory",
+			  dir);
+		return 0;
+	}
+	if (access(dir, X_OK) != 0) {
+		pfg_error(err, errlen, PFG_EINPUT, "working directory %s: %s", dir,
+			  strerror(errno));
+		return 0;
+	}
+	return 1;
+}
+
+/* Reset our own peak RSS to the current RSS. Linux starts a spawned
+ * process's ru_maxrss at its spawner's peak (exec_mmap() keeps the
+ * high-water mark of the mm it replaces), so without this a moment of
+ * high memory use in perfguard would floor every later measurement.
+ * Best effort: /proc may be missing or read-only. */
+static void reset_own_peak_rss(void)
+{
+	int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t r = write(fd, "5", 1);
+	(void)r;
+	close(fd);
+}
+
+/* Set up the spawn attributes: own process group, default signal
+ * dispositions for the signals a caller may ignore or handle, and an
+ * empty signal mask (a worker thread may block signals). */
+static void init_attr(posix_spawnattr_t *attr)
+{
+	sigset_t def, none;
+	sigemptyset(&def);
+	sigaddset(&def, SIGPIPE);
+	sigaddset(&def, SIGINT);
+	sigaddset(&def, SIGTERM);
+	sigaddset(&def, SIGQUIT);
+	sigaddset(&def, SIGHUP);
+	sigaddset(&def, SIGCHLD);
+	sigemptyset(&none);
+	posix_spawnattr_init(attr);
+	posix_spawnattr_setflags(attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
+				 POSIX_SPAWN_SETSIGMASK);
+	posix_spawnattr_setpgroup(attr, 0);
+	posix_spawnattr_setsigdefault(attr, &def);
+	posix_spawnattr_setsigmask(attr, &none);
+}
+
+/* Check spec's fields that the caller may get wrong; fills err. */
+static int check_spec(const struct pfg_exec_spec *spec, char *err, size_t errlen)
+{
+	if (!spec->argv || !spec->argv[0])
+		return pfg_error(err, errlen, PFG_EINPUT, "no command to run");
+	for (char *const *e = spec->env; e && *e; e++)
+		if (!strchr(*e, '=') || **e == '=')
+			return pfg_error(err, errlen, PFG_EINPUT, "environment entry '%s': "
+					 "expected KEY=VALUE", *e);
+	if (!(spec->timeout_s >= 0) || !(spec->grace_s >= 0))
+		return pfg_error(err, errlen, PFG_EINPUT, "timeout and grace period "
+				 "must be 0 or more seconds");
+	return 0;
+}
+
+int pfg_runner_exec(const struct pfg_exec_spec *spec,
+		    struct pfg_measurement *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	int rc = check_spec(spec, err, errlen);
+	if (rc)
+		return rc;
+	if (spec->cwd && !check_cwd(spec->cwd, err, errlen))
+		return PFG_EINPUT;
+	if (cancel_requested(spec->cancel_fd)) {
+		out->cancelled = 1;
+		return 0;
+	}
+
+	char *metrics_path = NULL, *metrics_var = NULL, *resolved_owned = NULL;
+	char **envp = environ, **argv_owned = NULL;
+	int pipefd[2] = { -1, -1 };
+	rc = PFG_ERUNTIME;
+	if (spec->metrics) {
+		metrics_path = make_metrics_file(err, errlen);
+		if (!metrics_path)
+			goto done;
+		metrics_var = pfg_xasprintf("PERFGUARD_METRICS=%s", metrics_path);
+	}
+	envp = build_env(spec->env, metrics_var);
+
+	const char *file;
+	char *const *argv = spec->argv;
+	if (spec->shell) {
+		size_t n = 0;
+		while (spec->argv[n])
+			n++;
+		/* sh -c CMD sh ARG...: further arguments become $1... */
+		argv_owned = pfg_xcalloc(n + 4, sizeof *argv_owned);
+		argv_owned[0] = "sh";
+		argv_owned[1] = "-c";
+		argv_owned[2] = spec->argv[0];
+		argv_owned[3] = "sh";
+		for (size_t i = 1; i < n; i++)
+			argv_owned[3 + i] = spec->argv[i];
+		argv = argv_owned;
+		file = "/bin/sh";
+	} else {
+		file = resolve_command(spec->argv[0], spec->cwd, envp, &resolved_owned,
+				       err, errlen);
+		if (!file) {
+			rc = PFG_EINPUT;
+			goto done;
+		}
+	}
+
+	if (pipe2(pipefd, O_CLOEXEC | O_NONBLOCK) != 0) {
+		pfg_error(err, errlen, PFG_ERUNTIME, "cannot create a pipe: %s",
+			  strerror(errno));
+		goto done;
+	}
+	/* The child's end blocks like an ordinary stderr. */
+	fcntl(pipefd[1], F_SETFL, 0);
+
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	posix_spawn_file_actions_init(&fa);
+	init_attr(&attr);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	if (!spec->keep_stdout)
+		posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDERR_FILENO);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+	/* Our other descriptors (the database, a UI's pipes) are not the
+	 * benchmark's business. */
+	posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
+#endif
+	if (spec->cwd)
+		posix_spawn_file_actions_addchdir_np(&fa, spec->cwd);
+
+	reset_own_peak_rss();
+	/* Block signals until the group is registered, so that a handler's
+	 * pfg_runner_kill_all() cannot miss it. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	pid_t pid;
+	int64_t start = pfg_now_ns();
+	int serr = posix_spawn(&pid, file, &fa, &attr, argv, envp);
+	int slot = serr == 0 ? slot_claim(pid) : -1;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	close(pipefd[1]);
+	pipefd[1] = -1;
+	if (serr != 0) {
+		rc = pfg_error(err, errlen, serr == ENOENT || serr == EACCES ||
+			       serr == ENOEXEC ? PFG_EINPUT : PFG_ERUNTIME,
+			       "cannot run %s: %s", spec->shell ? "/bin/sh" : spec->argv[0],
+			       strerror(serr));
+		goto done;
+	}
+
+	struct waiter w = {
+		.pid = pid,
+		.pidfd = pidfd_for(pid),
+		.errfd = pipefd[0],
+		.cancel_fd = spec->cancel_fd,
+	};
+	pipefd[0] = -1; /* w.errfd owns it now */
+	int64_t deadline = spec->timeout_s > 0 ?
+		start + (int64_t)(spec->timeout_s * 1e9) : 0;
+	int64_t grace = (int64_t)((spec->grace_s > 0 ? spec->grace_s : 2.0) * 1e9);
+	int how = wait_exit(&w, deadline, 1);
+	if (how <= 0) {
+		out->timed_out = how == 0;
+		out->timeout_s = how == 0 ? spec->timeout_s : 0;
+		out->cancelled = how < 0;
+		kill_group(&w, grace);
+	}
+	/* Free the slot before reaping: once reaped, the pgid may be reused. */
+	slot_free(slot);
+
+	int status = 0;
+	struct rusage ru;
+	memset(&ru, 0, sizeof ru);
+	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
+		;
+	out->wall_ns = pfg_now_ns() - start;
+	if (w.errfd >= 0) {
+		drain(w.errfd, w.tail, &w.tail_len, &w.truncated);
+		close(w.errfd);
+	}
+	if (w.pidfd >= 0)
+		close(w.pidfd);
+
+	out->user_ns = (int64_t)ru.ru_utime.tv_sec * 1000000000 +
+		       (int64_t)ru.ru_utime.tv_usec * 1000;
+	out->sys_ns = (int64_t)ru.ru_stime.tv_sec * 1000000000 +
+		      (int64_t)ru.ru_stime.tv_usec * 1000;
+	out->max_rss_kib = ru.ru_maxrss;
+	if (WIFEXITED(status)) {
+		out->exited = 1;
+		out->exit_code = WEXITSTATUS(status);
+	} else if (WIFSIGNALED(status)) {
+		out->term_signal = WTERMSIG(status);
+	}
+	if (w.tail_len) {
+		/* A cut tail starts at a line when one begins early enough. */
+		const char *t = w.tail;
+		size_t n = w.tail_len;
+		const char *nl = w.truncated ? memchr(t, '\n', n < 256 ? n : 256) : NULL;
+		if (nl && (size_t)(nl + 1 - t) < n) {
+			n -= (size_t)(nl + 1 - t);
+			t = nl + 1;
+		}
+		out->stderr_tail = pfg_xmalloc(n + 1);
+		memcpy(out->stderr_tail, t, n);
+		out->stderr_tail[n] = '\0';
+	}
+	if (metrics_path)
+		read_metrics(metrics_path, out);
+	rc = 0;
+
+done:
+	if (pipefd[0] >= 0)
+		close(pipefd[0]);
+	if (pipefd[1] >= 0)
+		close(pipefd[1]);
+	if (metrics_path) {
+		unlink(metrics_path);
+		free(metrics_path);
+	}
+	free(metrics_var);
+	if (envp != environ)
+		free(envp);
+	free(argv_owned);
+	free(resolved_owned);
+	return rc;
+}
+
+int pfg_measurement_ok(const struct pfg_measurement *m)
+{
+	return m->exited && m->exit_code == 0 && !m->term_signal && !m->timed_out &&
+	       !m->cancelled && !m->metrics_error;
+}
+
+/* Format seconds without trailing zeros: "5", "0.25". */
+static void format_seconds(double s, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.3f", s);
+	char *dot = strchr(buf, '.');
+	if (!dot)
+		return;
+	char *end = buf + strlen(buf) - 1;
+	while (end > dot && *end == '0')
+		*end-- = '\0';
+	if (end == dot)
+		*end = '\0';
+}
+
+void pfg_measurement_describe(const struct pfg_measurement *m, char *buf,
+			      size_t len)
+{
+	if (!len)
+		return;
+	if (m->timed_out) {
+		char secs[32];
+		format_seconds(m->timeout_s, secs, sizeof secs);
+		snprintf(buf, len, "timed out after %s s", secs);
+	} else if (m->cancelled) {
+		snprintf(buf, len, "cancelled");
+	} else if (m->term_signal) {
+		snprintf(buf, len, "killed by signal %d (%s)", m->term_signal,
+			 strsignal(m->term_signal));
+	} else if (m->exited && m->exit_code != 0) {
+		snprintf(buf, len, "exit code %d", m->exit_code);
+	} else if (m->metrics_error) {
+		snprintf(buf, len, "bad metrics file: %s", m->metrics_error);
+	} else if (!m->exited) {
+		snprintf(buf, len, "did not run");
+	} else {
+		snprintf(buf, len, "succeeded");
+	}
+}
+
+const struct pfg_metric *pfg_measurement_metric(const struct pfg_measurement *m,
+						const char *name)
+{
+	for (size_t i = 0; i < m->n_metrics; i++)
+		if (strcmp(m->metrics[i].name, name) == 0)
+			return &m->metrics[i];
+	return NULL;
+}
+
+void pfg_measurement_release(struct pfg_measurement *m)
+{
+	for (size_t i = 0; i < m->n_metrics; i++) {
+		free(m->metrics[i].name);
+		free(m->metrics[i].unit);
+	}
+	free(m->metrics);
+	free(m->metrics_error);
+	free(m->stderr_tail);
+	memset(m, 0, sizeof *m);
+}
