@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "perfguard/stats.h"
 #include "perfguard/util.h"
 
 /* What a benchmark measures; each implies a unit and a direction. */
@@ -19,11 +20,6 @@ enum pfg_bench_type {
 	PFG_TYPE_CPU,        /* user + system CPU time, ms, lower is better */
 	PFG_TYPE_ERROR_RATE, /* failed runs, % of all runs, lower is better */
 	PFG_TYPE_CUSTOM,     /* a metric the benchmark reports */
-};
-
-enum pfg_direction {
-	PFG_LOWER_IS_BETTER,
-	PFG_HIGHER_IS_BETTER,
 };
 
 /* A command: an argv run without a shell, or one line for /bin/sh -c. */
@@ -49,7 +45,7 @@ struct pfg_benchmark_cfg {
 	double ops;             /* work per run for throughput; 0: from the metric */
 	char *metric;           /* the custom metric a custom benchmark reports */
 	char *unit;
-	enum pfg_direction direction;
+	enum pfg_stats_direction direction; /* stats.h */
 };
 
 /* Severity thresholds in percent of change in the worse direction. */
@@ -82,7 +78,7 @@ void pfg_config_free(struct pfg_config *cfg);
 
 /* Names for printing and storing. */
 const char *pfg_bench_type_name(enum pfg_bench_type t);
-const char *pfg_direction_name(enum pfg_direction d);
+const char *pfg_direction_name(enum pfg_stats_direction d);
 
 /* A documented example config, as `perfguard init` writes it. */
 extern const char pfg_config_example[];

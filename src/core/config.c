@@ -39,7 +39,7 @@ const char *pfg_bench_type_name(enum pfg_bench_type t)
 	return type_names[t];
 }
 
-const char *pfg_direction_name(enum pfg_direction d)
+const char *pfg_direction_name(enum pfg_stats_direction d)
 {
 	return d == PFG_HIGHER_IS_BETTER ? "higher" : "lower";
 }

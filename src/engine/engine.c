@@ -2,11 +2,10 @@
 #include "perfguard/engine.h"
 
 #include "perfguard/runner.h"
+#include "perfguard/stats.h"
 #include "perfguard/util.h"
 
 #include <fcntl.h>
-#include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <spawn.h>
@@ -200,26 +199,21 @@ static void keep_sample(struct pfg_bench_outcome *out, struct pfg_sample *sample
 static void summarise(struct pfg_bench_outcome *out)
 {
 	struct pfg_result_row *r = &out->result;
+	struct pfg_stats_summary s;
 	r->ok = out->ok;
 	r->error = out->error;
 	r->n = out->n_values;
-	if (out->n_values == 0)
+	if (out->n_values == 0 ||
+	    pfg_stats_summarize(out->values, out->n_values, &s, NULL, 0))
 		return;
-	size_t n = out->n_values;
-	double *v = pfg_xmalloc(n * sizeof *v);
-	memcpy(v, out->values, n * sizeof *v);
-	gsl_sort(v, 1, n);
-	r->mean = gsl_stats_mean(v, 1, n);
-	r->stddev = n > 1 ? gsl_stats_sd_m(v, 1, n, r->mean) : 0;
-	r->median = gsl_stats_median_from_sorted_data(v, 1, n);
-	r->p95 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.95);
-	r->min = v[0];
-	r->max = v[n - 1];
-	double q1 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.25);
-	double q3 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.75);
-	for (size_t i = 0; i < n; i++)
-		r->outliers += v[i] < q1 - 1.5 * (q3 - q1) || v[i] > q3 + 1.5 * (q3 - q1);
-	free(v);
+	r->mean = s.mean;
+	r->median = s.median;
+	r->stddev = s.stddev;
+	r->min = s.min;
+	r->max = s.max;
+	r->p95 = s.p95;
+	pfg_stats_outliers_detect(out->values, out->n_values, PFG_OUTLIERS_IQR, NULL,
+				  &r->outliers, NULL, 0);
 }
 
 /* The measured runs of one benchmark, after its setup. */

@@ -110,8 +110,8 @@ expect_success 'a perfguard killed with SIGKILL leaves an interrupted run, found
 	rm -f pids &&
 	"$PERFGUARD" -c slow.json --db crash.db run >/dev/null 2>&1 &
 	echo $! > pg.pid &&
-	for i in $(seq 1 100); do [ -s pids ] && break; sleep 0.05; done &&
-	kill -KILL "$(cat pg.pid)" && wait;
+	for i in $(seq 1 300); do [ -s pids ] && break; sleep 0.05; done &&
+	test -s pids && kill -KILL "$(cat pg.pid)" && wait;
 	kill $(sed -n 2p pids) &&
 	test "$(sqlite3 crash.db "SELECT status FROM run")" = running &&
 	pg -c slow.json --db crash.db list >/dev/null &&
