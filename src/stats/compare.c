@@ -1,0 +1,435 @@
+/* compare.c: baseline against current: Yuen, Welch or Mann-Whitney U, the
+ * interval of the change, minimum detectable effect, severity and verdict. */
+#include "perfguard/stats.h"
+#include "perfguard/util.h"
+#include "stats_int.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const test_names[] = { "yuen", "welch", "mwu" };
+static const char *const direction_names[] = { "lower", "higher" };
+static const char *const severity_names[] = { "none", "minor", "moderate", "major",
+					       "critical" };
+static const char *const verdict_names[] = { "no_change", "regression", "improvement",
+					      "inconclusive" };
+
+/* The index of s in names[0..n), or -1. */
+static int find_name(const char *const *names, int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+const char *pfg_stats_test_name(enum pfg_stats_test t)
+{
+	return (unsigned)t < 3 ? test_names[t] : "?";
+}
+
+const char *pfg_stats_direction_name(enum pfg_stats_direction d)
+{
+	return (unsigned)d < 2 ? direction_names[d] : "?";
+}
+
+const char *pfg_stats_severity_name(enum pfg_stats_severity s)
+{
+	return (unsigned)s < 5 ? severity_names[s] : "?";
+}
+
+const char *pfg_stats_verdict_name(enum pfg_stats_verdict v)
+{
+	return (unsigned)v < 4 ? verdict_names[v] : "?";
+}
+
+int pfg_stats_test_parse(const char *s, enum pfg_stats_test *t)
+{
+	int i = find_name(test_names, 3, s);
+	if (i >= 0)
+		*t = (enum pfg_stats_test)i;
+	return i >= 0 ? 0 : -1;
+}
+
+int pfg_stats_direction_parse(const char *s, enum pfg_stats_direction *d)
+{
+	int i = find_name(direction_names, 2, s);
+	if (i >= 0)
+		*d = (enum pfg_stats_direction)i;
+	return i >= 0 ? 0 : -1;
+}
+
+int pfg_stats_severity_parse(const char *s, enum pfg_stats_severity *sev)
+{
+	int i = find_name(severity_names, 5, s);
+	if (i >= 0)
+		*sev = (enum pfg_stats_severity)i;
+	return i >= 0 ? 0 : -1;
+}
+
+void pfg_stats_compare_opts_init(struct pfg_stats_compare_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->test = PFG_TEST_YUEN;
+	o->alpha = 0.05;
+	o->confidence = 0.95;
+	o->outliers = PFG_OUTLIERS_NONE;
+	o->direction = PFG_LOWER_IS_BETTER;
+	o->thresholds[0] = 5;
+	o->thresholds[1] = 10;
+	o->thresholds[2] = 20;
+	o->thresholds[3] = 50;
+	o->trim = 0.2;
+	o->bootstrap = 2000;
+	o->seed = 1;
+}
+
+enum pfg_stats_severity pfg_stats_severity_of(double worse_pct, const double thresholds[4])
+{
+	for (int i = 3; i >= 0; i--)
+		if (worse_pct >= thresholds[i])
+			return (enum pfg_stats_severity)(i + 1);
+	return PFG_SEVERITY_NONE;
+}
+
+enum pfg_stats_verdict pfg_stats_verdict_of(int significant, double worse_pct,
+					    double mde_pct, double minor_pct)
+{
+	if (significant) {
+		if (worse_pct >= minor_pct)
+			return PFG_VERDICT_REGRESSION;
+		if (-worse_pct >= minor_pct)
+			return PFG_VERDICT_IMPROVEMENT;
+		return PFG_VERDICT_NO_CHANGE;
+	}
+	return mde_pct > minor_pct ? PFG_VERDICT_INCONCLUSIVE : PFG_VERDICT_NO_CHANGE;
+}
+
+double pfg_stats_mde(double sd, double location, size_t n_base, size_t n_cur,
+		     double df, double alpha, double power)
+{
+	if (sd <= 0)
+		return 0.0;
+	if (location == 0 || n_base == 0 || n_cur == 0)
+		return HUGE_VAL;
+	double za, zb;
+	if (df > 0) {
+		za = gsl_cdf_tdist_Pinv(1 - alpha / 2, df);
+		zb = gsl_cdf_tdist_Pinv(power, df);
+	} else {
+		za = gsl_cdf_ugaussian_Pinv(1 - alpha / 2);
+		zb = gsl_cdf_ugaussian_Pinv(power);
+	}
+	return 100.0 * (za + zb) * sd * sqrt(1.0 / (double)n_base + 1.0 / (double)n_cur) /
+	       fabs(location);
+}
+
+/* What a t-type test needs of one sample: the location it compares, the
+ * squared standard error of that location, and its degrees of freedom
+ * (count - 1). */
+struct tside {
+	double est, vn, dof;
+};
+
+/* Yuen's side of sorted[0..n): trimmed mean and winsorized variance as
+ * scipy's _ttest_trim_var_mean_len. Returns -1 when fewer than 2 values
+ * survive the trimming. */
+static int yuen_side(const double *sorted, size_t n, double trim, struct tside *out)
+{
+	size_t g = (size_t)(trim * (double)n);
+	if (n < 2 * g + 2)
+		return -1;
+	size_t h = n - 2 * g;
+	double lo = sorted[g], hi = sorted[n - g - 1], sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += i < g ? lo : i >= n - g ? hi : sorted[i];
+	double wmean = sum / (double)n, ssd = 0;
+	for (size_t i = 0; i < n; i++) {
+		double w = i < g ? lo : i >= n - g ? hi : sorted[i];
+		ssd += (w - wmean) * (w - wmean);
+	}
+	out->est = gsl_stats_mean(sorted + g, 1, h);
+	out->vn = ssd / (double)(h - 1) / (double)h;
+	out->dof = (double)(h - 1);
+	return 0;
+}
+
+/* Welch's side of x[0..n): mean and s^2 / n. */
+static void welch_side(const double *x, size_t n, struct tside *out)
+{
+	out->est = gsl_stats_mean(x, 1, n);
+	out->vn = gsl_stats_variance_m(x, 1, n, out->est) / (double)n;
+	out->dof = (double)(n - 1);
+}
+
+/* A t-type test (Welch-Satterthwaite df) of current against baseline: fills
+ * statistic, df, p_value and the interval of the difference into r, with
+ * change_pct and the interval in percent of |b->est|. */
+static void t_test(const struct tside *b, const struct tside *c, double confidence,
+		   struct pfg_stats_compare_result *r)
+{
+	double diff = c->est - b->est, v = b->vn + c->vn, scale = 100.0 / fabs(b->est);
+	r->change_pct = diff * scale;
+	if (v <= 0) { /* both samples constant */
+		r->statistic = 0;
+		r->df = 0;
+		r->p_value = diff == 0 ? 1.0 : 0.0;
+		r->ci_low_pct = r->ci_high_pct = r->change_pct;
+		return;
+	}
+	double se = sqrt(v);
+	r->df = v * v / (b->vn * b->vn / b->dof + c->vn * c->vn / c->dof);
+	r->statistic = diff / se;
+	r->p_value = fmin(1.0, 2.0 * gsl_cdf_tdist_Q(fabs(r->statistic), r->df));
+	double q = gsl_cdf_tdist_Qinv((1 - confidence) / 2, r->df);
+	r->ci_low_pct = (diff - q * se) * scale;
+	r->ci_high_pct = (diff + q * se) * scale;
+}
+
+/* Mann-Whitney U of cur against base, tie-corrected normal approximation
+ * with continuity correction, two-sided, as scipy's mannwhitneyu(cur, base,
+ * method='asymptotic'). Fills statistic (signed z) and p_value. */
+static void mwu_test(const double *base, size_t nb, const double *cur, size_t nc,
+		     struct pfg_stats_compare_result *r)
+{
+	size_t n = nb + nc;
+	double *all = pfg_xmalloc(n * sizeof *all);
+	size_t *idx = pfg_xmalloc(n * sizeof *idx);
+	memcpy(all, cur, nc * sizeof *all);
+	memcpy(all + nc, base, nb * sizeof *all);
+	gsl_sort_index(idx, all, 1, n);
+	double rank_sum_cur = 0, ties = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j + 1 < n && all[idx[j + 1]] == all[idx[i]])
+			j++;
+		double t = (double)(j - i + 1), mid = ((double)i + (double)j) / 2.0 + 1.0;
+		ties += t * t * t - t;
+		for (size_t k = i; k <= j; k++)
+			if (idx[k] < nc)
+				rank_sum_cur += mid;
+		i = j + 1;
+	}
+	free(all);
+	free(idx);
+	double n1 = (double)nc, n2 = (double)nb, nn = (double)n;
+	double u1 = rank_sum_cur - n1 * (n1 + 1) / 2.0, mu = n1 * n2 / 2.0;
+	double s = sqrt(n1 * n2 / 12.0 * ((nn + 1) - ties / (nn * (nn - 1))));
+	double dev = fabs(u1 - mu);
+	if (!(s > 0)) { /* every value equal */
+		r->statistic = 0;
+		r->p_value = 1.0;
+		return;
+	}
+	double z = (dev - 0.5) / s;
+	r->statistic = u1 > mu ? z : u1 < mu ? -z : 0.0;
+	r->p_value = fmin(1.0, 2.0 * gsl_cdf_ugaussian_Q(z));
+}
+
+/* The median of a bootstrap resample of sorted[0..n), drawn exactly without
+ * drawing the n values: the k-th smallest of n uniform draws is
+ * Beta(k, n + 1 - k), the next one is the smallest of n - k uniforms above
+ * it, and the resample's k-th value is sorted[floor(n u_(k))]. */
+static double boot_median(const gsl_rng *rng, const double *sorted, size_t n)
+{
+	double dn = (double)n;
+	size_t k = (n + 1) / 2;
+	double u1 = gsl_ran_beta(rng, (double)k, dn + 1 - (double)k);
+	size_t i1 = (size_t)(u1 * dn);
+	if (i1 >= n)
+		i1 = n - 1;
+	if (n % 2)
+		return sorted[i1];
+	double v = gsl_rng_uniform_pos(rng);
+	double u2 = u1 + (1 - u1) * (1 - pow(v, 1.0 / (dn - (double)k)));
+	size_t i2 = (size_t)(u2 * dn);
+	if (i2 >= n)
+		i2 = n - 1;
+	if (i2 < i1)
+		i2 = i1;
+	return (sorted[i1] + sorted[i2]) / 2.0;
+}
+
+/* Percentile bootstrap interval of 100 (median_cur - median_base) /
+ * |median_base| with o->bootstrap resamples seeded by o->seed. */
+static void mwu_interval(const double *sb, size_t nb, const double *sc, size_t nc,
+			 double med_base, const struct pfg_stats_compare_opts *o,
+			 struct pfg_stats_compare_result *r)
+{
+	unsigned B = o->bootstrap;
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!rng)
+		abort();
+	gsl_rng_set(rng, o->seed);
+	double *d = pfg_xmalloc(B * sizeof *d);
+	for (unsigned b = 0; b < B; b++) {
+		double mb = boot_median(rng, sb, nb);
+		double mc = boot_median(rng, sc, nc);
+		d[b] = 100.0 * (mc - mb) / fabs(med_base);
+	}
+	gsl_sort(d, 1, B);
+	r->ci_low_pct = pfg_stats_quantile_sorted(d, B, (1 - o->confidence) / 2);
+	r->ci_high_pct = pfg_stats_quantile_sorted(d, B, (1 + o->confidence) / 2);
+	free(d);
+	gsl_rng_free(rng);
+}
+
+/* Validate the options; returns 0 or PFG_EINPUT. */
+static int check_opts(const struct pfg_stats_compare_opts *o, char *err, size_t errlen)
+{
+	if ((unsigned)o->test > PFG_TEST_MWU)
+		return pfg_error(err, errlen, PFG_EINPUT, "unknown test %d", (int)o->test);
+	if (!(o->alpha > 0 && o->alpha < 1))
+		return pfg_error(err, errlen, PFG_EINPUT,
+				 "alpha must lie strictly between 0 and 1, got %g", o->alpha);
+	if (!(o->confidence > 0 && o->confidence < 1))
+		return pfg_error(err, errlen, PFG_EINPUT,
+				 "confidence must lie strictly between 0 and 1, got %g",
+				 o->confidence);
+	if ((unsigned)o->outliers > PFG_OUTLIERS_MAD)
+		return pfg_error(err, errlen, PFG_EINPUT, "unknown outlier method %d",
+				 (int)o->outliers);
+	if ((unsigned)o->direction > PFG_HIGHER_IS_BETTER)
+		return pfg_error(err, errlen, PFG_EINPUT, "unknown direction %d",
+				 (int)o->direction);
+	for (int i = 0; i < 4; i++)
+		if (!(isfinite(o->thresholds[i]) && o->thresholds[i] >= 0) ||
+		    (i > 0 && o->thresholds[i] < o->thresholds[i - 1]))
+			return pfg_error(err, errlen, PFG_EINPUT,
+					 "thresholds must be 4 non-negative percentages in "
+					 "increasing order (minor, moderate, major, critical)");
+	if (!(o->trim >= 0 && o->trim < 0.5))
+		return pfg_error(err, errlen, PFG_EINPUT,
+				 "trim must lie in [0, 0.5), got %g", o->trim);
+	if (o->test == PFG_TEST_MWU && o->bootstrap < 100)
+		return pfg_error(err, errlen, PFG_EINPUT,
+				 "the bootstrap needs at least 100 resamples, got %u",
+				 o->bootstrap);
+	return PFG_OK;
+}
+
+/* Detect outliers of x[0..n) (counted in *found) and, when removal is asked,
+ * return a copy without them (*kept values); else a plain copy. */
+static double *prune(const double *x, size_t n, const struct pfg_stats_compare_opts *o,
+		     size_t *found, size_t *kept)
+{
+	enum pfg_stats_outliers det = o->outliers == PFG_OUTLIERS_MAD ? PFG_OUTLIERS_MAD
+								    : PFG_OUTLIERS_IQR;
+	unsigned char *mask = pfg_xmalloc(n);
+	pfg_stats_outliers_detect(x, n, det, mask, found, NULL, 0);
+	double *out = pfg_xmalloc(n * sizeof *out);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (o->outliers == PFG_OUTLIERS_NONE || !mask[i])
+			out[k++] = x[i];
+	free(mask);
+	*kept = k;
+	return out;
+}
+
+int pfg_stats_compare(const double *base, size_t n_base, const double *cur,
+		      size_t n_cur, const struct pfg_stats_compare_opts *o,
+		      struct pfg_stats_compare_result *r, char *err, size_t errlen)
+{
+	int rc = check_opts(o, err, errlen);
+	if (!rc)
+		rc = pfg_stats_check(base, n_base, 2, "the baseline", err, errlen);
+	if (!rc)
+		rc = pfg_stats_check(cur, n_cur, 2, "the current sample", err, errlen);
+	if (rc)
+		return rc;
+	memset(r, 0, sizeof *r);
+	r->test = o->test;
+	r->alpha = o->alpha;
+	r->confidence = o->confidence;
+	r->direction = o->direction;
+	size_t nb, nc;
+	double *b = prune(base, n_base, o, &r->outliers_base, &nb);
+	double *c = prune(cur, n_cur, o, &r->outliers_current, &nc);
+	r->outliers_removed_base = n_base - nb;
+	r->outliers_removed_current = n_cur - nc;
+	r->n_base = nb;
+	r->n_current = nc;
+	double *sb = NULL, *sc = NULL;
+	if (nb < 2 || nc < 2) {
+		rc = pfg_error(err, errlen, PFG_EINPUT,
+			       "after removing outliers the %s has %zu value%s; at least 2 "
+			       "are needed (try --outliers none)",
+			       nb < 2 ? "baseline" : "current sample", nb < 2 ? nb : nc,
+			       (nb < 2 ? nb : nc) == 1 ? "" : "s");
+		goto out;
+	}
+	struct pfg_stats_summary db, dc;
+	pfg_stats_summarize(b, nb, &db, NULL, 0);
+	pfg_stats_summarize(c, nc, &dc, NULL, 0);
+	r->mean_base = db.mean;
+	r->mean_current = dc.mean;
+	r->median_base = db.median;
+	r->median_current = dc.median;
+	r->stddev_base = db.stddev;
+	r->stddev_current = dc.stddev;
+	sb = pfg_stats_sorted_copy(b, nb);
+	sc = pfg_stats_sorted_copy(c, nc);
+	struct tside tb = { 0 }, tc = { 0 };
+	double noise = 0, mde_df = 0;
+	switch (o->test) {
+	case PFG_TEST_YUEN:
+		if (yuen_side(sb, nb, o->trim, &tb) || yuen_side(sc, nc, o->trim, &tc)) {
+			rc = pfg_error(err, errlen, PFG_EINPUT,
+				       "too few values for a %g%% trimmed test: each side "
+				       "needs at least 2 values after trimming", o->trim * 100);
+			goto out;
+		}
+		noise = sqrt(tb.vn * (double)nb);
+		mde_df = tb.dof + tc.dof;
+		break;
+	case PFG_TEST_WELCH:
+		welch_side(b, nb, &tb);
+		welch_side(c, nc, &tc);
+		noise = db.stddev;
+		mde_df = tb.dof + tc.dof;
+		break;
+	case PFG_TEST_MWU:
+		tb.est = db.median;
+		tc.est = dc.median;
+		noise = (db.mad > 0 ? 1.4826 * db.mad : db.stddev) * sqrt(M_PI / 3.0);
+		mde_df = 0;
+		break;
+	}
+	r->estimate_base = tb.est;
+	r->estimate_current = tc.est;
+	if (tb.est == 0) {
+		rc = pfg_error(err, errlen, PFG_EINPUT,
+			       "the baseline's %s is 0, so a change in percent is undefined",
+			       o->test == PFG_TEST_YUEN ? "trimmed mean" :
+			       o->test == PFG_TEST_WELCH ? "mean" : "median");
+		goto out;
+	}
+	if (o->test == PFG_TEST_MWU) {
+		mwu_test(b, nb, c, nc, r);
+		r->change_pct = 100.0 * (tc.est - tb.est) / fabs(tb.est);
+		mwu_interval(sb, nb, sc, nc, tb.est, o, r);
+	} else {
+		t_test(&tb, &tc, o->confidence, r);
+	}
+	r->significant = r->p_value < o->alpha;
+	r->worse_pct = o->direction == PFG_LOWER_IS_BETTER ? r->change_pct : -r->change_pct;
+	r->mde_pct = pfg_stats_mde(noise, tb.est, nb, nc, mde_df, o->alpha, 0.8);
+	r->verdict = pfg_stats_verdict_of(r->significant, r->worse_pct, r->mde_pct,
+					  o->thresholds[0]);
+	r->severity = r->verdict == PFG_VERDICT_REGRESSION
+			      ? pfg_stats_severity_of(r->worse_pct, o->thresholds)
+			      : PFG_SEVERITY_NONE;
+out:
+	free(sb);
+	free(sc);
+	free(b);
+	free(c);
+	return rc;
+}

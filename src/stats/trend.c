@@ -1,0 +1,63 @@
+/* trend.c: least squares trend of a history, as scipy.stats.linregress. */
+#include "perfguard/stats.h"
+#include "perfguard/util.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_fit.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int pfg_stats_trend_fit(const double *x, const double *y, size_t n,
+			struct pfg_stats_trend *out, char *err, size_t errlen)
+{
+	int rc = pfg_stats_check(y, n, 2, "the series", err, errlen);
+	if (!rc && x)
+		rc = pfg_stats_check(x, n, 2, "the x values", err, errlen);
+	if (rc)
+		return rc;
+	double *xs = NULL;
+	if (!x) {
+		xs = pfg_xmalloc(n * sizeof *xs);
+		for (size_t i = 0; i < n; i++)
+			xs[i] = (double)i;
+		x = xs;
+	}
+	memset(out, 0, sizeof *out);
+	out->n = n;
+	double xm = gsl_stats_mean(x, 1, n), ym = gsl_stats_mean(y, 1, n);
+	double sxx = 0, syy = 0;
+	for (size_t i = 0; i < n; i++) {
+		sxx += (x[i] - xm) * (x[i] - xm);
+		syy += (y[i] - ym) * (y[i] - ym);
+	}
+	if (sxx == 0) {
+		free(xs);
+		return pfg_error(err, errlen, PFG_EINPUT,
+				 "all x values are equal, so no line can be fitted");
+	}
+	double c0, c1, cov00, cov01, cov11, sumsq;
+	gsl_fit_linear(x, 1, y, 1, n, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+	out->slope = c1;
+	out->intercept = c0;
+	if (syy == 0) {
+		out->r = 0; /* a constant series: no correlation, no evidence of a slope */
+		out->slope = 0;
+		out->intercept = ym;
+	} else {
+		out->r = fmax(-1.0, fmin(1.0, gsl_stats_correlation(x, 1, y, 1, n)));
+	}
+	out->r2 = out->r * out->r;
+	if (n == 2) {
+		out->slope_stderr = 0;
+		out->slope_p_value = y[0] == y[1] ? 1.0 : 0.0;
+	} else {
+		double df = (double)(n - 2), r = out->r, tiny = 1.0e-20;
+		double t = r * sqrt(df / ((1.0 - r + tiny) * (1.0 + r + tiny)));
+		out->slope_p_value = fmin(1.0, 2.0 * gsl_cdf_tdist_Q(fabs(t), df));
+		out->slope_stderr = sqrt(fmax(0.0, (1 - r * r) * syy / sxx / df));
+	}
+	free(xs);
+	return PFG_OK;
+}
