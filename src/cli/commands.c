@@ -37,5 +37,22 @@ const struct pfg_command pfg_commands[] = {
 	  "Print one row per stored run of BENCH (component/name), oldest first:\n"
 	  "run id, time, status, git revision, n, mean, median, stddev, p95.\n"
 	  "  --limit N   only the latest N runs\n" },
+	{ "measure", pfg_cmd_measure, "time an ad hoc command; nothing is stored",
+	  "Usage: perfguard measure [--runs N] [--warmup N] [--timeout S] [--shell]\n"
+	  "                         [--json] [--] CMD [ARG...]\n"
+	  "\n"
+	  "Run CMD (looked up in PATH, no shell) N times after the warmup runs and\n"
+	  "print the wall time (mean and standard deviation, median, min and max),\n"
+	  "the mean user and system CPU time and the peak RSS. Nothing is stored\n"
+	  "and no config is needed. stdin and stdout of CMD are /dev/null.\n"
+	  "\n"
+	  "  -r, --runs N     measured runs (default 10)\n"
+	  "  -w, --warmup N   runs before them, not counted (default 1)\n"
+	  "  --timeout S      kill a run's process group after S seconds\n"
+	  "  --shell          run the words of CMD joined by spaces with /bin/sh -c\n"
+	  "  --json           print a summary and every sample as JSON on stdout\n"
+	  "\n"
+	  "Exit status: 0 when every run succeeded, 2 for a usage error or a\n"
+	  "command that does not exist, 3 when a run failed (its stderr is shown).\n" },
 	{ NULL, NULL, NULL, NULL },
 };

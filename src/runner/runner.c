@@ -266,7 +266,8 @@ static int has_exited(pid_t pid)
 struct waiter {
 	pid_t pid;
 	int pidfd;          /* -1: poll with short timeouts instead */
-	int errfd;          /* stderr pipe, -1 once at EOF */
+	int errfd;          /* stderr pipe (we hold its write end too), -1
+			       after a read error */
 	int cancel_fd;
 	char tail[2 * PFG_STDERR_TAIL];
 	size_t tail_len;
@@ -517,6 +518,28 @@ static int check_cwd(const char *dir, char *err, size_t errlen)
 	return 1;
 }
 
+/* Move fd above the standard descriptors (a caller may have closed
+ * them), keeping it close-on-exec. Returns the fd to use, or -1. */
+static int fd_above_stdio(int fd)
+{
+	if (fd < 0 || fd > STDERR_FILENO)
+		return fd;
+	int moved = fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+	close(fd);
+	return moved;
+}
+
+/* /dev/null, opened once for every run's stdin and stdout (-1 if it
+ * cannot be opened: the child then opens it itself). */
+static int pfg_devnull = -1;
+static pthread_once_t pfg_devnull_once = PTHREAD_ONCE_INIT;
+
+/* Open pfg_devnull; called once. */
+static void open_devnull(void)
+{
+	pfg_devnull = fd_above_stdio(open("/dev/null", O_RDWR | O_CLOEXEC));
+}
+
 /* Reset our own peak RSS to the current RSS. Linux starts a spawned
  * process's ru_maxrss at its spawner's peak (exec_mmap() keeps the
  * high-water mark of the mm it replaces), so without this a moment of
@@ -625,15 +648,29 @@ int pfg_runner_exec(const struct pfg_exec_spec *spec,
 			  strerror(errno));
 		goto done;
 	}
+	pipefd[0] = fd_above_stdio(pipefd[0]);
+	pipefd[1] = fd_above_stdio(pipefd[1]);
+	if (pipefd[0] < 0 || pipefd[1] < 0) {
+		pfg_error(err, errlen, PFG_ERUNTIME, "cannot create a pipe: %s",
+			  strerror(errno));
+		goto done;
+	}
 	/* The child's end blocks like an ordinary stderr. */
 	fcntl(pipefd[1], F_SETFL, 0);
+	pthread_once(&pfg_devnull_once, open_devnull);
 
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	posix_spawn_file_actions_init(&fa);
 	init_attr(&attr);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	if (!spec->keep_stdout)
+	/* dup2 of a descriptor held open is cheaper than an open in the child. */
+	if (pfg_devnull >= 0)
+		posix_spawn_file_actions_adddup2(&fa, pfg_devnull, STDIN_FILENO);
+	else
+		posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	if (!spec->keep_stdout && pfg_devnull >= 0)
+		posix_spawn_file_actions_adddup2(&fa, pfg_devnull, STDOUT_FILENO);
+	else if (!spec->keep_stdout)
 		posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDERR_FILENO);
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
@@ -657,8 +694,10 @@ int pfg_runner_exec(const struct pfg_exec_spec *spec,
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
-	close(pipefd[1]);
-	pipefd[1] = -1;
+	/* We keep our copy of the write end until the child is reaped: the
+	 * child's exit then wakes us once (pidfd), not twice (pipe hangup and
+	 * pidfd), which measurably shortens the timed wait. It also means a
+	 * background process that inherited stderr never holds the run. */
 	if (serr != 0) {
 		rc = pfg_error(err, errlen, serr == ENOENT || serr == EACCES ||
 			       serr == ENOEXEC ? PFG_EINPUT : PFG_ERUNTIME,

@@ -1,0 +1,343 @@
+/* cmd_measure.c: `perfguard measure`: time an ad hoc command, as hyperfine
+ * does, and print a summary or every sample as JSON. Nothing is stored. */
+#include "perfguard/cli.h"
+#include "perfguard/runner.h"
+#include "perfguard/stats.h"
+#include "perfguard/util.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The signal that asked us to stop (SIGINT, SIGTERM), or 0. */
+static volatile sig_atomic_t measure_stop;
+
+/* On SIGINT/SIGTERM: kill the running command's group and remember. */
+static void measure_on_signal(int sig)
+{
+	measure_stop = sig;
+	pfg_runner_kill_all();
+}
+
+/* What the command line asked for. */
+struct measure_opts {
+	long runs, warmup;
+	double timeout_s;
+	int shell, json;
+	char **argv;      /* the command, NULL-terminated */
+	char *shell_line; /* with --shell: the words joined by spaces */
+};
+
+/* The samples of the measured runs, one array per quantity. */
+struct measure_samples {
+	double *wall, *user, *sys, *rss;
+	int *exit_code;
+	size_t n, cap;
+};
+
+/* Append the figures of a successful run m to s. */
+static void samples_push(struct measure_samples *s, const struct pfg_measurement *m)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 64;
+		s->wall = pfg_xrealloc(s->wall, s->cap * sizeof *s->wall);
+		s->user = pfg_xrealloc(s->user, s->cap * sizeof *s->user);
+		s->sys = pfg_xrealloc(s->sys, s->cap * sizeof *s->sys);
+		s->rss = pfg_xrealloc(s->rss, s->cap * sizeof *s->rss);
+		s->exit_code = pfg_xrealloc(s->exit_code, s->cap * sizeof *s->exit_code);
+	}
+	s->wall[s->n] = (double)m->wall_ns;
+	s->user[s->n] = (double)m->user_ns;
+	s->sys[s->n] = (double)m->sys_ns;
+	s->rss[s->n] = (double)m->max_rss_kib;
+	s->exit_code[s->n] = m->exit_code;
+	s->n++;
+}
+
+/* Parse a --timeout value: seconds > 0. Returns -1 after a usage error. */
+static double parse_seconds(const struct pfg_cli *cli, const char *arg)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(arg, &end);
+	if (end == arg || *end || errno || !isfinite(v) || v <= 0) {
+		pfg_cli_usage_error(cli, "--timeout: expected a number of seconds > 0, "
+				    "got '%s'", arg);
+		return -1;
+	}
+	return v;
+}
+
+/* Parse argv into o. Returns -1 to go on, else the exit code. */
+static int parse_args(struct pfg_cli *cli, int argc, char **argv,
+		      struct measure_opts *o)
+{
+	enum { OPT_TIMEOUT = 0x2000, OPT_SHELL, OPT_JSON };
+	static const struct option longopts[] = {
+		{ "runs", required_argument, NULL, 'r' },
+		{ "warmup", required_argument, NULL, 'w' },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "shell", no_argument, NULL, OPT_SHELL },
+		{ "json", no_argument, NULL, OPT_JSON },
+		PFG_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	*o = (struct measure_opts){ .runs = 10, .warmup = 1 };
+	optind = 0; /* glibc: start afresh */
+	int opt;
+	while ((opt = getopt_long(argc, argv, PFG_COMMON_SHORTOPTS "r:w:", longopts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'r':
+			if ((o->runs = pfg_cli_parse_count(cli, "--runs", optarg, 1)) < 0)
+				return PFG_EXIT_USAGE;
+			break;
+		case 'w':
+			if ((o->warmup = pfg_cli_parse_count(cli, "--warmup", optarg, 0)) < 0)
+				return PFG_EXIT_USAGE;
+			break;
+		case OPT_TIMEOUT:
+			if ((o->timeout_s = parse_seconds(cli, optarg)) < 0)
+				return PFG_EXIT_USAGE;
+			break;
+		case OPT_SHELL:
+			o->shell = 1;
+			break;
+		case OPT_JSON:
+			o->json = 1;
+			break;
+		default: {
+			int rc = pfg_cli_common_option(cli, opt, optarg);
+			if (rc >= 0)
+				return rc;
+		}
+		}
+	}
+	if (optind >= argc)
+		return pfg_cli_usage_error(cli, "no command to measure: give it after "
+					   "the options, e.g. perfguard measure -- sleep 0.1");
+	o->argv = argv + optind;
+	if (o->shell) {
+		size_t len = 1;
+		for (int i = optind; i < argc; i++)
+			len += strlen(argv[i]) + 1;
+		o->shell_line = pfg_xcalloc(len, 1);
+		for (int i = optind; i < argc; i++) {
+			if (i > optind)
+				strcat(o->shell_line, " ");
+			strcat(o->shell_line, argv[i]);
+		}
+	}
+	return -1;
+}
+
+/* Nonzero when the terminal's character set can show "±" and "…". */
+static int utf8_output(void)
+{
+	if (!setlocale(LC_CTYPE, ""))
+		return 0;
+	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+}
+
+/* Print the failure of run i (0-based over warmup and measured runs). */
+static int report_failure(const struct pfg_cli *cli, const struct measure_opts *o,
+			  size_t i, const struct pfg_measurement *m)
+{
+	char why[768];
+	pfg_measurement_describe(m, why, sizeof why);
+	if (i < (size_t)o->warmup)
+		pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "warmup run %zu of %ld failed: %s",
+			     i + 1, o->warmup, why);
+	else
+		pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "run %zu of %ld failed: %s",
+			     i + 1 - (size_t)o->warmup, o->runs, why);
+	if (m->stderr_tail && *m->stderr_tail) {
+		size_t n = strlen(m->stderr_tail);
+		fprintf(stderr, "Its stderr ended with:\n%s%s", m->stderr_tail,
+			m->stderr_tail[n - 1] == '\n' ? "" : "\n");
+	}
+	return PFG_EXIT_RUNTIME;
+}
+
+/* Run the warmup and measured runs, filling s. Returns -1 when every run
+ * succeeded, else the exit code after printing why. */
+static int measure_all(const struct pfg_cli *cli, const struct measure_opts *o,
+		       struct measure_samples *s)
+{
+	struct pfg_exec_spec spec = {
+		.argv = o->shell ? (char *const[]){ o->shell_line, NULL } : o->argv,
+		.shell = o->shell,
+		.timeout_s = o->timeout_s,
+		.cancel_fd = -1,
+	};
+	size_t total = (size_t)(o->warmup + o->runs);
+	const char *label = o->shell ? o->shell_line : o->argv[0];
+	int64_t last_draw = 0;
+	for (size_t i = 0; i < total && !measure_stop; i++) {
+		int64_t now = pfg_now_ns();
+		if (now - last_draw > 100000000) { /* at most 10 frames a second */
+			pfg_cli_progress(i, total, label);
+			last_draw = now;
+		}
+		struct pfg_measurement m;
+		char err[PFG_ERR_MAX];
+		int rc = pfg_runner_exec(&spec, &m, err, sizeof err);
+		if (rc < 0) {
+			pfg_cli_progress(total, total, NULL);
+			pfg_measurement_release(&m);
+			return pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE :
+					    PFG_EXIT_RUNTIME, "%s", err);
+		}
+		if (measure_stop) {
+			pfg_measurement_release(&m);
+			break;
+		}
+		if (!pfg_measurement_ok(&m)) {
+			pfg_cli_progress(total, total, NULL);
+			rc = report_failure(cli, o, i, &m);
+			pfg_measurement_release(&m);
+			return rc;
+		}
+		if (i >= (size_t)o->warmup)
+			samples_push(s, &m);
+		pfg_measurement_release(&m);
+	}
+	pfg_cli_progress(total, total, NULL);
+	if (measure_stop)
+		return pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "interrupted after %zu of %ld runs",
+				    s->n, o->runs);
+	return -1;
+}
+
+/* A JSON object of a summary's fields. */
+static cJSON *summary_json(const struct pfg_stats_summary *sm)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "mean", sm->mean);
+	cJSON_AddNumberToObject(o, "stddev", sm->stddev);
+	cJSON_AddNumberToObject(o, "median", sm->median);
+	cJSON_AddNumberToObject(o, "min", sm->min);
+	cJSON_AddNumberToObject(o, "max", sm->max);
+	cJSON_AddNumberToObject(o, "p95", sm->p95);
+	return o;
+}
+
+/* Print the runs as JSON: the command, a summary, every sample. */
+static int print_json(const struct pfg_cli *cli, const struct measure_opts *o,
+		      const struct measure_samples *s,
+		      const struct pfg_stats_summary sm[4])
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *cmd = cJSON_AddArrayToObject(root, "command");
+	for (char **a = o->argv; *a; a++)
+		cJSON_AddItemToArray(cmd, cJSON_CreateString(*a));
+	cJSON_AddBoolToObject(root, "shell", o->shell);
+	cJSON_AddNumberToObject(root, "runs", (double)s->n);
+	cJSON_AddNumberToObject(root, "warmup", (double)o->warmup);
+	cJSON *sum = cJSON_AddObjectToObject(root, "summary");
+	cJSON_AddItemToObject(sum, "wall_ns", summary_json(&sm[0]));
+	cJSON_AddItemToObject(sum, "user_ns", summary_json(&sm[1]));
+	cJSON_AddItemToObject(sum, "sys_ns", summary_json(&sm[2]));
+	cJSON_AddItemToObject(sum, "max_rss_kib", summary_json(&sm[3]));
+	cJSON *arr = cJSON_AddArrayToObject(root, "samples");
+	for (size_t i = 0; i < s->n; i++) {
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddNumberToObject(x, "wall_ns", s->wall[i]);
+		cJSON_AddNumberToObject(x, "user_ns", s->user[i]);
+		cJSON_AddNumberToObject(x, "sys_ns", s->sys[i]);
+		cJSON_AddNumberToObject(x, "max_rss_kib", s->rss[i]);
+		cJSON_AddNumberToObject(x, "exit_code", s->exit_code[i]);
+		cJSON_AddItemToArray(arr, x);
+	}
+	char *text = cJSON_Print(root);
+	cJSON_Delete(root);
+	if (!text)
+		return pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "out of memory printing JSON");
+	puts(text);
+	cJSON_free(text);
+	return PFG_EXIT_OK;
+}
+
+/* Print the summary for people. */
+static void print_table(const struct measure_opts *o, const struct measure_samples *s,
+			const struct pfg_stats_summary sm[4])
+{
+	int u = utf8_output();
+	const char *pm = u ? "\u00b1" : "+/-", *to = u ? "\u2026" : "...";
+	char mean[32], sd[32], med[32], lo[32], hi[32], usr[32], sys[32], rss[32];
+	pfg_cli_format_value(sm[0].mean, "ns", mean, sizeof mean);
+	pfg_cli_format_value(sm[0].stddev, "ns", sd, sizeof sd);
+	pfg_cli_format_value(sm[0].median, "ns", med, sizeof med);
+	pfg_cli_format_value(sm[0].min, "ns", lo, sizeof lo);
+	pfg_cli_format_value(sm[0].max, "ns", hi, sizeof hi);
+	pfg_cli_format_value(sm[1].mean, "ns", usr, sizeof usr);
+	pfg_cli_format_value(sm[2].mean, "ns", sys, sizeof sys);
+	pfg_cli_format_value(sm[3].max, "KiB", rss, sizeof rss);
+	printf("Command:    ");
+	if (o->shell)
+		printf("%s (through /bin/sh -c)\n", o->shell_line);
+	else
+		for (char **a = o->argv; *a; a++)
+			printf("%s%s", *a, a[1] ? " " : "\n");
+	printf("Time:       %s %s %s (mean %s stddev)\n", mean, pm, sd, pm);
+	printf("Median:     %s\n", med);
+	printf("Range:      %s %s %s (min %s max)\n", lo, to, hi, to);
+	printf("CPU:        user %s, system %s (mean)\n", usr, sys);
+	printf("Peak RSS:   %s (max)\n", rss);
+	printf("Runs:       %zu, after %ld warmup run%s\n", s->n, o->warmup,
+	       o->warmup == 1 ? "" : "s");
+}
+
+/* Summarise the samples and print them. */
+static int report(const struct pfg_cli *cli, const struct measure_opts *o,
+		  const struct measure_samples *s)
+{
+	struct pfg_stats_summary sm[4];
+	const double *cols[4] = { s->wall, s->user, s->sys, s->rss };
+	char err[PFG_ERR_MAX];
+	for (int k = 0; k < 4; k++)
+		if (pfg_stats_summarize(cols[k], s->n, &sm[k], err, sizeof err) != 0)
+			return pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
+	if (o->json)
+		return print_json(cli, o, s, sm);
+	print_table(o, s, sm);
+	return PFG_EXIT_OK;
+}
+
+int pfg_cmd_measure(struct pfg_cli *cli, int argc, char **argv)
+{
+	struct measure_opts o;
+	int rc = parse_args(cli, argc, argv, &o);
+	if (rc >= 0) {
+		free(o.shell_line);
+		return rc;
+	}
+	struct measure_samples s = { 0 };
+	struct sigaction sa = { .sa_handler = measure_on_signal }, old_int, old_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+
+	rc = measure_all(cli, &o, &s);
+	if (rc < 0)
+		rc = report(cli, &o, &s);
+
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	free(s.wall);
+	free(s.user);
+	free(s.sys);
+	free(s.rss);
+	free(s.exit_code);
+	free(o.shell_line);
+	if (measure_stop) /* die of the signal, so that a calling shell stops too */
+		raise(measure_stop);
+	return rc;
+}
