@@ -1,0 +1,81 @@
+#!/bin/sh
+# t310-trend.sh: `perfguard trend`: slope, R², change points, options and
+# bad input.
+. "$(dirname "$0")/lib.sh"
+
+# 60 points around 100, then 60 around 120 (+20%), alternating noise of 1%.
+i=0
+: >steps.txt
+while [ $i -lt 120 ]; do
+	if [ $i -lt 60 ]; then m=100; else m=120; fi
+	if [ $((i % 2)) -eq 0 ]; then echo "$m.5"; else echo "$((m - 1)).5"; fi >>steps.txt
+	i=$((i + 1))
+done
+
+expect_success 'a step is one change point at its first new value' '
+	pg trend --json steps.txt >out
+	for k in n slope intercept r2 slope_p_value change_points index mean_before \
+		mean_after change_pct p_value; do
+		expect_contains out "\"$k\":"
+	done
+	expect_contains out "\"n\":	120"
+	expect_contains out "\"index\":	60"
+	expect_contains out "\"mean_before\":	100"
+	expect_contains out "\"mean_after\":	120"
+	expect_contains out "\"change_pct\":	20"
+	test "$(grep -c "\"index\":" out)" -eq 1
+'
+
+expect_success 'the table' '
+	pg trend steps.txt >out
+	expect_contains out "change points   1"
+	expect_contains out "+20.00%"
+	expect_contains out "slope p-value"
+'
+
+expect_success 'a perfect line: slope and r2 exact, p near 0' '
+	printf "1\n2\n3\n4\n5\n6\n" | pg trend --json - >out
+	expect_contains out "\"slope\":	1"
+	expect_contains out "\"intercept\":	1"
+	expect_contains out "\"r2\":	1"
+'
+
+expect_success 'all values equal: flat, p 1, no change points' '
+	printf "7\n7\n7\n7\n7\n" >flat.txt
+	pg trend --json flat.txt >out
+	expect_contains out "\"slope\":	0"
+	expect_contains out "\"r2\":	0"
+	expect_contains out "\"slope_p_value\":	1"
+	expect_contains out "\"change_points\":	[]"
+'
+
+expect_success 'min-magnitude drops a small step, 0 keeps it' '
+	pg trend --json --min-magnitude 0.25 steps.txt >out
+	expect_contains out "\"change_points\":	[]"
+	pg trend --json --min-magnitude 0 --window 20 --max-pvalue 0.01 steps.txt >out
+	expect_contains out "\"index\":	60"
+'
+
+expect_success 'bad input: exit 2 with file and line' '
+	printf "1\n2\nthree\n" >bad.txt
+	expect_exit 2 pg trend bad.txt
+	expect_contains "$WORK/.err" "bad.txt:3: '"'"'three'"'"' is not a number"
+	printf "1\n-inf\n" >inf.txt
+	expect_exit 2 pg trend inf.txt
+	expect_contains "$WORK/.err" "inf.txt:2:"
+	printf "1\n" >one.txt
+	expect_exit 2 pg trend one.txt
+	expect_contains "$WORK/.err" "one.txt: 1 value; a trend needs at least 2"
+	expect_exit 2 pg trend nosuch.txt
+'
+
+expect_success 'bad options: exit 2' '
+	expect_exit 2 pg trend --window 1 steps.txt
+	expect_exit 2 pg trend --window x steps.txt
+	expect_exit 2 pg trend --max-pvalue 0 steps.txt
+	expect_exit 2 pg trend --min-magnitude -1 steps.txt
+	expect_exit 2 pg trend steps.txt steps.txt
+	expect_exit 2 pg trend
+'
+
+finish
