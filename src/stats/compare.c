@@ -192,32 +192,27 @@ static void t_test(const struct tside *b, const struct tside *c, double confiden
 	r->ci_high_pct = (diff + q * se) * scale;
 }
 
-/* Mann-Whitney U of cur against base, tie-corrected normal approximation
- * with continuity correction, two-sided, as scipy's mannwhitneyu(cur, base,
- * method='asymptotic'). Fills statistic (signed z) and p_value. */
+/* Mann-Whitney U of cur against base (both sorted), tie-corrected normal
+ * approximation with continuity correction, two-sided, as scipy's
+ * mannwhitneyu(cur, base, method='asymptotic'). Ranks come from merging the
+ * two sorted samples. Fills statistic (signed z) and p_value. */
 static void mwu_test(const double *base, size_t nb, const double *cur, size_t nc,
 		     struct pfg_stats_compare_result *r)
 {
-	size_t n = nb + nc;
-	double *all = pfg_xmalloc(n * sizeof *all);
-	size_t *idx = pfg_xmalloc(n * sizeof *idx);
-	memcpy(all, cur, nc * sizeof *all);
-	memcpy(all + nc, base, nb * sizeof *all);
-	gsl_sort_index(idx, all, 1, n);
+	size_t n = nb + nc, ib = 0, ic = 0, pos = 0;
 	double rank_sum_cur = 0, ties = 0;
-	for (size_t i = 0; i < n;) {
-		size_t j = i;
-		while (j + 1 < n && all[idx[j + 1]] == all[idx[i]])
-			j++;
-		double t = (double)(j - i + 1), mid = ((double)i + (double)j) / 2.0 + 1.0;
+	while (ib < nb || ic < nc) {
+		double v = ib == nb ? cur[ic] : ic == nc ? base[ib] : fmin(base[ib], cur[ic]);
+		size_t kb = 0, kc = 0;
+		while (ib < nb && base[ib] == v)
+			ib++, kb++;
+		while (ic < nc && cur[ic] == v)
+			ic++, kc++;
+		double t = (double)(kb + kc);
+		rank_sum_cur += (double)kc * ((double)pos + (t + 1) / 2.0);
 		ties += t * t * t - t;
-		for (size_t k = i; k <= j; k++)
-			if (idx[k] < nc)
-				rank_sum_cur += mid;
-		i = j + 1;
+		pos += kb + kc;
 	}
-	free(all);
-	free(idx);
 	double n1 = (double)nc, n2 = (double)nb, nn = (double)n;
 	double u1 = rank_sum_cur - n1 * (n1 + 1) / 2.0, mu = n1 * n2 / 2.0;
 	double s = sqrt(n1 * n2 / 12.0 * ((nn + 1) - ties / (nn * (nn - 1))));
@@ -314,23 +309,25 @@ static int check_opts(const struct pfg_stats_compare_opts *o, char *err, size_t 
 	return PFG_OK;
 }
 
-/* Detect outliers of x[0..n) (counted in *found) and, when removal is asked,
- * return a copy without them (*kept values); else a plain copy. */
+/* Sort x[0..n), detect its outliers (counted in *found) and return the
+ * sorted values the test is to use: without the outliers when removal is
+ * asked, else all of them (*kept values). Caller frees. */
 static double *prune(const double *x, size_t n, const struct pfg_stats_compare_opts *o,
 		     size_t *found, size_t *kept)
 {
-	enum pfg_stats_outliers det = o->outliers == PFG_OUTLIERS_MAD ? PFG_OUTLIERS_MAD
-								    : PFG_OUTLIERS_IQR;
-	unsigned char *mask = pfg_xmalloc(n);
-	pfg_stats_outliers_detect(x, n, det, mask, found, NULL, 0);
-	double *out = pfg_xmalloc(n * sizeof *out);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (o->outliers == PFG_OUTLIERS_NONE || !mask[i])
-			out[k++] = x[i];
-	free(mask);
+	int det = o->outliers == PFG_OUTLIERS_MAD ? PFG_OUTLIERS_MAD : PFG_OUTLIERS_IQR;
+	double *s = pfg_stats_sorted_copy(x, n), lo, hi;
+	pfg_stats_fences_sorted(s, n, det, &lo, &hi);
+	size_t k = 0, c = 0;
+	for (size_t i = 0; i < n; i++) {
+		int out = s[i] < lo || s[i] > hi;
+		c += (size_t)out;
+		if (o->outliers == PFG_OUTLIERS_NONE || !out)
+			s[k++] = s[i];
+	}
+	*found = c;
 	*kept = k;
-	return out;
+	return s;
 }
 
 int pfg_stats_compare(const double *base, size_t n_base, const double *cur,
@@ -356,7 +353,6 @@ int pfg_stats_compare(const double *base, size_t n_base, const double *cur,
 	r->outliers_removed_current = n_cur - nc;
 	r->n_base = nb;
 	r->n_current = nc;
-	double *sb = NULL, *sc = NULL;
 	if (nb < 2 || nc < 2) {
 		rc = pfg_error(err, errlen, PFG_EINPUT,
 			       "after removing outliers the %s has %zu value%s; at least 2 "
@@ -366,21 +362,19 @@ int pfg_stats_compare(const double *base, size_t n_base, const double *cur,
 		goto out;
 	}
 	struct pfg_stats_summary db, dc;
-	pfg_stats_summarize(b, nb, &db, NULL, 0);
-	pfg_stats_summarize(c, nc, &dc, NULL, 0);
+	pfg_stats_summarize_sorted(b, nb, &db);
+	pfg_stats_summarize_sorted(c, nc, &dc);
 	r->mean_base = db.mean;
 	r->mean_current = dc.mean;
 	r->median_base = db.median;
 	r->median_current = dc.median;
 	r->stddev_base = db.stddev;
 	r->stddev_current = dc.stddev;
-	sb = pfg_stats_sorted_copy(b, nb);
-	sc = pfg_stats_sorted_copy(c, nc);
 	struct tside tb = { 0 }, tc = { 0 };
 	double noise = 0, mde_df = 0;
 	switch (o->test) {
 	case PFG_TEST_YUEN:
-		if (yuen_side(sb, nb, o->trim, &tb) || yuen_side(sc, nc, o->trim, &tc)) {
+		if (yuen_side(b, nb, o->trim, &tb) || yuen_side(c, nc, o->trim, &tc)) {
 			rc = pfg_error(err, errlen, PFG_EINPUT,
 				       "too few values for a %g%% trimmed test: each side "
 				       "needs at least 2 values after trimming", o->trim * 100);
@@ -414,7 +408,7 @@ int pfg_stats_compare(const double *base, size_t n_base, const double *cur,
 	if (o->test == PFG_TEST_MWU) {
 		mwu_test(b, nb, c, nc, r);
 		r->change_pct = 100.0 * (tc.est - tb.est) / fabs(tb.est);
-		mwu_interval(sb, nb, sc, nc, tb.est, o, r);
+		mwu_interval(b, nb, c, nc, tb.est, o, r);
 	} else {
 		t_test(&tb, &tc, o->confidence, r);
 	}
@@ -427,8 +421,6 @@ int pfg_stats_compare(const double *base, size_t n_base, const double *cur,
 			      ? pfg_stats_severity_of(r->worse_pct, o->thresholds)
 			      : PFG_SEVERITY_NONE;
 out:
-	free(sb);
-	free(sc);
 	free(b);
 	free(c);
 	return rc;

@@ -50,17 +50,35 @@ double pfg_stats_trimmed_mean_sorted(const double *sorted, size_t n, double trim
 	return gsl_stats_mean(sorted + g, 1, n - 2 * g);
 }
 
-/* Median absolute deviation of sorted[0..n) around its median (unscaled). */
+/* Median absolute deviation of sorted[0..n) around its median (unscaled),
+ * in O(n) by quickselect. */
 double pfg_stats_mad_sorted(const double *sorted, size_t n)
 {
 	double med = pfg_stats_quantile_sorted(sorted, n, 0.5);
 	double *d = pfg_xmalloc(n * sizeof *d);
 	for (size_t i = 0; i < n; i++)
 		d[i] = fabs(sorted[i] - med);
-	gsl_sort(d, 1, n);
-	double mad = pfg_stats_quantile_sorted(d, n, 0.5);
+	double mad = gsl_stats_median(d, 1, n);
 	free(d);
 	return mad;
+}
+
+/* Fill out from sorted[0..n) (n >= 1, finite). */
+void pfg_stats_summarize_sorted(const double *s, size_t n, struct pfg_stats_summary *out)
+{
+	memset(out, 0, sizeof *out);
+	out->n = n;
+	out->mean = gsl_stats_mean(s, 1, n);
+	out->stddev = n > 1 ? gsl_stats_sd_m(s, 1, n, out->mean) : 0.0;
+	out->min = s[0];
+	out->max = s[n - 1];
+	out->median = pfg_stats_quantile_sorted(s, n, 0.5);
+	out->p95 = pfg_stats_quantile_sorted(s, n, 0.95);
+	out->q1 = pfg_stats_quantile_sorted(s, n, 0.25);
+	out->q3 = pfg_stats_quantile_sorted(s, n, 0.75);
+	out->iqr = out->q3 - out->q1;
+	out->mad = pfg_stats_mad_sorted(s, n);
+	out->cv = out->mean != 0 ? out->stddev / fabs(out->mean) : 0.0;
 }
 
 int pfg_stats_summarize(const double *x, size_t n, struct pfg_stats_summary *out,
@@ -70,18 +88,10 @@ int pfg_stats_summarize(const double *x, size_t n, struct pfg_stats_summary *out
 	if (rc)
 		return rc;
 	double *s = pfg_stats_sorted_copy(x, n);
-	memset(out, 0, sizeof *out);
-	out->n = n;
+	pfg_stats_summarize_sorted(s, n, out);
+	/* The mean and stddev in the caller's order, as numpy sums them. */
 	out->mean = gsl_stats_mean(x, 1, n);
 	out->stddev = n > 1 ? gsl_stats_sd_m(x, 1, n, out->mean) : 0.0;
-	out->min = s[0];
-	out->max = s[n - 1];
-	out->median = pfg_stats_quantile_sorted(s, n, 0.5);
-	out->p95 = pfg_stats_quantile_sorted(s, n, 0.95);
-	out->q1 = pfg_stats_quantile_sorted(s, n, 0.25);
-	out->q3 = pfg_stats_quantile_sorted(s, n, 0.75);
-	out->iqr = out->q3 - out->q1;
-	out->mad = pfg_stats_mad_sorted(s, n);
 	out->cv = out->mean != 0 ? out->stddev / fabs(out->mean) : 0.0;
 	free(s);
 	return PFG_OK;

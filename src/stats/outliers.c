@@ -24,21 +24,15 @@ int pfg_stats_outliers_parse(const char *s, enum pfg_stats_outliers *m)
 	return -1;
 }
 
-int pfg_stats_outliers_detect(const double *x, size_t n, enum pfg_stats_outliers m,
-			      unsigned char *mask, size_t *count, char *err, size_t errlen)
+void pfg_stats_fences_sorted(const double *s, size_t n, int m, double *lo, double *hi)
 {
-	int rc = pfg_stats_check(x, n, 1, "the sample", err, errlen);
-	if (rc)
-		return rc;
-	if ((unsigned)m > PFG_OUTLIERS_MAD)
-		return pfg_error(err, errlen, PFG_EINPUT, "unknown outlier method %d", (int)m);
-	double *s = pfg_stats_sorted_copy(x, n);
-	double lo = -INFINITY, hi = INFINITY;
+	*lo = -INFINITY;
+	*hi = INFINITY;
 	if (m == PFG_OUTLIERS_IQR) {
 		double q1 = pfg_stats_quantile_sorted(s, n, 0.25);
 		double q3 = pfg_stats_quantile_sorted(s, n, 0.75);
-		lo = q1 - 1.5 * (q3 - q1);
-		hi = q3 + 1.5 * (q3 - q1);
+		*lo = q1 - 1.5 * (q3 - q1);
+		*hi = q3 + 1.5 * (q3 - q1);
 	} else if (m == PFG_OUTLIERS_MAD) {
 		/* |x - med| / scale > 3.5 with scale = MAD / 0.6745, or the mean
 		 * absolute deviation times 1.253314 when MAD is 0. */
@@ -51,10 +45,22 @@ int pfg_stats_outliers_detect(const double *x, size_t n, enum pfg_stats_outliers
 			scale = 1.253314 * sum / (double)n;
 		}
 		if (scale > 0) {
-			lo = med - 3.5 * scale;
-			hi = med + 3.5 * scale;
+			*lo = med - 3.5 * scale;
+			*hi = med + 3.5 * scale;
 		}
 	}
+}
+
+int pfg_stats_outliers_detect(const double *x, size_t n, enum pfg_stats_outliers m,
+			      unsigned char *mask, size_t *count, char *err, size_t errlen)
+{
+	int rc = pfg_stats_check(x, n, 1, "the sample", err, errlen);
+	if (rc)
+		return rc;
+	if ((unsigned)m > PFG_OUTLIERS_MAD)
+		return pfg_error(err, errlen, PFG_EINPUT, "unknown outlier method %d", (int)m);
+	double *s = pfg_stats_sorted_copy(x, n), lo, hi;
+	pfg_stats_fences_sorted(s, n, (int)m, &lo, &hi);
 	free(s);
 	size_t c = 0;
 	for (size_t i = 0; i < n; i++) {

@@ -8,7 +8,18 @@
 /* A sorted copy of x[0..n); caller frees. */
 double *pfg_stats_sorted_copy(const double *x, size_t n);
 
-/* Median absolute deviation of sorted[0..n) around its median (unscaled). */
+/* Median absolute deviation of sorted[0..n) around its median (unscaled),
+ * in O(n). */
 double pfg_stats_mad_sorted(const double *sorted, size_t n);
+
+struct pfg_stats_summary;
+
+/* Fill out from sorted[0..n) (n >= 1, finite). */
+void pfg_stats_summarize_sorted(const double *sorted, size_t n,
+				struct pfg_stats_summary *out);
+
+/* The fences of method m for sorted[0..n): a value below *lo or above *hi
+ * is an outlier (infinite fences for PFG_OUTLIERS_NONE). */
+void pfg_stats_fences_sorted(const double *sorted, size_t n, int m, double *lo, double *hi);
 
 #endif
