@@ -53,11 +53,27 @@ struct pfg_thresholds {
 	double minor, moderate, major, critical;
 };
 
+/* How runs are analysed and gated (top-level config keys). */
+struct pfg_analysis_cfg {
+	struct pfg_stats_compare_opts compare; /* "statistics": test, alpha,
+					 confidence, outliers; thresholds and
+					 direction are filled per benchmark */
+	int confirm_runs;       /* reruns that must confirm a regression, 1 */
+	int drift_window;       /* runs the drift check fits, 20 */
+	int auto_approve;       /* "auto_baseline": "approve" (1) or "propose" (0) */
+	int rebaseline_after;   /* runs after a change point, or consecutive
+				   significant improvements, before a new
+				   baseline is proposed, 5 */
+	enum pfg_stats_severity gate_fail_on;  /* "gate.fail_on", major */
+	int gate_fail_on_missing_baseline;     /* "gate.fail_on_missing_baseline" */
+};
+
 struct pfg_config {
 	char *path;             /* as given */
 	char *dir;              /* absolute directory of the config */
 	char *suite;            /* the suite's name */
 	struct pfg_thresholds thresholds;
+	struct pfg_analysis_cfg analysis;
 	struct pfg_benchmark_cfg *benchmarks; /* in config order */
 	size_t n_benchmarks;
 };

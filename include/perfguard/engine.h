@@ -24,6 +24,13 @@ struct pfg_bench_outcome {
 	double *values;           /* the samples, in the benchmark's unit */
 	size_t n_values;
 	struct pfg_result_row result; /* n, mean, median, stddev, min, max, p95 */
+	int has_comparison;       /* an analysis was made (ok benchmarks) */
+	struct pfg_comparison comparison; /* against the approved baseline;
+				     verdict "no_baseline" when there is none */
+	int64_t alert_id;         /* a regression or error_rate alert raised, or 0 */
+	int64_t drift_alert_id;   /* a drift alert raised, or 0 */
+	int64_t baseline_id;      /* a baseline proposed (or auto-approved), or 0 */
+	size_t n_recovered;       /* open alerts this run marked recovered */
 };
 
 /* The whole run. Release with pfg_run_report_release(). */
@@ -50,6 +57,7 @@ struct pfg_event {
 	size_t bench_index, n_benches;
 	int run_index, n_runs;    /* 1-based; warmup runs are reported with warmup set */
 	int warmup;
+	int confirming;           /* a rerun to confirm a suspected regression */
 	double value;
 	const struct pfg_bench_outcome *outcome;
 	const struct pfg_run_report *report;
@@ -79,6 +87,18 @@ int pfg_engine_run(const struct pfg_config *cfg, struct pfg_store *store,
 		   struct pfg_run_report *report, char *err, size_t errlen);
 
 void pfg_run_report_release(struct pfg_run_report *report);
+
+/* Propose a baseline of bench (component/name) from run_id (0: its latest
+ * successful run) in that run's environment: the samples are summarised
+ * and stored as a proposed baseline, approved at once when approve is
+ * set. *id gets its id. PFG_EINPUT for an unknown benchmark or a run
+ * without a successful result of it. */
+int pfg_engine_propose_baseline(struct pfg_store *store, const char *bench,
+				int64_t run_id, const char *reason, const char *actor,
+				int approve, int64_t *id, char *err, size_t errlen);
+
+/* Who acts: $USER, else "unknown". */
+const char *pfg_engine_actor(void);
 
 /* Ask the run in progress to stop: kills what runs now and leaves the run
  * 'interrupted'. Async-signal-safe, for SIGINT and SIGTERM handlers. */

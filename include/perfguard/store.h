@@ -14,7 +14,7 @@
 struct pfg_store;
 
 /* The latest schema version pfg_store_open() migrates to. */
-#define PFG_STORE_SCHEMA_VERSION 1
+#define PFG_STORE_SCHEMA_VERSION 2
 
 /* Where results are comparable: the same host, CPU model and kernel. */
 struct pfg_environment {
@@ -123,5 +123,238 @@ void pfg_result_rows_free(struct pfg_result_row *rows, size_t n);
 /* The sample values of one benchmark in one run, in order. Caller frees. */
 int pfg_store_samples(struct pfg_store *st, int64_t run_id, int64_t bench_id,
 		      double **values, size_t *n, char *err, size_t errlen);
+
+/* ---- Baselines ---------------------------------------------------------
+ * States: proposed -> approved | rejected; approved -> superseded when
+ * another baseline of the same benchmark and environment is approved. At
+ * most one is approved per benchmark and environment. Every change of
+ * state is written to the audit log with who and when. */
+
+/* The summary of a baseline's samples (all samples of its source runs). */
+struct pfg_baseline_stats {
+	size_t n;
+	double mean, median, stddev;
+};
+
+struct pfg_baseline {
+	int64_t id, bench_id, env_id;
+	char *bench;               /* "component/name" */
+	char state[16];            /* proposed, approved, rejected, superseded */
+	char *reason;              /* why it was proposed */
+	int64_t *runs;             /* source runs, oldest first */
+	size_t n_runs;
+	double created_at;
+	char *created_by;
+	double decided_at;         /* 0 until approved or rejected */
+	char *decided_by;          /* NULL until then */
+	char *note;                /* NULL when none */
+	struct pfg_baseline_stats stats;
+};
+
+/* Which baselines pfg_store_baselines() returns; zero fields match all. */
+struct pfg_baseline_filter {
+	const char *state;
+	int64_t bench_id, env_id;
+};
+
+/* Propose a baseline of bench in env from the samples of runs[0..n_runs)
+ * (each must hold a successful result of bench), summarised in stats.
+ * *id gets the new baseline's id. */
+int pfg_store_baseline_propose(struct pfg_store *st, int64_t bench_id, int64_t env_id,
+			       const int64_t *runs, size_t n_runs,
+			       const struct pfg_baseline_stats *stats, const char *reason,
+			       const char *actor, int64_t *id, char *err, size_t errlen);
+
+/* Approve or reject (to is "approved" or "rejected") proposed baseline id;
+ * approving supersedes the approved one of the same benchmark and
+ * environment, atomically. PFG_EINPUT, with a sentence saying why, for an
+ * unknown id or a baseline that is not proposed. */
+int pfg_store_baseline_decide(struct pfg_store *st, int64_t id, const char *to,
+			      const char *actor, const char *note, char *err,
+			      size_t errlen);
+
+/* Baselines matching filter (NULL: all), newest first. */
+int pfg_store_baselines(struct pfg_store *st, const struct pfg_baseline_filter *filter,
+			struct pfg_baseline **out, size_t *n, char *err, size_t errlen);
+
+/* One baseline; PFG_EINPUT when id is unknown. Release with
+ * pfg_baseline_release(). */
+int pfg_store_baseline_get(struct pfg_store *st, int64_t id, struct pfg_baseline *out,
+			   char *err, size_t errlen);
+
+/* The approved baseline of bench in env: returns 0 and fills out, or
+ * PFG_EINPUT when there is none. */
+int pfg_store_baseline_approved(struct pfg_store *st, int64_t bench_id, int64_t env_id,
+				struct pfg_baseline *out, char *err, size_t errlen);
+
+/* Every sample value of the baseline's source runs. Caller frees. */
+int pfg_store_baseline_samples(struct pfg_store *st, int64_t id, double **values,
+			       size_t *n, char *err, size_t errlen);
+
+void pfg_baseline_release(struct pfg_baseline *b);
+void pfg_baselines_free(struct pfg_baseline *b, size_t n);
+
+/* ---- Comparisons: the analysis of one benchmark in one run ------------- */
+
+struct pfg_comparison {
+	int64_t run_id, bench_id;
+	int64_t baseline_id;       /* 0: no approved baseline */
+	char test[16];             /* yuen, welch, mwu, fisher */
+	size_t n_base, n_current;
+	double estimate_base, estimate_current;
+	double change_pct, ci_low_pct, ci_high_pct, p_value, mde_pct;
+	char verdict[16];          /* no_change, regression, improvement,
+				      inconclusive, no_baseline */
+	char severity[16];         /* none, minor, moderate, major, critical */
+	int confirm_runs;          /* reruns made to confirm it; 0 when none */
+	int64_t alert_id;          /* the alert that covers this regression
+				      (raised now or still open), or 0 */
+};
+
+/* Store (or replace) the comparison of c->bench_id in c->run_id. */
+int pfg_store_comparison_put(struct pfg_store *st, const struct pfg_comparison *c,
+			     char *err, size_t errlen);
+
+/* The comparisons of run_id, in benchmark order. Caller frees. */
+int pfg_store_comparisons(struct pfg_store *st, int64_t run_id,
+			  struct pfg_comparison **out, size_t *n, char *err,
+			  size_t errlen);
+
+/* The verdicts of the latest limit comparisons of bench in env, newest
+ * first, as verdict names in out[i] (16 bytes each). Caller frees. */
+int pfg_store_recent_verdicts(struct pfg_store *st, int64_t bench_id, int64_t env_id,
+			      size_t limit, char (**out)[16], int64_t **run_ids,
+			      size_t *n, char *err, size_t errlen);
+
+/* The comparison of bench in run: 0, or PFG_EINPUT when there is none. */
+int pfg_store_comparison_get(struct pfg_store *st, int64_t run_id, int64_t bench_id,
+			     struct pfg_comparison *out, char *err, size_t errlen);
+
+/* ---- Alerts ------------------------------------------------------------
+ * Kinds regression, drift, error_rate. States new -> acknowledged ->
+ * investigating -> fixed | invalid | wontfix, any forward step allowed from
+ * an open state (new, acknowledged, investigating); a closed alert (fixed,
+ * invalid, wontfix) can only be reopened to investigating. A benchmark that
+ * runs back within threshold marks its open alerts recovered (with the run)
+ * without changing their state. */
+
+struct pfg_alert {
+	int64_t id, bench_id, env_id, run_id;
+	int64_t baseline_id;       /* 0 for drift */
+	char *bench;               /* "component/name" (filled by queries) */
+	char kind[16];
+	char state[16];
+	char severity[16];
+	double change_pct, ci_low_pct, ci_high_pct, p_value;
+	double created_at, updated_at;
+	int64_t recovered_run_id;  /* 0 while not recovered */
+	char *detail;              /* a sentence for people, or NULL */
+};
+
+/* One entry of an alert's history: a change of state or a note. */
+struct pfg_alert_event {
+	double at;
+	char *actor;
+	char from[16], to[16];     /* equal for a note */
+	char *note;                /* NULL when none */
+};
+
+struct pfg_alert_filter {
+	const char *state;         /* NULL: all; "open": new, acknowledged, investigating */
+	const char *min_severity;  /* NULL: all */
+	const char *component;     /* NULL: all */
+	const char *kind;          /* NULL: all */
+	int64_t bench_id, run_id;  /* 0: all */
+};
+
+/* Raise alert a (state new); *id gets its id. */
+int pfg_store_alert_add(struct pfg_store *st, const struct pfg_alert *a, int64_t *id,
+			char *err, size_t errlen);
+
+/* Move alert id to state to, with an optional note. PFG_EINPUT, saying
+ * why, for an unknown id or a transition that is not allowed. */
+int pfg_store_alert_transition(struct pfg_store *st, int64_t id, const char *to,
+			       const char *actor, const char *note, char *err,
+			       size_t errlen);
+
+/* Add a note to alert id's history. */
+int pfg_store_alert_note(struct pfg_store *st, int64_t id, const char *actor,
+			 const char *note, char *err, size_t errlen);
+
+/* Mark alert id recovered by run_id (its state is unchanged). */
+int pfg_store_alert_recover(struct pfg_store *st, int64_t id, int64_t run_id,
+			    char *err, size_t errlen);
+
+/* Alerts matching filter (NULL: all), newest first. */
+int pfg_store_alerts(struct pfg_store *st, const struct pfg_alert_filter *filter,
+		     struct pfg_alert **out, size_t *n, char *err, size_t errlen);
+
+/* One alert and its history (oldest first; hist may be NULL). PFG_EINPUT
+ * when id is unknown. */
+int pfg_store_alert_get(struct pfg_store *st, int64_t id, struct pfg_alert *out,
+			struct pfg_alert_event **hist, size_t *n_hist, char *err,
+			size_t errlen);
+
+void pfg_alert_release(struct pfg_alert *a);
+void pfg_alerts_free(struct pfg_alert *a, size_t n);
+void pfg_alert_events_free(struct pfg_alert_event *e, size_t n);
+
+/* Nonzero when severity name a is at least b ("none" < "minor" < ...). */
+int pfg_severity_at_least(const char *a, const char *b);
+
+/* ---- Change points of a benchmark's history ---------------------------- */
+
+struct pfg_change_point_row {
+	int64_t run_id;            /* the first run of the new segment */
+	double mean_before, mean_after, change_pct, p_value;
+};
+
+/* Replace the stored change points of bench in env with rows[0..n). */
+int pfg_store_change_points_put(struct pfg_store *st, int64_t bench_id, int64_t env_id,
+				const struct pfg_change_point_row *rows, size_t n,
+				char *err, size_t errlen);
+
+/* The stored change points of bench in env, oldest first. Caller frees. */
+int pfg_store_change_points(struct pfg_store *st, int64_t bench_id, int64_t env_id,
+			    struct pfg_change_point_row **rows, size_t *n, char *err,
+			    size_t errlen);
+
+/* ---- Series and runs --------------------------------------------------- */
+
+/* The successful results of bench in env, oldest first, latest limit when
+ * limit > 0: rows get run ids and summaries. Free with pfg_result_rows_free(). */
+int pfg_store_series(struct pfg_store *st, int64_t bench_id, int64_t env_id,
+		     size_t limit, struct pfg_result_row **rows, size_t *n, char *err,
+		     size_t errlen);
+
+/* The latest run with status complete (or failed when any_status), or
+ * PFG_EINPUT when there is none. */
+int pfg_store_latest_run(struct pfg_store *st, int any_status, int64_t *run_id,
+			 char *err, size_t errlen);
+
+/* The environment and status of run id; PFG_EINPUT when unknown. */
+int pfg_store_run_info(struct pfg_store *st, int64_t run_id, int64_t *env_id,
+		       char *status, size_t status_len, char *err, size_t errlen);
+
+/* Benchmark id of component/name, or PFG_EINPUT when unknown. */
+int pfg_store_benchmark_find(struct pfg_store *st, const char *component,
+			     const char *name, int64_t *id, char *err, size_t errlen);
+
+/* ---- Audit log --------------------------------------------------------- */
+
+struct pfg_audit_entry {
+	int64_t id;
+	double at;
+	char *actor;
+	char entity[16];           /* baseline, alert */
+	int64_t entity_id;
+	char *action;              /* "proposed", "approved", "acknowledged", "note", ... */
+	char *detail;              /* NULL when none */
+};
+
+/* The latest limit entries (0: all), oldest first. */
+int pfg_store_audit(struct pfg_store *st, size_t limit, struct pfg_audit_entry **out,
+		    size_t *n, char *err, size_t errlen);
+void pfg_audit_free(struct pfg_audit_entry *e, size_t n);
 
 #endif

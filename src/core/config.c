@@ -119,8 +119,11 @@ static void get_int(struct loader *ld, const cJSON *obj, const char *path,
 	}
 	char got[64], *p = join(path, key);
 	describe(it, got, sizeof got);
-	problem(ld, p, "expected %s integer, got %s",
-		min > 0 ? "a positive" : "a non-negative", got);
+	if (min > 1)
+		problem(ld, p, "expected an integer >= %d, got %s", min, got);
+	else
+		problem(ld, p, "expected %s integer, got %s",
+			min > 0 ? "a positive" : "a non-negative", got);
 	free(p);
 }
 
@@ -404,6 +407,103 @@ static void load_thresholds(struct loader *ld, const cJSON *root,
 			th->major, th->critical);
 }
 
+/* A string member that must be one of the names parse accepts. */
+static void get_choice(struct loader *ld, const cJSON *obj, const char *path,
+		       const char *key, const char *choices,
+		       int (*parse)(const char *, void *), void *out)
+{
+	const char *s = get_string(ld, obj, path, key, 0);
+	if (s && parse(s, out) != 0) {
+		char *p = join(path, key);
+		problem(ld, p, "expected one of %s, got \"%s\"", choices, s);
+		free(p);
+	}
+}
+
+/* Adapters from the stats parsers to get_choice(). */
+static int parse_test(const char *s, void *out) { return pfg_stats_test_parse(s, out); }
+static int parse_outliers(const char *s, void *out) { return pfg_stats_outliers_parse(s, out); }
+static int parse_severity(const char *s, void *out)
+{
+	enum pfg_stats_severity sev;
+	if (pfg_stats_severity_parse(s, &sev) || sev == PFG_SEVERITY_NONE)
+		return -1;
+	*(enum pfg_stats_severity *)out = sev;
+	return 0;
+}
+
+/* A probability member strictly between 0 and 1. */
+static void get_probability(struct loader *ld, const cJSON *obj, const char *path,
+			    const char *key, double *out)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+	if (!it)
+		return;
+	if (cJSON_IsNumber(it) && it->valuedouble > 0 && it->valuedouble < 1) {
+		*out = it->valuedouble;
+		return;
+	}
+	char got[64], *p = join(path, key);
+	describe(it, got, sizeof got);
+	problem(ld, p, "expected a number between 0 and 1, got %s", got);
+	free(p);
+}
+
+/* A boolean member. */
+static void get_bool(struct loader *ld, const cJSON *obj, const char *path,
+		     const char *key, int *out)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+	if (!it)
+		return;
+	if (cJSON_IsBool(it)) {
+		*out = cJSON_IsTrue(it);
+		return;
+	}
+	char got[64], *p = join(path, key);
+	describe(it, got, sizeof got);
+	problem(ld, p, "expected true or false, got %s", got);
+	free(p);
+}
+
+/* Read the analysis and gate settings. */
+static void load_analysis(struct loader *ld, const cJSON *root, struct pfg_analysis_cfg *a)
+{
+	static const char *const stat_keys[] = { "test", "alpha", "confidence",
+						 "outliers", NULL };
+	static const char *const gate_keys[] = { "fail_on", "fail_on_missing_baseline",
+						 NULL };
+	memset(a, 0, sizeof *a);
+	pfg_stats_compare_opts_init(&a->compare);
+	a->confirm_runs = 1;
+	a->drift_window = 20;
+	a->rebaseline_after = 5;
+	a->gate_fail_on = PFG_SEVERITY_MAJOR;
+	const cJSON *st = get_object(ld, root, "", "statistics", stat_keys);
+	if (st) {
+		get_choice(ld, st, "statistics", "test", "yuen, welch, mwu", parse_test,
+			   &a->compare.test);
+		get_probability(ld, st, "statistics", "alpha", &a->compare.alpha);
+		get_probability(ld, st, "statistics", "confidence", &a->compare.confidence);
+		get_choice(ld, st, "statistics", "outliers", "none, iqr, mad",
+			   parse_outliers, &a->compare.outliers);
+	}
+	get_int(ld, root, "", "confirm_runs", 0, &a->confirm_runs);
+	get_int(ld, root, "", "drift_window", 3, &a->drift_window);
+	get_int(ld, root, "", "rebaseline_after", 1, &a->rebaseline_after);
+	const char *ab = get_string(ld, root, "", "auto_baseline", 0);
+	if (ab && strcmp(ab, "propose") && strcmp(ab, "approve"))
+		problem(ld, "auto_baseline", "expected \"propose\" or \"approve\", got \"%s\"", ab);
+	a->auto_approve = ab && strcmp(ab, "approve") == 0;
+	const cJSON *gate = get_object(ld, root, "", "gate", gate_keys);
+	if (gate) {
+		get_choice(ld, gate, "gate", "fail_on", "minor, moderate, major, critical",
+			   parse_severity, &a->gate_fail_on);
+		get_bool(ld, gate, "gate", "fail_on_missing_baseline",
+			 &a->gate_fail_on_missing_baseline);
+	}
+}
+
 /* Read the suite-wide defaults. */
 static void load_defaults(struct loader *ld, const cJSON *root, struct defaults *d)
 {
@@ -542,14 +642,17 @@ int pfg_config_parse(const char *text, const char *file, const char *dir,
 	if (!cJSON_IsObject(root)) {
 		problem(&ld, "", "expected an object with \"components\"");
 	} else {
-		static const char *const keys[] = { "suite", "defaults", "thresholds",
-						    "components", NULL };
+		static const char *const keys[] = {
+			"suite", "defaults", "thresholds", "statistics", "confirm_runs",
+			"drift_window", "auto_baseline", "rebaseline_after", "gate",
+			"components", NULL };
 		check_keys(&ld, root, "", keys);
 		const char *suite = get_string(&ld, root, "", "suite", 0);
 		cfg->suite = pfg_xstrdup(suite ? suite : "perfguard");
 		struct defaults d;
 		load_defaults(&ld, root, &d);
 		load_thresholds(&ld, root, &cfg->thresholds);
+		load_analysis(&ld, root, &cfg->analysis);
 		load_components(&ld, root, &d, cfg);
 	}
 	jsonpos_release(&ld.pos);

@@ -1,9 +1,7 @@
 /* engine.c: run a suite's benchmarks and store what they measured. */
-#include "perfguard/engine.h"
+#include "engine_int.h"
 
 #include "perfguard/runner.h"
-#include "perfguard/stats.h"
-#include "perfguard/util.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -220,7 +218,8 @@ static void summarise(struct pfg_bench_outcome *out)
 static void measure_runs(const struct pfg_benchmark_cfg *b,
 			 const struct pfg_engine_opts *opts, struct pfg_event *ev,
 			 struct pfg_bench_outcome *out, struct pfg_sample *samples,
-			 struct pfg_sample_metric **metrics, size_t *n_metrics)
+			 struct pfg_sample_metric **metrics, size_t *n_metrics,
+			 int confirming)
 {
 	int total = b->warmup + b->runs;
 	for (int i = 0; i < total && !stop_requested; i++) {
@@ -255,6 +254,7 @@ static void measure_runs(const struct pfg_benchmark_cfg *b,
 		pfg_measurement_release(&m);
 		ev->kind = PFG_EVENT_SAMPLE;
 		ev->warmup = warm;
+		ev->confirming = confirming;
 		ev->run_index = warm ? i + 1 : i - b->warmup + 1;
 		ev->n_runs = warm ? b->warmup : b->runs;
 		ev->value = value;
@@ -262,12 +262,27 @@ static void measure_runs(const struct pfg_benchmark_cfg *b,
 	}
 }
 
-/* Run one benchmark and store its samples; returns PFG_ERUNTIME only when
- * the store failed. */
-static int run_benchmark(const struct pfg_benchmark_cfg *b, struct pfg_store *st,
-			 int64_t run_id, const struct pfg_engine_opts *opts,
-			 struct pfg_event *ev, struct pfg_bench_outcome *out,
-			 char *err, size_t errlen)
+/* Free the custom metrics kept for n samples. */
+static void free_metrics(struct pfg_sample_metric **metrics, size_t *n_metrics, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < n_metrics[i]; k++) {
+			free((char *)metrics[i][k].name);
+			free((char *)metrics[i][k].unit);
+		}
+		free(metrics[i]);
+	}
+	free(metrics);
+	free(n_metrics);
+}
+
+/* Run one benchmark, confirm a suspected regression with reruns, store its
+ * samples, then record what the analysis means. Returns PFG_ERUNTIME only
+ * when the store failed. */
+static int run_benchmark(const struct pfg_config *cfg, const struct pfg_benchmark_cfg *b,
+			 struct pfg_store *st, int64_t run_id, int64_t env_id,
+			 const struct pfg_engine_opts *opts, struct pfg_event *ev,
+			 struct pfg_bench_outcome *out, char *err, size_t errlen)
 {
 	out->bench = b;
 	out->ok = 1;
@@ -276,14 +291,30 @@ static int run_benchmark(const struct pfg_benchmark_cfg *b, struct pfg_store *st
 				   pfg_direction_name(b->direction), &out->bench_id,
 				   err, errlen))
 		return PFG_ERUNTIME;
-	size_t cap = (size_t)b->runs;
+	struct analysis an;
+	if (analysis_begin(&an, cfg, b, st, run_id, env_id, out->bench_id, err, errlen)) {
+		analysis_release(&an);
+		return PFG_ERUNTIME;
+	}
+	int confirms = cfg->analysis.confirm_runs;
+	size_t cap = (size_t)b->runs * (size_t)(1 + confirms);
 	out->values = pfg_xcalloc(cap, sizeof *out->values);
 	struct pfg_sample *samples = pfg_xcalloc(cap, sizeof *samples);
 	struct pfg_sample_metric **metrics = pfg_xcalloc(cap, sizeof *metrics);
 	size_t *n_metrics = pfg_xcalloc(cap, sizeof *n_metrics);
 
 	if (run_step(b, &b->setup, "setup", opts, out) == 0)
-		measure_runs(b, opts, ev, out, samples, metrics, n_metrics);
+		measure_runs(b, opts, ev, out, samples, metrics, n_metrics, 0);
+	if (out->ok && !stop_requested) {
+		analysis_compare(&an, out->values, out->n_values, &out->comparison);
+		/* A suspected regression must repeat before anyone is alerted. */
+		for (int k = 0; k < confirms && out->ok && !stop_requested &&
+		     strcmp(out->comparison.verdict, "regression") == 0; k++) {
+			measure_runs(b, opts, ev, out, samples, metrics, n_metrics, 1);
+			analysis_compare(&an, out->values, out->n_values, &out->comparison);
+			out->comparison.confirm_runs = k + 1;
+		}
+	}
 	if (stop_requested)
 		fail(out, NULL, "interrupted after %zu of %d runs", out->n_values, b->runs);
 	run_step(b, &b->cleanup, "cleanup", opts, out);
@@ -293,15 +324,12 @@ static int run_benchmark(const struct pfg_benchmark_cfg *b, struct pfg_store *st
 				      out->n_values,
 				      (const struct pfg_sample_metric *const *)metrics,
 				      n_metrics, &out->result, err, errlen);
-	for (size_t i = 0; i < out->n_values; i++) {
-		for (size_t k = 0; k < n_metrics[i]; k++) {
-			free((char *)metrics[i][k].name);
-			free((char *)metrics[i][k].unit);
-		}
-		free(metrics[i]);
+	if (rc == PFG_OK && out->ok) {
+		out->has_comparison = 1;
+		rc = analysis_record(&an, out, err, errlen);
 	}
-	free(metrics);
-	free(n_metrics);
+	analysis_release(&an);
+	free_metrics(metrics, n_metrics, out->n_values);
 	free(samples);
 	return rc;
 }
@@ -335,7 +363,8 @@ int pfg_engine_run(const struct pfg_config *cfg, struct pfg_store *store,
 					 .run_id = report->run_id, .bench = b,
 					 .bench_index = i, .n_benches = n_sel };
 		emit(opts, &ev);
-		if (run_benchmark(b, store, report->run_id, opts, &ev, out, err, errlen)) {
+		if (run_benchmark(cfg, b, store, report->run_id, env_id, opts, &ev, out, err,
+				  errlen)) {
 			pfg_store_run_end(store, report->run_id, "failed", NULL, 0);
 			snprintf(report->status, sizeof report->status, "failed");
 			return PFG_ERUNTIME;
@@ -395,4 +424,66 @@ char *pfg_engine_git_revision(const char *dir)
 	if (rc != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !buf[0])
 		return NULL;
 	return pfg_xstrdup(buf);
+}
+
+const char *pfg_engine_actor(void)
+{
+	const char *user = getenv("USER");
+	return user && *user ? user : "unknown";
+}
+
+int pfg_engine_propose_baseline(struct pfg_store *store, const char *bench,
+				int64_t run_id, const char *reason, const char *actor,
+				int approve, int64_t *id, char *err, size_t errlen)
+{
+	const char *slash = strchr(bench, '/');
+	if (!slash || slash == bench || !slash[1])
+		return pfg_error(err, errlen, PFG_EINPUT, "'%s': expected component/name",
+				 bench);
+	char *comp = strndup(bench, (size_t)(slash - bench));
+	int64_t bench_id = 0;
+	struct pfg_result_row *rows = NULL;
+	size_t n = 0;
+	int rc = pfg_store_benchmark_find(store, comp, slash + 1, &bench_id, err, errlen);
+	if (rc == PFG_OK)
+		rc = pfg_store_history(store, comp, slash + 1, 0, &rows, &n, err, errlen);
+	free(comp);
+	if (rc)
+		return rc;
+	/* The given run, or the latest successful one. */
+	const struct pfg_result_row *pick = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (run_id ? rows[i].run_id == run_id : rows[i].ok && rows[i].n > 0)
+			pick = &rows[i];
+	if (!pick || !pick->ok || pick->n == 0) {
+		if (run_id)
+			rc = pfg_error(err, errlen, PFG_EINPUT, "run %lld has no successful "
+				       "result of %s to make a baseline of",
+				       (long long)run_id, bench);
+		else
+			rc = pfg_error(err, errlen, PFG_EINPUT, "%s has no successful run "
+				       "to make a baseline of", bench);
+		pfg_result_rows_free(rows, n);
+		return rc;
+	}
+	run_id = pick->run_id;
+	pfg_result_rows_free(rows, n);
+	int64_t env_id;
+	double *v;
+	size_t nv;
+	struct pfg_stats_summary s;
+	if ((rc = pfg_store_run_info(store, run_id, &env_id, NULL, 0, err, errlen)) ||
+	    (rc = pfg_store_samples(store, run_id, bench_id, &v, &nv, err, errlen)))
+		return rc;
+	rc = pfg_stats_summarize(v, nv, &s, err, errlen);
+	free(v);
+	if (rc)
+		return rc;
+	struct pfg_baseline_stats bs = { s.n, s.mean, s.median, s.stddev };
+	rc = pfg_store_baseline_propose(store, bench_id, env_id, &run_id, 1, &bs, reason,
+					actor, id, err, errlen);
+	if (rc == PFG_OK && approve)
+		rc = pfg_store_baseline_decide(store, *id, "approved", actor, NULL, err,
+					       errlen);
+	return rc;
 }

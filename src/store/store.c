@@ -1,7 +1,5 @@
 /* store.c: the SQLite schema, its migrations, and every query. */
-#include "perfguard/store.h"
-
-#include "perfguard/util.h"
+#include "store_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,10 +13,6 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-struct pfg_store {
-	sqlite3 *db;
-	char *path;
-};
 
 /* Migrations: migrations[i] takes user_version i to i + 1. */
 static const char *const migrations[] = {
@@ -75,10 +69,66 @@ static const char *const migrations[] = {
 	"  at REAL NOT NULL, actor TEXT NOT NULL,"
 	"  entity TEXT NOT NULL, entity_id INTEGER NOT NULL,"
 	"  action TEXT NOT NULL, detail TEXT);",
+	/* 1 -> 2: baselines, comparisons, alerts, change points. */
+	"CREATE TABLE baseline ("
+	"  id INTEGER PRIMARY KEY,"
+	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
+	"  environment_id INTEGER NOT NULL REFERENCES environment(id),"
+	"  state TEXT NOT NULL CHECK (state IN"
+	"    ('proposed', 'approved', 'rejected', 'superseded')),"
+	"  reason TEXT NOT NULL,"
+	"  created_at REAL NOT NULL, created_by TEXT NOT NULL,"
+	"  decided_at REAL, decided_by TEXT, note TEXT,"
+	"  n INTEGER NOT NULL, mean REAL NOT NULL, median REAL NOT NULL,"
+	"  stddev REAL NOT NULL);"
+	"CREATE UNIQUE INDEX baseline_one_approved ON baseline(benchmark_id,"
+	"  environment_id) WHERE state = 'approved';"
+	"CREATE TABLE baseline_run ("
+	"  baseline_id INTEGER NOT NULL REFERENCES baseline(id),"
+	"  run_id INTEGER NOT NULL REFERENCES run(id),"
+	"  PRIMARY KEY (baseline_id, run_id));"
+	"CREATE TABLE comparison ("
+	"  run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
+	"  baseline_id INTEGER REFERENCES baseline(id),"
+	"  test TEXT NOT NULL, n_base INTEGER NOT NULL, n_current INTEGER NOT NULL,"
+	"  estimate_base REAL, estimate_current REAL,"
+	"  change_pct REAL, ci_low_pct REAL, ci_high_pct REAL, p_value REAL,"
+	"  mde_pct REAL, verdict TEXT NOT NULL, severity TEXT NOT NULL,"
+	"  confirm_runs INTEGER NOT NULL DEFAULT 0,"
+	"  alert_id INTEGER,"
+	"  PRIMARY KEY (run_id, benchmark_id));"
+	"CREATE TABLE alert ("
+	"  id INTEGER PRIMARY KEY,"
+	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
+	"  environment_id INTEGER NOT NULL REFERENCES environment(id),"
+	"  run_id INTEGER NOT NULL REFERENCES run(id),"
+	"  baseline_id INTEGER REFERENCES baseline(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('regression', 'drift', 'error_rate')),"
+	"  state TEXT NOT NULL CHECK (state IN ('new', 'acknowledged',"
+	"    'investigating', 'fixed', 'invalid', 'wontfix')),"
+	"  severity TEXT NOT NULL,"
+	"  change_pct REAL NOT NULL, ci_low_pct REAL, ci_high_pct REAL, p_value REAL,"
+	"  created_at REAL NOT NULL, updated_at REAL NOT NULL,"
+	"  recovered_run_id INTEGER REFERENCES run(id), detail TEXT);"
+	"CREATE INDEX alert_by_run ON alert(run_id);"
+	"CREATE INDEX comparison_by_benchmark ON comparison(benchmark_id, run_id);"
+	"CREATE INDEX alert_by_benchmark ON alert(benchmark_id, state);"
+	"CREATE TABLE alert_event ("
+	"  id INTEGER PRIMARY KEY,"
+	"  alert_id INTEGER NOT NULL REFERENCES alert(id),"
+	"  at REAL NOT NULL, actor TEXT NOT NULL,"
+	"  from_state TEXT NOT NULL, to_state TEXT NOT NULL, note TEXT);"
+	"CREATE TABLE change_point ("
+	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
+	"  environment_id INTEGER NOT NULL REFERENCES environment(id),"
+	"  run_id INTEGER NOT NULL REFERENCES run(id),"
+	"  mean_before REAL NOT NULL, mean_after REAL NOT NULL,"
+	"  change_pct REAL NOT NULL, p_value REAL NOT NULL,"
+	"  PRIMARY KEY (benchmark_id, environment_id, run_id));",
 };
 
-/* Fill err with what SQLite said about what failed and return PFG_ERUNTIME. */
-static int db_error(struct pfg_store *st, char *err, size_t errlen, const char *what)
+int store_error(struct pfg_store *st, char *err, size_t errlen, const char *what)
 {
 	int code = sqlite3_extended_errcode(st->db);
 	const char *hint = "";
@@ -90,29 +140,26 @@ static int db_error(struct pfg_store *st, char *err, size_t errlen, const char *
 			 sqlite3_errmsg(st->db), hint);
 }
 
-/* Prepare sql; on failure fill err. */
-static int prepare(struct pfg_store *st, const char *sql, sqlite3_stmt **stmt,
+int store_prepare(struct pfg_store *st, const char *sql, sqlite3_stmt **stmt,
 		   char *err, size_t errlen)
 {
 	if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK)
-		return db_error(st, err, errlen, "prepare");
+		return store_error(st, err, errlen, "prepare");
 	return PFG_OK;
 }
 
-/* Run SQL without results (schema, transactions). */
-static int exec(struct pfg_store *st, const char *sql, char *err, size_t errlen)
+int store_exec(struct pfg_store *st, const char *sql, char *err, size_t errlen)
 {
 	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return db_error(st, err, errlen, "write");
+		return store_error(st, err, errlen, "write");
 	return PFG_OK;
 }
 
-/* Step a statement that returns no row, then finalize it. */
-static int step_done(struct pfg_store *st, sqlite3_stmt *stmt, char *err,
+int store_step_done(struct pfg_store *st, sqlite3_stmt *stmt, char *err,
 		     size_t errlen, const char *what)
 {
 	int rc = sqlite3_step(stmt);
-	int out = rc == SQLITE_DONE ? PFG_OK : db_error(st, err, errlen, what);
+	int out = rc == SQLITE_DONE ? PFG_OK : store_error(st, err, errlen, what);
 	sqlite3_finalize(stmt);
 	return out;
 }
@@ -133,13 +180,13 @@ int pfg_store_schema_version(struct pfg_store *st)
 static int migrate(struct pfg_store *st, char *err, size_t errlen)
 {
 	int nmig = (int)(sizeof migrations / sizeof *migrations);
-	if (exec(st, "BEGIN IMMEDIATE", err, errlen))
+	if (store_exec(st, "BEGIN IMMEDIATE", err, errlen))
 		return PFG_ERUNTIME;
 	int v = pfg_store_schema_version(st);
 	if (v < 0 || v > nmig) {
-		exec(st, "ROLLBACK", NULL, 0);
+		store_exec(st, "ROLLBACK", NULL, 0);
 		if (v < 0)
-			return db_error(st, err, errlen, "read schema version");
+			return store_error(st, err, errlen, "read schema version");
 		return pfg_error(err, errlen, PFG_ERUNTIME,
 				 "%s: schema version %d is newer than this perfguard "
 				 "knows (%d): upgrade perfguard", st->path, v, nmig);
@@ -147,12 +194,12 @@ static int migrate(struct pfg_store *st, char *err, size_t errlen)
 	for (; v < nmig; v++) {
 		char pragma[64];
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
-		if (exec(st, migrations[v], err, errlen) || exec(st, pragma, err, errlen)) {
-			exec(st, "ROLLBACK", NULL, 0);
+		if (store_exec(st, migrations[v], err, errlen) || store_exec(st, pragma, err, errlen)) {
+			store_exec(st, "ROLLBACK", NULL, 0);
 			return PFG_ERUNTIME;
 		}
 	}
-	return exec(st, "COMMIT", err, errlen);
+	return store_exec(st, "COMMIT", err, errlen);
 }
 
 /* Mark runs of this host whose process is gone as interrupted. */
@@ -161,7 +208,7 @@ static int recover_stale_runs(struct pfg_store *st, char *err, size_t errlen)
 	struct pfg_environment env;
 	pfg_environment_detect(&env);
 	sqlite3_stmt *stmt;
-	if (prepare(st, "SELECT run.id, run.pid FROM run JOIN environment e"
+	if (store_prepare(st, "SELECT run.id, run.pid FROM run JOIN environment e"
 		    " ON e.id = run.environment_id WHERE run.status = 'running'"
 		    " AND e.host = ?", &stmt, err, errlen))
 		return PFG_ERUNTIME;
@@ -224,15 +271,15 @@ int pfg_store_open(const char *path, struct pfg_store **out, char *err,
 	if (rc != SQLITE_OK) {
 		if (!st->db)
 			abort(); /* SQLite could not allocate its handle */
-		db_error(st, err, errlen, "open");
+		store_error(st, err, errlen, "open");
 		pfg_store_close(st);
 		return PFG_ERUNTIME;
 	}
 	sqlite3_busy_timeout(st->db, 5000);
 	sqlite3_extended_result_codes(st->db, 1);
-	if (exec(st, "PRAGMA foreign_keys = ON", err, errlen) ||
-	    exec(st, "PRAGMA journal_mode = WAL", err, errlen) ||
-	    exec(st, "PRAGMA synchronous = NORMAL", err, errlen) ||
+	if (store_exec(st, "PRAGMA foreign_keys = ON", err, errlen) ||
+	    store_exec(st, "PRAGMA journal_mode = WAL", err, errlen) ||
+	    store_exec(st, "PRAGMA synchronous = NORMAL", err, errlen) ||
 	    migrate(st, err, errlen) || recover_stale_runs(st, err, errlen)) {
 		pfg_store_close(st);
 		return PFG_ERUNTIME;
@@ -283,12 +330,11 @@ void pfg_environment_detect(struct pfg_environment *env)
 		snprintf(env->cpu_model, sizeof env->cpu_model, "%s", u.machine);
 }
 
-/* Run a SELECT of one integer with text parameters; *id gets it, or 0. */
-static int lookup_id(struct pfg_store *st, const char *sql, const char *const *params,
+int store_lookup_id(struct pfg_store *st, const char *sql, const char *const *params,
 		     int nparams, int64_t *id, char *err, size_t errlen)
 {
 	sqlite3_stmt *stmt;
-	if (prepare(st, sql, &stmt, err, errlen))
+	if (store_prepare(st, sql, &stmt, err, errlen))
 		return PFG_ERUNTIME;
 	for (int i = 0; i < nparams; i++)
 		sqlite3_bind_text(stmt, i + 1, params[i], -1, SQLITE_STATIC);
@@ -296,7 +342,7 @@ static int lookup_id(struct pfg_store *st, const char *sql, const char *const *p
 	*id = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_error(st, err, errlen, "read");
+		return store_error(st, err, errlen, "read");
 	return PFG_OK;
 }
 
@@ -305,16 +351,16 @@ static int find_or_insert(struct pfg_store *st, const char *select, const char *
 			  const char *const *params, int nparams, int64_t *id,
 			  char *err, size_t errlen)
 {
-	if (lookup_id(st, select, params, nparams, id, err, errlen))
+	if (store_lookup_id(st, select, params, nparams, id, err, errlen))
 		return PFG_ERUNTIME;
 	if (*id)
 		return PFG_OK;
 	sqlite3_stmt *stmt;
-	if (prepare(st, insert, &stmt, err, errlen))
+	if (store_prepare(st, insert, &stmt, err, errlen))
 		return PFG_ERUNTIME;
 	for (int i = 0; i < nparams; i++)
 		sqlite3_bind_text(stmt, i + 1, params[i], -1, SQLITE_STATIC);
-	if (step_done(st, stmt, err, errlen, "insert"))
+	if (store_step_done(st, stmt, err, errlen, "insert"))
 		return PFG_ERUNTIME;
 	*id = sqlite3_last_insert_rowid(st->db);
 	return PFG_OK;
@@ -351,7 +397,7 @@ int pfg_store_benchmark_id(struct pfg_store *st, const char *component,
 			   err, errlen))
 		return PFG_ERUNTIME;
 	sqlite3_stmt *stmt;
-	if (prepare(st, "UPDATE benchmark SET kind = ?2, unit = ?3, direction = ?4"
+	if (store_prepare(st, "UPDATE benchmark SET kind = ?2, unit = ?3, direction = ?4"
 		    " WHERE id = ?1 AND (kind, unit, direction) IS NOT (?2, ?3, ?4)",
 		    &stmt, err, errlen))
 		return PFG_ERUNTIME;
@@ -359,7 +405,7 @@ int pfg_store_benchmark_id(struct pfg_store *st, const char *component,
 	sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, unit, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 4, direction, -1, SQLITE_STATIC);
-	return step_done(st, stmt, err, errlen, "update benchmark");
+	return store_step_done(st, stmt, err, errlen, "update benchmark");
 }
 
 int pfg_store_run_begin(struct pfg_store *st, int64_t env_id, const char *trigger,
@@ -367,7 +413,7 @@ int pfg_store_run_begin(struct pfg_store *st, int64_t env_id, const char *trigge
 			size_t errlen)
 {
 	sqlite3_stmt *stmt;
-	if (prepare(st, "INSERT INTO run (environment_id, started_at, trigger,"
+	if (store_prepare(st, "INSERT INTO run (environment_id, started_at, trigger,"
 		    " git_rev, status, pid) VALUES (?, ?, ?, ?, 'running', ?)",
 		    &stmt, err, errlen))
 		return PFG_ERUNTIME;
@@ -377,7 +423,7 @@ int pfg_store_run_begin(struct pfg_store *st, int64_t env_id, const char *trigge
 	if (git_rev)
 		sqlite3_bind_text(stmt, 4, git_rev, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 5, getpid());
-	if (step_done(st, stmt, err, errlen, "start run"))
+	if (store_step_done(st, stmt, err, errlen, "start run"))
 		return PFG_ERUNTIME;
 	*run_id = sqlite3_last_insert_rowid(st->db);
 	return PFG_OK;
@@ -387,13 +433,13 @@ int pfg_store_run_end(struct pfg_store *st, int64_t run_id, const char *status,
 		      char *err, size_t errlen)
 {
 	sqlite3_stmt *stmt;
-	if (prepare(st, "UPDATE run SET status = ?, ended_at = ? WHERE id = ?",
+	if (store_prepare(st, "UPDATE run SET status = ?, ended_at = ? WHERE id = ?",
 		    &stmt, err, errlen))
 		return PFG_ERUNTIME;
 	sqlite3_bind_text(stmt, 1, status, -1, SQLITE_STATIC);
 	sqlite3_bind_double(stmt, 2, pfg_wall_time());
 	sqlite3_bind_int64(stmt, 3, run_id);
-	return step_done(st, stmt, err, errlen, "finish run");
+	return store_step_done(st, stmt, err, errlen, "finish run");
 }
 
 /* Bind a double, or NULL when the result has no samples. */
@@ -412,11 +458,11 @@ static int insert_samples(struct pfg_store *st, int64_t run_id, int64_t bench_id
 			  const size_t *n_metrics, char *err, size_t errlen)
 {
 	sqlite3_stmt *ins, *met;
-	if (prepare(st, "INSERT INTO sample (run_id, benchmark_id, seq, value,"
+	if (store_prepare(st, "INSERT INTO sample (run_id, benchmark_id, seq, value,"
 		    " wall_ns, user_ns, sys_ns, max_rss_kib, exit_code, term_signal)"
 		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &ins, err, errlen))
 		return PFG_ERUNTIME;
-	if (prepare(st, "INSERT INTO sample_metric (sample_id, name, value, unit)"
+	if (store_prepare(st, "INSERT INTO sample_metric (sample_id, name, value, unit)"
 		    " VALUES (?, ?, ?, ?)", &met, err, errlen)) {
 		sqlite3_finalize(ins);
 		return PFG_ERUNTIME;
@@ -436,7 +482,7 @@ static int insert_samples(struct pfg_store *st, int64_t run_id, int64_t bench_id
 		sqlite3_bind_int(ins, 9, s->exit_code);
 		sqlite3_bind_int(ins, 10, s->term_signal);
 		if (sqlite3_step(ins) != SQLITE_DONE) {
-			rc = db_error(st, err, errlen, "store sample");
+			rc = store_error(st, err, errlen, "store sample");
 			break;
 		}
 		int64_t sid = sqlite3_last_insert_rowid(st->db);
@@ -447,7 +493,7 @@ static int insert_samples(struct pfg_store *st, int64_t run_id, int64_t bench_id
 			sqlite3_bind_double(met, 3, metrics[i][k].value);
 			sqlite3_bind_text(met, 4, metrics[i][k].unit, -1, SQLITE_STATIC);
 			if (sqlite3_step(met) != SQLITE_DONE) {
-				rc = db_error(st, err, errlen, "store metric");
+				rc = store_error(st, err, errlen, "store metric");
 				break;
 			}
 		}
@@ -463,13 +509,13 @@ int pfg_store_add_result(struct pfg_store *st, int64_t run_id, int64_t bench_id,
 			 const size_t *n_metrics, const struct pfg_result_row *res,
 			 char *err, size_t errlen)
 {
-	if (exec(st, "BEGIN IMMEDIATE", err, errlen))
+	if (store_exec(st, "BEGIN IMMEDIATE", err, errlen))
 		return PFG_ERUNTIME;
 	if (insert_samples(st, run_id, bench_id, samples, n, metrics, n_metrics,
 			   err, errlen))
 		goto fail;
 	sqlite3_stmt *stmt;
-	if (prepare(st, "INSERT INTO result (run_id, benchmark_id, ok, error, n,"
+	if (store_prepare(st, "INSERT INTO result (run_id, benchmark_id, ok, error, n,"
 		    " mean, median, stddev, min, max, p95, outliers)"
 		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt, err, errlen))
 		goto fail;
@@ -486,27 +532,40 @@ int pfg_store_add_result(struct pfg_store *st, int64_t run_id, int64_t bench_id,
 	bind_stat(stmt, 10, res->n, res->max);
 	bind_stat(stmt, 11, res->n, res->p95);
 	sqlite3_bind_int64(stmt, 12, (int64_t)res->outliers);
-	if (step_done(st, stmt, err, errlen, "store result"))
+	if (store_step_done(st, stmt, err, errlen, "store result"))
 		goto fail;
-	return exec(st, "COMMIT", err, errlen) ? (exec(st, "ROLLBACK", NULL, 0), PFG_ERUNTIME)
+	return store_exec(st, "COMMIT", err, errlen) ? (store_exec(st, "ROLLBACK", NULL, 0), PFG_ERUNTIME)
 					       : PFG_OK;
 fail:
-	exec(st, "ROLLBACK", NULL, 0);
+	store_exec(st, "ROLLBACK", NULL, 0);
 	return PFG_ERUNTIME;
 }
 
-/* Copy a text column into buf ("" for NULL). */
-static void column_copy(sqlite3_stmt *stmt, int col, char *buf, size_t len)
+void store_column_copy(sqlite3_stmt *stmt, int col, char *buf, size_t len)
 {
 	const unsigned char *t = sqlite3_column_text(stmt, col);
 	snprintf(buf, len, "%s", t ? (const char *)t : "");
 }
 
-/* A text column as a new string (NULL for NULL). */
-static char *column_dup(sqlite3_stmt *stmt, int col)
+char *store_column_dup(sqlite3_stmt *stmt, int col)
 {
 	const unsigned char *t = sqlite3_column_text(stmt, col);
 	return t ? pfg_xstrdup((const char *)t) : NULL;
+}
+
+int store_select_int(struct pfg_store *st, const char *sql, int64_t param,
+		     int64_t *out, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	if (store_prepare(st, sql, &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, param);
+	int rc = sqlite3_step(stmt);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_error(st, err, errlen, "read");
+	return PFG_OK;
 }
 
 /* Columns every result query selects, in this order. */
@@ -520,10 +579,10 @@ static void read_result(sqlite3_stmt *stmt, int c, struct pfg_result_row *row)
 	memset(row, 0, sizeof *row);
 	row->run_id = sqlite3_column_int64(stmt, c);
 	row->started_at = sqlite3_column_double(stmt, c + 1);
-	column_copy(stmt, c + 2, row->status, sizeof row->status);
-	column_copy(stmt, c + 3, row->git_rev, sizeof row->git_rev);
+	store_column_copy(stmt, c + 2, row->status, sizeof row->status);
+	store_column_copy(stmt, c + 3, row->git_rev, sizeof row->git_rev);
 	row->ok = sqlite3_column_int(stmt, c + 4);
-	row->error = column_dup(stmt, c + 5);
+	row->error = store_column_dup(stmt, c + 5);
 	row->n = (size_t)sqlite3_column_int64(stmt, c + 6);
 	row->mean = sqlite3_column_double(stmt, c + 7);
 	row->median = sqlite3_column_double(stmt, c + 8);
@@ -534,13 +593,17 @@ static void read_result(sqlite3_stmt *stmt, int c, struct pfg_result_row *row)
 	row->outliers = (size_t)sqlite3_column_int64(stmt, c + 13);
 }
 
+static int collect_results(struct pfg_store *st, sqlite3_stmt *stmt,
+			   struct pfg_result_row **rows, size_t *n, char *err,
+			   size_t errlen);
+
 int pfg_store_benchmarks(struct pfg_store *st, struct pfg_bench_row **rows,
 			 size_t *n, char *err, size_t errlen)
 {
 	sqlite3_stmt *stmt;
 	*rows = NULL;
 	*n = 0;
-	if (prepare(st, "SELECT b.id, c.name, b.name, b.kind, b.unit, b.direction,"
+	if (store_prepare(st, "SELECT b.id, c.name, b.name, b.kind, b.unit, b.direction,"
 		    " (SELECT count(*) FROM result WHERE benchmark_id = b.id), "
 		    RESULT_COLUMNS " FROM benchmark b JOIN component c"
 		    " ON c.id = b.component_id"
@@ -559,11 +622,11 @@ int pfg_store_benchmarks(struct pfg_store *st, struct pfg_bench_row **rows,
 		struct pfg_bench_row *r = &(*rows)[(*n)++];
 		memset(r, 0, sizeof *r);
 		r->id = sqlite3_column_int64(stmt, 0);
-		r->component = column_dup(stmt, 1);
-		r->name = column_dup(stmt, 2);
-		r->kind = column_dup(stmt, 3);
-		r->unit = column_dup(stmt, 4);
-		r->direction = column_dup(stmt, 5);
+		r->component = store_column_dup(stmt, 1);
+		r->name = store_column_dup(stmt, 2);
+		r->kind = store_column_dup(stmt, 3);
+		r->unit = store_column_dup(stmt, 4);
+		r->direction = store_column_dup(stmt, 5);
 		r->n_runs = (size_t)sqlite3_column_int64(stmt, 6);
 		r->has_latest = sqlite3_column_type(stmt, 7) != SQLITE_NULL;
 		if (r->has_latest)
@@ -574,7 +637,7 @@ int pfg_store_benchmarks(struct pfg_store *st, struct pfg_bench_row **rows,
 		pfg_bench_rows_free(*rows, *n);
 		*rows = NULL;
 		*n = 0;
-		return db_error(st, err, errlen, "read benchmarks");
+		return store_error(st, err, errlen, "read benchmarks");
 	}
 	return PFG_OK;
 }
@@ -599,39 +662,17 @@ int pfg_store_history(struct pfg_store *st, const char *component,
 	*rows = NULL;
 	*n = 0;
 	int64_t bench_id;
-	const char *p[] = { component, name };
-	if (lookup_id(st, "SELECT b.id FROM benchmark b JOIN component c ON"
-		      " c.id = b.component_id WHERE c.name = ?1 AND b.name = ?2",
-		      p, 2, &bench_id, err, errlen))
-		return PFG_ERUNTIME;
-	if (!bench_id)
-		return pfg_error(err, errlen, PFG_EINPUT, "no benchmark '%s/%s' in "
-				 "%s: run it first, or see 'perfguard list'",
-				 component, name, st->path);
+	int rc = pfg_store_benchmark_find(st, component, name, &bench_id, err, errlen);
+	if (rc)
+		return rc;
 	sqlite3_stmt *stmt;
-	if (prepare(st, "SELECT * FROM (SELECT " RESULT_COLUMNS " FROM result r"
-		    " JOIN run ON run.id = r.run_id WHERE r.benchmark_id = ?"
-		    " ORDER BY run.id DESC LIMIT ?) ORDER BY 1", &stmt, err, errlen))
+	if (store_prepare(st, "SELECT * FROM (SELECT " RESULT_COLUMNS " FROM result r"
+			  " JOIN run ON run.id = r.run_id WHERE r.benchmark_id = ?"
+			  " ORDER BY run.id DESC LIMIT ?) ORDER BY 1", &stmt, err, errlen))
 		return PFG_ERUNTIME;
 	sqlite3_bind_int64(stmt, 1, bench_id);
 	sqlite3_bind_int64(stmt, 2, limit ? (int64_t)limit : -1);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 32;
-			*rows = pfg_xrealloc(*rows, cap * sizeof **rows);
-		}
-		read_result(stmt, 0, &(*rows)[(*n)++]);
-	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		pfg_result_rows_free(*rows, *n);
-		*rows = NULL;
-		*n = 0;
-		return db_error(st, err, errlen, "read history");
-	}
-	return PFG_OK;
+	return collect_results(st, stmt, rows, n, err, errlen);
 }
 
 void pfg_result_rows_free(struct pfg_result_row *rows, size_t n)
@@ -647,7 +688,7 @@ int pfg_store_samples(struct pfg_store *st, int64_t run_id, int64_t bench_id,
 	sqlite3_stmt *stmt;
 	*values = NULL;
 	*n = 0;
-	if (prepare(st, "SELECT value FROM sample WHERE run_id = ? AND"
+	if (store_prepare(st, "SELECT value FROM sample WHERE run_id = ? AND"
 		    " benchmark_id = ? ORDER BY seq", &stmt, err, errlen))
 		return PFG_ERUNTIME;
 	sqlite3_bind_int64(stmt, 1, run_id);
@@ -666,7 +707,104 @@ int pfg_store_samples(struct pfg_store *st, int64_t run_id, int64_t bench_id,
 		free(*values);
 		*values = NULL;
 		*n = 0;
-		return db_error(st, err, errlen, "read samples");
+		return store_error(st, err, errlen, "read samples");
 	}
+	return PFG_OK;
+}
+
+/* Collect the rows of a prepared result query (RESULT_COLUMNS). */
+static int collect_results(struct pfg_store *st, sqlite3_stmt *stmt,
+			   struct pfg_result_row **rows, size_t *n, char *err,
+			   size_t errlen)
+{
+	size_t cap = 0;
+	int rc;
+	*rows = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 32;
+			*rows = pfg_xrealloc(*rows, cap * sizeof **rows);
+		}
+		read_result(stmt, 0, &(*rows)[(*n)++]);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		pfg_result_rows_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+		return store_error(st, err, errlen, "read results");
+	}
+	return PFG_OK;
+}
+
+int pfg_store_series(struct pfg_store *st, int64_t bench_id, int64_t env_id,
+		     size_t limit, struct pfg_result_row **rows, size_t *n, char *err,
+		     size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	*rows = NULL;
+	*n = 0;
+	if (store_prepare(st, "SELECT * FROM (SELECT " RESULT_COLUMNS " FROM result r"
+			  " JOIN run ON run.id = r.run_id WHERE r.benchmark_id = ?1"
+			  " AND run.environment_id = ?2 AND r.ok = 1 AND r.n > 0"
+			  " ORDER BY run.id DESC LIMIT ?3) ORDER BY 1", &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, bench_id);
+	sqlite3_bind_int64(stmt, 2, env_id);
+	sqlite3_bind_int64(stmt, 3, limit ? (int64_t)limit : -1);
+	return collect_results(st, stmt, rows, n, err, errlen);
+}
+
+int pfg_store_latest_run(struct pfg_store *st, int any_status, int64_t *run_id,
+			 char *err, size_t errlen)
+{
+	if (store_select_int(st, "SELECT max(id) FROM run WHERE status = 'complete'"
+			     " OR (?1 AND status = 'failed')", any_status, run_id, err,
+			     errlen))
+		return PFG_ERUNTIME;
+	if (*run_id == 0)
+		return pfg_error(err, errlen, PFG_EINPUT, "%s holds no %s run yet: "
+				 "run 'perfguard run' first", st->path,
+				 any_status ? "finished" : "complete");
+	return PFG_OK;
+}
+
+int pfg_store_run_info(struct pfg_store *st, int64_t run_id, int64_t *env_id,
+		       char *status, size_t status_len, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	if (store_prepare(st, "SELECT environment_id, status FROM run WHERE id = ?",
+			  &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		if (env_id)
+			*env_id = sqlite3_column_int64(stmt, 0);
+		if (status)
+			store_column_copy(stmt, 1, status, status_len);
+	}
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return PFG_OK;
+	if (rc == SQLITE_DONE)
+		return pfg_error(err, errlen, PFG_EINPUT, "no run %lld in %s",
+				 (long long)run_id, st->path);
+	return store_error(st, err, errlen, "read run");
+}
+
+int pfg_store_benchmark_find(struct pfg_store *st, const char *component,
+			     const char *name, int64_t *id, char *err, size_t errlen)
+{
+	const char *p[] = { component, name };
+	if (store_lookup_id(st, "SELECT b.id FROM benchmark b JOIN component c ON"
+			    " c.id = b.component_id WHERE c.name = ?1 AND b.name = ?2",
+			    p, 2, id, err, errlen))
+		return PFG_ERUNTIME;
+	if (!*id)
+		return pfg_error(err, errlen, PFG_EINPUT, "no benchmark '%s/%s' in "
+				 "%s: run it first, or see 'perfguard list'",
+				 component, name, st->path);
 	return PFG_OK;
 }

@@ -1,0 +1,421 @@
+/* analysis.c: judge a benchmark's samples against its approved baseline,
+ * and keep its history honest: alerts, recoveries, drift, change points,
+ * and new baselines proposed (never approved) after a sustained shift. */
+#include "engine_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int analysis_begin(struct analysis *a, const struct pfg_config *cfg,
+		   const struct pfg_benchmark_cfg *bench, struct pfg_store *st,
+		   int64_t run_id, int64_t env_id, int64_t bench_id, char *err,
+		   size_t errlen)
+{
+	memset(a, 0, sizeof *a);
+	a->cfg = cfg;
+	a->bench = bench;
+	a->st = st;
+	a->run_id = run_id;
+	a->env_id = env_id;
+	a->bench_id = bench_id;
+	int rc = pfg_store_baseline_approved(st, bench_id, env_id, &a->baseline, NULL, 0);
+	if (rc == PFG_EINPUT)
+		return PFG_OK;
+	if (rc)
+		return pfg_error(err, errlen, rc, "cannot read the baseline of %s", bench->id);
+	a->has_baseline = 1;
+	return pfg_store_baseline_samples(st, a->baseline.id, &a->base, &a->n_base, err,
+					  errlen);
+}
+
+void analysis_release(struct analysis *a)
+{
+	pfg_baseline_release(&a->baseline);
+	free(a->base);
+	memset(a, 0, sizeof *a);
+}
+
+/* The comparison options for this benchmark: the config's statistics with
+ * its direction and the suite's thresholds. */
+static void compare_opts(const struct analysis *a, struct pfg_stats_compare_opts *o)
+{
+	*o = a->cfg->analysis.compare;
+	o->direction = a->bench->direction;
+	o->thresholds[0] = a->cfg->thresholds.minor;
+	o->thresholds[1] = a->cfg->thresholds.moderate;
+	o->thresholds[2] = a->cfg->thresholds.major;
+	o->thresholds[3] = a->cfg->thresholds.critical;
+}
+
+/* Count the failed runs (value 100) of an error_rate sample. */
+static unsigned long count_failed(const double *v, size_t n)
+{
+	unsigned long failed = 0;
+	for (size_t i = 0; i < n; i++)
+		failed += v[i] > 50;
+	return failed;
+}
+
+/* Error rates: Fisher's exact test; the change is in percentage points. */
+static void compare_error_rate(const struct analysis *a, const double *cur, size_t n,
+			       struct pfg_comparison *c)
+{
+	struct pfg_stats_compare_opts o;
+	compare_opts(a, &o);
+	unsigned long fb = count_failed(a->base, a->n_base), fc = count_failed(cur, n);
+	double p = 1;
+	pfg_stats_fisher_exact(fb, a->n_base, fc, n, &p, NULL, 0);
+	snprintf(c->test, sizeof c->test, "fisher");
+	c->estimate_base = 100.0 * fb / (double)a->n_base;
+	c->estimate_current = 100.0 * fc / (double)n;
+	c->change_pct = c->estimate_current - c->estimate_base;
+	c->ci_low_pct = c->ci_high_pct = c->change_pct;
+	c->p_value = p;
+	c->mde_pct = 0;
+	int significant = p < o.alpha;
+	enum pfg_stats_verdict v = pfg_stats_verdict_of(significant, c->change_pct, 0,
+							o.thresholds[0]);
+	snprintf(c->verdict, sizeof c->verdict, "%s", pfg_stats_verdict_name(v));
+	snprintf(c->severity, sizeof c->severity, "%s", pfg_stats_severity_name(
+			 v == PFG_VERDICT_REGRESSION ?
+			 pfg_stats_severity_of(c->change_pct, o.thresholds) :
+			 PFG_SEVERITY_NONE));
+}
+
+void analysis_compare(const struct analysis *a, const double *cur, size_t n,
+		      struct pfg_comparison *c)
+{
+	memset(c, 0, sizeof *c);
+	c->run_id = a->run_id;
+	c->bench_id = a->bench_id;
+	c->n_current = n;
+	snprintf(c->severity, sizeof c->severity, "none");
+	if (!a->has_baseline) {
+		snprintf(c->test, sizeof c->test, "none");
+		snprintf(c->verdict, sizeof c->verdict, "no_baseline");
+		return;
+	}
+	c->baseline_id = a->baseline.id;
+	c->n_base = a->n_base;
+	if (a->bench->type == PFG_TYPE_ERROR_RATE) {
+		compare_error_rate(a, cur, n, c);
+		return;
+	}
+	struct pfg_stats_compare_opts o;
+	struct pfg_stats_compare_result r;
+	compare_opts(a, &o);
+	snprintf(c->test, sizeof c->test, "%s", pfg_stats_test_name(o.test));
+	if (pfg_stats_compare(a->base, a->n_base, cur, n, &o, &r, NULL, 0) != 0) {
+		/* Too few values, or a baseline of zero: nothing can be said. */
+		snprintf(c->verdict, sizeof c->verdict, "inconclusive");
+		return;
+	}
+	c->n_base = r.n_base;
+	c->n_current = r.n_current;
+	c->estimate_base = r.estimate_base;
+	c->estimate_current = r.estimate_current;
+	c->change_pct = r.change_pct;
+	c->ci_low_pct = r.ci_low_pct;
+	c->ci_high_pct = r.ci_high_pct;
+	c->p_value = r.p_value;
+	c->mde_pct = isfinite(r.mde_pct) ? r.mde_pct : -1;
+	snprintf(c->verdict, sizeof c->verdict, "%s", pfg_stats_verdict_name(r.verdict));
+	snprintf(c->severity, sizeof c->severity, "%s", pfg_stats_severity_name(r.severity));
+}
+
+/* The open or dismissed (invalid, wontfix) alert of this kind that still
+ * covers the benchmark: not recovered and not marked fixed. 0 when none. */
+static int64_t covering_alert(const struct analysis *a, const char *kind)
+{
+	struct pfg_alert_filter f = { .kind = kind, .bench_id = a->bench_id };
+	struct pfg_alert *alerts;
+	size_t n;
+	int64_t id = 0;
+	if (pfg_store_alerts(a->st, &f, &alerts, &n, NULL, 0))
+		return 0;
+	for (size_t i = 0; i < n && !id; i++)
+		if (alerts[i].env_id == a->env_id && !alerts[i].recovered_run_id &&
+		    strcmp(alerts[i].state, "fixed") != 0)
+			id = alerts[i].id;
+	pfg_alerts_free(alerts, n);
+	return id;
+}
+
+/* Raise (or find the alert that already covers) a regression. */
+static int record_regression(struct analysis *a, struct pfg_bench_outcome *out,
+			     char *err, size_t errlen)
+{
+	struct pfg_comparison *c = &out->comparison;
+	const char *kind = a->bench->type == PFG_TYPE_ERROR_RATE ? "error_rate" : "regression";
+	c->alert_id = covering_alert(a, kind);
+	if (c->alert_id)
+		return PFG_OK;
+	char detail[256];
+	snprintf(detail, sizeof detail, "%s: %+.1f%s against baseline %lld (p = %.2g)%s",
+		 a->bench->id, c->change_pct,
+		 a->bench->type == PFG_TYPE_ERROR_RATE ? " points of failed runs" : "%",
+		 (long long)c->baseline_id, c->p_value,
+		 c->confirm_runs ? ", confirmed by a rerun" : "");
+	struct pfg_alert al = {
+		.bench_id = a->bench_id, .env_id = a->env_id, .run_id = a->run_id,
+		.baseline_id = c->baseline_id, .change_pct = c->change_pct,
+		.ci_low_pct = c->ci_low_pct, .ci_high_pct = c->ci_high_pct,
+		.p_value = c->p_value, .detail = detail,
+	};
+	snprintf(al.kind, sizeof al.kind, "%s", kind);
+	snprintf(al.severity, sizeof al.severity, "%s", c->severity);
+	if (pfg_store_alert_add(a->st, &al, &c->alert_id, err, errlen))
+		return PFG_ERUNTIME;
+	out->alert_id = c->alert_id;
+	return PFG_OK;
+}
+
+/* Mark open regression alerts of this benchmark recovered by this run. */
+static int record_recovery(struct analysis *a, struct pfg_bench_outcome *out,
+			   const char *kind, char *err, size_t errlen)
+{
+	struct pfg_alert_filter f = { .state = "open", .kind = kind,
+				      .bench_id = a->bench_id };
+	struct pfg_alert *alerts;
+	size_t n;
+	if (pfg_store_alerts(a->st, &f, &alerts, &n, err, errlen))
+		return PFG_ERUNTIME;
+	int rc = PFG_OK;
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (alerts[i].env_id != a->env_id || alerts[i].recovered_run_id)
+			continue;
+		rc = pfg_store_alert_recover(a->st, alerts[i].id, a->run_id, err, errlen);
+		out->n_recovered += rc == PFG_OK;
+	}
+	pfg_alerts_free(alerts, n);
+	return rc;
+}
+
+/* The means of the benchmark's stored history in this environment plus
+ * this run's mean last; run ids alongside. */
+static int history_means(struct analysis *a, const struct pfg_bench_outcome *out,
+			 size_t limit, double **means, int64_t **runs, size_t *n,
+			 char *err, size_t errlen)
+{
+	struct pfg_result_row *rows;
+	size_t nr;
+	if (pfg_store_series(a->st, a->bench_id, a->env_id, limit, &rows, &nr, err, errlen))
+		return PFG_ERUNTIME;
+	/* The series already holds this run (stored before the analysis). */
+	*means = pfg_xcalloc(nr + 1, sizeof **means);
+	*runs = pfg_xcalloc(nr + 1, sizeof **runs);
+	*n = 0;
+	int have_current = 0;
+	for (size_t i = 0; i < nr; i++) {
+		(*means)[*n] = rows[i].mean;
+		(*runs)[(*n)++] = rows[i].run_id;
+		have_current |= rows[i].run_id == a->run_id;
+	}
+	if (!have_current && out->result.n) {
+		(*means)[*n] = out->result.mean;
+		(*runs)[(*n)++] = a->run_id;
+	}
+	pfg_result_rows_free(rows, nr);
+	return PFG_OK;
+}
+
+/* Drift: a significant slope over the last drift_window runs whose
+ * accumulated change in the worse direction reaches the minor threshold. */
+static int record_drift(struct analysis *a, struct pfg_bench_outcome *out, char *err,
+			size_t errlen)
+{
+	size_t window = (size_t)a->cfg->analysis.drift_window;
+	double *y;
+	int64_t *runs;
+	size_t n;
+	if (history_means(a, out, window, &y, &runs, &n, err, errlen))
+		return PFG_ERUNTIME;
+	int rc = PFG_OK;
+	struct pfg_stats_trend t;
+	if (n >= window && pfg_stats_trend_fit(NULL, y, n, &t, NULL, 0) == 0) {
+		double start = t.intercept, change = t.slope * (double)(n - 1);
+		double pct = start != 0 ? 100 * change / fabs(start) : 0;
+		double worse = a->bench->direction == PFG_HIGHER_IS_BETTER ? -pct : pct;
+		int drifting = t.slope_p_value < a->cfg->analysis.compare.alpha &&
+			       worse >= a->cfg->thresholds.minor;
+		if (!drifting) {
+			rc = record_recovery(a, out, "drift", err, errlen);
+		} else if (!covering_alert(a, "drift")) {
+			const struct pfg_thresholds *th = &a->cfg->thresholds;
+			double thr[4] = { th->minor, th->moderate, th->major, th->critical };
+			char detail[256];
+			snprintf(detail, sizeof detail, "%s: drifted %+.1f%% over the last %zu "
+				 "runs (slope %.3g %s per run, R2 %.2f, p = %.2g)",
+				 a->bench->id, pct, n, t.slope, a->bench->unit, t.r2,
+				 t.slope_p_value);
+			struct pfg_alert al = {
+				.bench_id = a->bench_id, .env_id = a->env_id,
+				.run_id = a->run_id, .change_pct = pct, .ci_low_pct = pct,
+				.ci_high_pct = pct, .p_value = t.slope_p_value,
+				.detail = detail,
+			};
+			snprintf(al.kind, sizeof al.kind, "drift");
+			snprintf(al.severity, sizeof al.severity, "%s",
+				 pfg_stats_severity_name(pfg_stats_severity_of(worse, thr)));
+			rc = pfg_store_alert_add(a->st, &al, &out->drift_alert_id, err, errlen);
+		}
+	}
+	free(y);
+	free(runs);
+	return rc;
+}
+
+/* Nonzero when a proposed baseline of this benchmark is waiting for a person. */
+static int proposal_pending(struct analysis *a)
+{
+	struct pfg_baseline_filter f = { .state = "proposed", .bench_id = a->bench_id,
+					 .env_id = a->env_id };
+	struct pfg_baseline *b;
+	size_t n;
+	if (pfg_store_baselines(a->st, &f, &b, &n, NULL, 0))
+		return 1;
+	pfg_baselines_free(b, n);
+	return n > 0;
+}
+
+/* Propose a baseline of runs[0..n) for this benchmark. */
+static int propose(struct analysis *a, struct pfg_bench_outcome *out,
+		   const int64_t *runs, size_t n, const char *reason, int approve,
+		   char *err, size_t errlen)
+{
+	double *all = NULL;
+	size_t n_all = 0;
+	for (size_t i = 0; i < n; i++) {
+		double *v;
+		size_t nv;
+		if (pfg_store_samples(a->st, runs[i], a->bench_id, &v, &nv, err, errlen)) {
+			free(all);
+			return PFG_ERUNTIME;
+		}
+		all = pfg_xrealloc(all, (n_all + nv) * sizeof *all);
+		memcpy(all + n_all, v, nv * sizeof *v);
+		n_all += nv;
+		free(v);
+	}
+	struct pfg_stats_summary s;
+	int rc = pfg_stats_summarize(all, n_all, &s, err, errlen);
+	free(all);
+	if (rc)
+		return rc;
+	struct pfg_baseline_stats bs = { s.n, s.mean, s.median, s.stddev };
+	rc = pfg_store_baseline_propose(a->st, a->bench_id, a->env_id, runs, n, &bs,
+					reason, "perfguard", &out->baseline_id, err, errlen);
+	if (rc == PFG_OK && approve)
+		rc = pfg_store_baseline_decide(a->st, out->baseline_id, "approved",
+					       "perfguard", "auto_baseline: approve",
+					       err, errlen);
+	return rc;
+}
+
+/* Change points over the whole history, stored; and a new baseline
+ * proposed after a sustained shift. */
+static int record_history(struct analysis *a, struct pfg_bench_outcome *out,
+			  char *err, size_t errlen)
+{
+	double *y;
+	int64_t *runs;
+	size_t n;
+	if (history_means(a, out, 0, &y, &runs, &n, err, errlen))
+		return PFG_ERUNTIME;
+	struct pfg_stats_cp_opts o;
+	pfg_stats_cp_opts_init(&o);
+	o.min_magnitude = a->cfg->thresholds.minor / 100;
+	struct pfg_stats_change_point *cps = NULL;
+	size_t ncp = 0;
+	int rc = pfg_stats_change_points(y, n, &o, &cps, &ncp, err, errlen);
+	if (rc == PFG_OK) {
+		struct pfg_change_point_row *rows = pfg_xcalloc(ncp, sizeof *rows);
+		for (size_t i = 0; i < ncp; i++)
+			rows[i] = (struct pfg_change_point_row){
+				runs[cps[i].index], cps[i].mean_before, cps[i].mean_after,
+				cps[i].change_pct, cps[i].p_value };
+		rc = pfg_store_change_points_put(a->st, a->bench_id, a->env_id, rows, ncp,
+						 err, errlen);
+		free(rows);
+	}
+	/* A shift that has held for rebaseline_after runs since the last change
+	 * point, after the approved baseline: propose the new level. */
+	size_t after = (size_t)a->cfg->analysis.rebaseline_after;
+	if (rc == PFG_OK && ncp > 0 && a->has_baseline) {
+		size_t first = cps[ncp - 1].index;
+		int64_t base_last = a->baseline.runs[a->baseline.n_runs - 1];
+		if (n - first == after && runs[first] > base_last && !proposal_pending(a)) {
+			char reason[128];
+			snprintf(reason, sizeof reason, "sustained shift: change point at run "
+				 "%lld (%+.1f%%), held for %zu runs", (long long)runs[first],
+				 cps[ncp - 1].change_pct, after);
+			rc = propose(a, out, runs + first, after, reason, 0, err, errlen);
+		}
+	}
+	pfg_stats_change_points_free(cps);
+	free(y);
+	free(runs);
+	return rc;
+}
+
+/* N consecutive significant improvements: propose the improved level. */
+static int record_improvements(struct analysis *a, struct pfg_bench_outcome *out,
+			       char *err, size_t errlen)
+{
+	size_t want = (size_t)a->cfg->analysis.rebaseline_after, n;
+	char (*verdicts)[16];
+	int64_t *runs;
+	int rc = pfg_store_recent_verdicts(a->st, a->bench_id, a->env_id, want,
+					   &verdicts, &runs, &n, err, errlen);
+	size_t streak = 0;
+	while (rc == PFG_OK && streak < n && strcmp(verdicts[streak], "improvement") == 0)
+		streak++;
+	if (rc == PFG_OK && streak == want && !proposal_pending(a)) {
+		int64_t *oldest_first = pfg_xcalloc(n, sizeof *oldest_first);
+		for (size_t i = 0; i < n; i++)
+			oldest_first[i] = runs[n - 1 - i];
+		char reason[96];
+		snprintf(reason, sizeof reason, "%zu consecutive significant improvements",
+			 want);
+		rc = propose(a, out, oldest_first, n, reason, 0, err, errlen);
+		free(oldest_first);
+	}
+	free(verdicts);
+	free(runs);
+	return rc;
+}
+
+int analysis_record(struct analysis *a, struct pfg_bench_outcome *out, char *err,
+		    size_t errlen)
+{
+	struct pfg_comparison *c = &out->comparison;
+	int rc = PFG_OK;
+	if (!a->has_baseline) {
+		struct pfg_baseline_filter f = { .bench_id = a->bench_id, .env_id = a->env_id };
+		struct pfg_baseline *b;
+		size_t n;
+		rc = pfg_store_baselines(a->st, &f, &b, &n, err, errlen);
+		if (rc == PFG_OK) {
+			pfg_baselines_free(b, n);
+			if (n == 0)
+				rc = propose(a, out, &a->run_id, 1, "first run",
+					     a->cfg->analysis.auto_approve, err, errlen);
+		}
+	} else if (strcmp(c->verdict, "regression") == 0) {
+		rc = record_regression(a, out, err, errlen);
+	} else {
+		rc = record_recovery(a, out, a->bench->type == PFG_TYPE_ERROR_RATE ?
+				     "error_rate" : "regression", err, errlen);
+	}
+	if (rc == PFG_OK)
+		rc = pfg_store_comparison_put(a->st, c, err, errlen);
+	if (rc == PFG_OK && a->has_baseline && a->bench->type != PFG_TYPE_ERROR_RATE)
+		rc = record_drift(a, out, err, errlen);
+	if (rc == PFG_OK && a->bench->type != PFG_TYPE_ERROR_RATE)
+		rc = record_history(a, out, err, errlen);
+	if (rc == PFG_OK && a->has_baseline && !out->baseline_id)
+		rc = record_improvements(a, out, err, errlen);
+	return rc;
+}

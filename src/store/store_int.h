@@ -1,0 +1,50 @@
+/* store_int.h (private to the store): the handle and the helpers that
+ * every file of the module shares. */
+#ifndef PERFGUARD_STORE_INT_H
+#define PERFGUARD_STORE_INT_H
+
+#include "perfguard/store.h"
+#include "perfguard/util.h"
+
+#include <sqlite3.h>
+
+struct pfg_store {
+	sqlite3 *db;
+	char *path;
+};
+
+/* Fill err with what SQLite said about what failed; return PFG_ERUNTIME. */
+int store_error(struct pfg_store *st, char *err, size_t errlen, const char *what);
+
+/* Prepare sql; on failure fill err and return PFG_ERUNTIME. */
+int store_prepare(struct pfg_store *st, const char *sql, sqlite3_stmt **stmt,
+		  char *err, size_t errlen);
+
+/* Run SQL without results (schema, transactions). */
+int store_exec(struct pfg_store *st, const char *sql, char *err, size_t errlen);
+
+/* Step a statement that returns no row, then finalize it. */
+int store_step_done(struct pfg_store *st, sqlite3_stmt *stmt, char *err,
+		    size_t errlen, const char *what);
+
+/* Copy a text column into buf ("" for NULL). */
+void store_column_copy(sqlite3_stmt *stmt, int col, char *buf, size_t len);
+
+/* A text column as a new string (NULL for NULL). */
+char *store_column_dup(sqlite3_stmt *stmt, int col);
+
+/* Run a SELECT of one integer with text parameters; *id gets it, or 0. */
+int store_lookup_id(struct pfg_store *st, const char *sql, const char *const *params,
+		    int nparams, int64_t *id, char *err, size_t errlen);
+
+/* Add an audit log entry (inside the caller's transaction). */
+int store_audit(struct pfg_store *st, const char *actor, const char *entity,
+		int64_t entity_id, const char *action, const char *detail, char *err,
+		size_t errlen);
+
+/* The row id of a statement's single integer result, after binding one
+ * int64 parameter; *out gets it or 0 when there is no row. */
+int store_select_int(struct pfg_store *st, const char *sql, int64_t param,
+		     int64_t *out, char *err, size_t errlen);
+
+#endif
