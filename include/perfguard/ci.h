@@ -12,7 +12,7 @@
 struct pfg_gate_item {
 	char *bench;              /* "component/name" */
 	int64_t alert_id;         /* 0: no alert */
-	char kind[16];            /* regression, error_rate, missing_baseline, failed */
+	char kind[24];            /* regression, error_rate, missing_baseline */
 	char severity[16];
 	char state[16];           /* the alert's state */
 	double change_pct;

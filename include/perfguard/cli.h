@@ -5,6 +5,7 @@
 #define PERFGUARD_CLI_H
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* What every command knows: where the config and the database are. */
@@ -35,7 +36,7 @@ enum { PFG_OPT_DB = 0x1000, PFG_OPT_HELP };
 	{ "config", required_argument, NULL, 'c' },                \
 	{ "db", required_argument, NULL, PFG_OPT_DB },             \
 	{ "help", no_argument, NULL, PFG_OPT_HELP }
-#define PFG_COMMON_SHORTOPTS "+c:"
+#define PFG_COMMON_SHORTOPTS "c:"
 
 /* Handle a common option (or an unknown one). Returns -1 when the option
  * was consumed and parsing goes on, else the exit code to return now:
@@ -71,9 +72,42 @@ int pfg_cli_stderr_is_tty(void);
 void pfg_cli_progress(size_t i, size_t n, const char *label);
 
 struct pfg_strv;
+struct pfg_store;
+struct pfg_config;
+
+/* Open the command's database. When must_exist and there is none yet,
+ * says so ("run 'perfguard run' first"). Returns 0, or the exit code
+ * after printing why (2 for a missing database, 3 for a failure). */
+int pfg_cli_open_store(const struct pfg_cli *cli, int must_exist,
+		       struct pfg_store **st);
+
+/* Load the command's config; returns 0, or 2 after printing every problem.
+ * When optional and the file does not exist, *cfg is NULL and 0 returned. */
+int pfg_cli_load_config(const struct pfg_cli *cli, int optional,
+			struct pfg_config **cfg);
+
+/* Parse a positive id ("12"); returns -1 after a usage error. */
+long long pfg_cli_parse_id(const struct pfg_cli *cli, const char *what,
+			   const char *arg);
+
+/* Print a JSON value (cJSON *) on stdout and free it. */
+void pfg_cli_print_json(void *json);
 
 /* Print every config problem, a closing line, and return 2. Releases errors. */
 int pfg_cli_config_errors(const struct pfg_cli *cli, struct pfg_strv *errors);
+
+struct pfg_gate_report;
+
+/* Judge run_id (0: the latest complete run) with the config's gate settings
+ * (cfg may be NULL: defaults) and --fail-on (NULL: the config's). Returns 0
+ * with report filled, or the exit code after printing why. */
+int pfg_cli_gate_run(const struct pfg_cli *cli, struct pfg_store *st, int64_t run_id,
+		     const struct pfg_config *cfg, const char *fail_on,
+		     struct pfg_gate_report *report);
+
+/* The gate's report for people, and as JSON (a cJSON *). */
+void pfg_cli_gate_print(FILE *f, const struct pfg_gate_report *r);
+void *pfg_cli_gate_json(const struct pfg_gate_report *r);
 
 /* Subcommands. */
 int pfg_cmd_init(struct pfg_cli *cli, int argc, char **argv);
@@ -83,5 +117,11 @@ int pfg_cmd_list(struct pfg_cli *cli, int argc, char **argv);
 int pfg_cmd_history(struct pfg_cli *cli, int argc, char **argv);
 int pfg_cmd_compare(struct pfg_cli *cli, int argc, char **argv);
 int pfg_cmd_trend(struct pfg_cli *cli, int argc, char **argv);
+int pfg_cmd_baseline(struct pfg_cli *cli, int argc, char **argv);
+int pfg_cmd_alerts(struct pfg_cli *cli, int argc, char **argv);
+int pfg_cmd_gate(struct pfg_cli *cli, int argc, char **argv);
+int pfg_cmd_log(struct pfg_cli *cli, int argc, char **argv);
+
+int pfg_cmd_tui(struct pfg_cli *cli, int argc, char **argv);
 
 #endif

@@ -204,7 +204,8 @@ struct pfg_comparison {
 	double estimate_base, estimate_current;
 	double change_pct, ci_low_pct, ci_high_pct, p_value, mde_pct;
 	char verdict[16];          /* no_change, regression, improvement,
-				      inconclusive, no_baseline */
+				      inconclusive, no_baseline, not_comparable
+				      (too few samples, or a baseline of 0) */
 	char severity[16];         /* none, minor, moderate, major, critical */
 	int confirm_runs;          /* reruns made to confirm it; 0 when none */
 	int64_t alert_id;          /* the alert that covers this regression

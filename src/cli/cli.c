@@ -1,7 +1,11 @@
 /* cli.c: what every subcommand shares: common options, errors, paths,
  * value formatting and the progress bar. */
 #include "perfguard/cli.h"
+#include "perfguard/config.h"
+#include "perfguard/store.h"
 #include "perfguard/util.h"
+
+#include <cjson/cJSON.h>
 
 #include <libgen.h>
 #include <stdarg.h>
@@ -152,4 +156,53 @@ int pfg_cli_config_errors(const struct pfg_cli *cli, struct pfg_strv *errors)
 		errors->n == 1 ? "" : "s");
 	pfg_strv_release(errors);
 	return PFG_EXIT_USAGE;
+}
+
+int pfg_cli_open_store(const struct pfg_cli *cli, int must_exist,
+		       struct pfg_store **st)
+{
+	char err[PFG_ERR_MAX];
+	char *db = pfg_cli_db_path(cli);
+	int code = PFG_EXIT_OK;
+	*st = NULL;
+	if (must_exist && access(db, F_OK) != 0)
+		code = pfg_cli_fail(cli, PFG_EXIT_USAGE, "no database at %s: run "
+				    "'perfguard run' first", db);
+	else if (pfg_store_open(db, st, err, sizeof err))
+		code = pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
+	free(db);
+	return code;
+}
+
+int pfg_cli_load_config(const struct pfg_cli *cli, int optional,
+			struct pfg_config **cfg)
+{
+	struct pfg_strv errors = { 0 };
+	*cfg = NULL;
+	if (optional && access(cli->config_path, F_OK) != 0)
+		return PFG_EXIT_OK;
+	if (pfg_config_load(cli->config_path, cfg, &errors))
+		return pfg_cli_config_errors(cli, &errors);
+	return PFG_EXIT_OK;
+}
+
+long long pfg_cli_parse_id(const struct pfg_cli *cli, const char *what,
+			   const char *arg)
+{
+	char *end;
+	long long v = strtoll(arg, &end, 10);
+	if (end == arg || *end || v < 1) {
+		pfg_cli_usage_error(cli, "expected %s id (a positive integer), got '%s'",
+				    what, arg);
+		return -1;
+	}
+	return v;
+}
+
+void pfg_cli_print_json(void *json)
+{
+	char *text = cJSON_Print(json);
+	puts(text);
+	free(text);
+	cJSON_Delete(json);
 }

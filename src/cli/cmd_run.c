@@ -1,4 +1,5 @@
 /* cmd_run.c: `perfguard run`: run benchmarks, store them, print results. */
+#include "perfguard/ci.h"
 #include "perfguard/cli.h"
 #include "perfguard/config.h"
 #include "perfguard/engine.h"
@@ -57,6 +58,46 @@ static void on_event(const struct pfg_event *ev, void *ctx)
 	pfg_cli_progress(ev->bench_index * all + p->done, ev->n_benches * all, label);
 }
 
+/* Print what the analysis of one benchmark found, indented. */
+static void print_analysis(const struct pfg_bench_outcome *o)
+{
+	const struct pfg_comparison *c = &o->comparison;
+	if (!o->has_comparison)
+		return;
+	if (strcmp(c->verdict, "no_baseline") == 0) {
+		printf("    no approved baseline yet");
+	} else if (strcmp(c->test, "fisher") == 0) {
+		printf("    vs baseline %lld: failed runs %.1f%% -> %.1f%% (%+.1f points), "
+		       "p = %.2g: %s", (long long)c->baseline_id, c->estimate_base,
+		       c->estimate_current, c->change_pct, c->p_value, c->verdict);
+	} else if (strcmp(c->verdict, "not_comparable") == 0) {
+		printf("    vs baseline %lld: cannot be compared (too few samples, or a "
+		       "baseline of 0)", (long long)c->baseline_id);
+	} else {
+		printf("    vs baseline %lld: %+.1f%% [%+.1f%%, %+.1f%%], p = %.2g, %s",
+		       (long long)c->baseline_id, c->change_pct, c->ci_low_pct,
+		       c->ci_high_pct, c->p_value, c->verdict);
+		if (strcmp(c->severity, "none") != 0)
+			printf(" (%s)", c->severity);
+		if (c->mde_pct >= 0 && strcmp(c->verdict, "regression") != 0)
+			printf(", could detect %.1f%%", c->mde_pct);
+	}
+	if (c->confirm_runs)
+		printf(", rerun %d time%s to confirm", c->confirm_runs,
+		       c->confirm_runs == 1 ? "" : "s");
+	if (o->alert_id)
+		printf("; alert %lld raised", (long long)o->alert_id);
+	else if (c->alert_id)
+		printf("; still alert %lld", (long long)c->alert_id);
+	if (o->drift_alert_id)
+		printf("; drift alert %lld raised", (long long)o->drift_alert_id);
+	if (o->n_recovered)
+		printf("; %zu alert%s recovered", o->n_recovered, o->n_recovered == 1 ? "" : "s");
+	if (o->baseline_id)
+		printf("; baseline %lld proposed", (long long)o->baseline_id);
+	putchar('\n');
+}
+
 /* Print the results table for people. */
 static void print_table(const struct pfg_run_report *r)
 {
@@ -81,6 +122,7 @@ static void print_table(const struct pfg_run_report *r)
 			printf(" %10s", buf);
 		}
 		putchar('\n');
+		print_analysis(o);
 	}
 	printf("run %lld: %s\n", (long long)r->run_id, r->status);
 }
@@ -99,8 +141,8 @@ static void print_failures(const struct pfg_run_report *r)
 	}
 }
 
-/* Print the report as JSON for scripts. */
-static void print_json(const struct pfg_run_report *r)
+/* Print the report (and the gate's, when judged) as JSON for scripts. */
+static void print_json(const struct pfg_run_report *r, const struct pfg_gate_report *gate)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON_AddNumberToObject(root, "run_id", (double)r->run_id);
@@ -133,32 +175,71 @@ static void print_json(const struct pfg_run_report *r)
 		}
 		cJSON_AddItemToObject(b, "samples",
 				      cJSON_CreateDoubleArray(o->values, (int)o->n_values));
+		if (o->has_comparison) {
+			const struct pfg_comparison *c = &o->comparison;
+			cJSON *j = cJSON_AddObjectToObject(b, "comparison");
+			cJSON_AddStringToObject(j, "verdict", c->verdict);
+			cJSON_AddStringToObject(j, "test", c->test);
+			if (c->baseline_id) {
+				cJSON_AddNumberToObject(j, "baseline_id", (double)c->baseline_id);
+				cJSON_AddNumberToObject(j, "n_base", (double)c->n_base);
+				cJSON_AddNumberToObject(j, "n_current", (double)c->n_current);
+				cJSON_AddNumberToObject(j, "estimate_base", c->estimate_base);
+				cJSON_AddNumberToObject(j, "estimate_current", c->estimate_current);
+				cJSON_AddNumberToObject(j, "change_pct", c->change_pct);
+				cJSON_AddNumberToObject(j, "ci_low_pct", c->ci_low_pct);
+				cJSON_AddNumberToObject(j, "ci_high_pct", c->ci_high_pct);
+				cJSON_AddNumberToObject(j, "p_value", c->p_value);
+				if (c->mde_pct >= 0)
+					cJSON_AddNumberToObject(j, "mde_pct", c->mde_pct);
+			}
+			cJSON_AddStringToObject(j, "severity", c->severity);
+			cJSON_AddNumberToObject(j, "confirm_runs", c->confirm_runs);
+			if (c->alert_id)
+				cJSON_AddNumberToObject(j, "alert_id", (double)c->alert_id);
+		}
+		if (o->drift_alert_id)
+			cJSON_AddNumberToObject(b, "drift_alert_id", (double)o->drift_alert_id);
+		if (o->baseline_id)
+			cJSON_AddNumberToObject(b, "proposed_baseline_id", (double)o->baseline_id);
 		cJSON_AddItemToArray(arr, b);
 	}
-	char *text = cJSON_Print(root);
-	puts(text);
-	free(text);
-	cJSON_Delete(root);
+	if (gate)
+		cJSON_AddItemToObject(root, "gate", pfg_cli_gate_json(gate));
+	pfg_cli_print_json(root);
 }
 
 int pfg_cmd_run(struct pfg_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' }, PFG_COMMON_LONGOPTS, { 0 } };
-	int json = 0, opt;
+		{ "json", no_argument, NULL, 'j' },
+		{ "gate", no_argument, NULL, 'g' },
+		{ "fail-on", required_argument, NULL, 'f' },
+		PFG_COMMON_LONGOPTS, { 0 } };
+	int json = 0, gate = 0, opt;
+	const char *fail_on = NULL;
 	while ((opt = getopt_long(argc, argv, PFG_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (opt == 'j') {
 			json = 1;
-			continue;
+		} else if (opt == 'g') {
+			gate = 1;
+		} else if (opt == 'f') {
+			fail_on = optarg;
+			gate = 1;
+		} else {
+			int rc = pfg_cli_common_option(cli, opt, optarg);
+			if (rc >= 0)
+				return rc;
 		}
-		int rc = pfg_cli_common_option(cli, opt, optarg);
-		if (rc >= 0)
-			return rc;
 	}
+	enum pfg_stats_severity level;
+	if (fail_on && (pfg_stats_severity_parse(fail_on, &level) || level == PFG_SEVERITY_NONE))
+		return pfg_cli_usage_error(cli, "--fail-on: expected minor, moderate, major "
+					   "or critical, got '%s'", fail_on);
 	struct pfg_config *cfg;
-	struct pfg_strv errors = { 0 };
-	if (pfg_config_load(cli->config_path, &cfg, &errors))
-		return pfg_cli_config_errors(cli, &errors);
+	int rc = pfg_cli_load_config(cli, 0, &cfg);
+	if (rc)
+		return rc;
 
 	char err[PFG_ERR_MAX];
 	size_t *sel, n_sel;
@@ -182,26 +263,36 @@ int pfg_cmd_run(struct pfg_cli *cli, int argc, char **argv)
 	struct pfg_engine_opts opts = { .trigger = getenv("CI") ? "ci" : "cli",
 					.cancel_fd = -1, .on_event = on_event, .ctx = &prog };
 	struct pfg_run_report report;
-	int rc = pfg_engine_run(cfg, st, sel, n_sel, &opts, &report, err, sizeof err);
-	int code = PFG_EXIT_OK;
+	struct pfg_gate_report gate_report = { 0 };
+	rc = pfg_engine_run(cfg, st, sel, n_sel, &opts, &report, err, sizeof err);
+	int code = PFG_EXIT_OK, judged = 0;
 	if (rc) {
 		pfg_cli_progress(1, 1, NULL);
 		code = pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
 	} else {
+		int complete = strcmp(report.status, "complete") == 0;
+		if (gate && complete)
+			judged = (code = pfg_cli_gate_run(cli, st, report.run_id, cfg, fail_on,
+							  &gate_report)) == PFG_EXIT_OK;
 		if (json)
-			print_json(&report);
+			print_json(&report, judged ? &gate_report : NULL);
 		else
 			print_table(&report);
 		print_failures(&report);
+		if (judged && !json)
+			pfg_cli_gate_print(stdout, &gate_report);
 		if (strcmp(report.status, "interrupted") == 0) {
 			fprintf(stderr, "perfguard run: interrupted; run %lld keeps the %zu "
 				"benchmark%s that started\n", (long long)report.run_id,
 				report.n_outcomes, report.n_outcomes == 1 ? "" : "s");
 			code = 128 + (stop_signal ? stop_signal : SIGINT);
-		} else if (strcmp(report.status, "complete") != 0) {
+		} else if (!complete) {
 			code = PFG_EXIT_RUNTIME;
+		} else if (judged && gate_report.failed) {
+			code = PFG_EXIT_GATE;
 		}
 	}
+	pfg_gate_report_release(&gate_report);
 	pfg_run_report_release(&report);
 	pfg_store_close(st);
 	free(sel);

@@ -109,7 +109,7 @@ void analysis_compare(const struct analysis *a, const double *cur, size_t n,
 	snprintf(c->test, sizeof c->test, "%s", pfg_stats_test_name(o.test));
 	if (pfg_stats_compare(a->base, a->n_base, cur, n, &o, &r, NULL, 0) != 0) {
 		/* Too few values, or a baseline of zero: nothing can be said. */
-		snprintf(c->verdict, sizeof c->verdict, "inconclusive");
+		snprintf(c->verdict, sizeof c->verdict, "not_comparable");
 		return;
 	}
 	c->n_base = r.n_base;

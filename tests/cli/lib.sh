@@ -6,7 +6,7 @@ pg() { "$PERFGUARD" "$@"; }
 test_count=0
 test_failed=0
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/perfguard-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+trap '[ -n "$KEEP" ] || rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 1
 unset PERFGUARD_DB PERFGUARD_CONFIG NO_COLOR
 

@@ -107,7 +107,7 @@ expect_success 'SIGTERM too, keeping finished samples of the stopped benchmark' 
 '
 
 expect_success 'a perfguard killed with SIGKILL leaves an interrupted run, found on next open' '
-	rm -f pids &&
+	rm -f pids
 	"$PERFGUARD" -c slow.json --db crash.db run >/dev/null 2>&1 &
 	echo $! > pg.pid &&
 	for i in $(seq 1 300); do [ -s pids ] && break; sleep 0.05; done &&
@@ -135,7 +135,7 @@ expect_success 'a read-only database is a runtime error (exit 3) that names it' 
 '
 
 expect_success 'a database locked longer than the busy timeout fails with exit 3' '
-	pg -c quick.json --db locked.db run >/dev/null &&
+	pg -c quick.json --db locked.db run >/dev/null
 	( { echo ".timeout 5000"; echo "BEGIN IMMEDIATE; INSERT INTO component (name) VALUES ('"'"'x'"'"');"; sleep 7; echo "ROLLBACK;"; } | sqlite3 locked.db ) &
 	sleep 0.5 &&
 	expect_exit 3 pg -c quick.json --db locked.db run &&
@@ -144,9 +144,9 @@ expect_success 'a database locked longer than the busy timeout fails with exit 3
 '
 
 expect_success 'two perfguard processes on one database both succeed' '
-	pg -c quick.json --db shared.db run >/dev/null &&
+	pg -c quick.json --db shared.db run >/dev/null
 	( { echo ".timeout 5000"; echo "BEGIN IMMEDIATE;"; sleep 1; echo "COMMIT;"; } | sqlite3 shared.db ) &
-	sleep 0.2 &&
+	sleep 0.2
 	( rc=0; pg -c quick.json --db shared.db run >a.out 2>&1 || rc=$?; echo $rc > a.rc ) &
 	( rc=0; pg -c quick.json --db shared.db run >b.out 2>&1 || rc=$?; echo $rc > b.rc ) &
 	wait &&

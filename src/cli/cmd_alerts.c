@@ -1,0 +1,266 @@
+/* cmd_alerts.c: `perfguard alerts list|show|ack|investigate|fix|invalid|
+ * wontfix|note`. */
+#include "perfguard/cli.h"
+#include "perfguard/engine.h"
+#include "perfguard/store.h"
+#include "perfguard/util.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The subcommands that change an alert's state, and the state they set. */
+static const struct {
+	const char *sub, *state;
+} transitions[] = {
+	{ "ack", "acknowledged" }, { "investigate", "investigating" },
+	{ "fix", "fixed" }, { "invalid", "invalid" }, { "wontfix", "wontfix" },
+};
+
+/* Options of every alerts subcommand. */
+struct alerts_args {
+	int json;
+	const char *state, *severity, *component, *note, *by;
+	char **rest;
+	int n_rest;
+};
+
+/* Parse the options after `alerts SUB`; returns -1 or an exit code. */
+static int parse(struct pfg_cli *cli, int argc, char **argv, struct alerts_args *a)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "state", required_argument, NULL, 's' },
+		{ "severity", required_argument, NULL, 'v' },
+		{ "component", required_argument, NULL, 'C' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "by", required_argument, NULL, 'b' },
+		PFG_COMMON_LONGOPTS, { 0 } };
+	int opt;
+	memset(a, 0, sizeof *a);
+	a->by = pfg_engine_actor();
+	while ((opt = getopt_long(argc, argv, PFG_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'j': a->json = 1; break;
+		case 's': a->state = optarg; break;
+		case 'v': a->severity = optarg; break;
+		case 'C': a->component = optarg; break;
+		case 'n': a->note = optarg; break;
+		case 'b': a->by = optarg; break;
+		default: {
+			int rc = pfg_cli_common_option(cli, opt, optarg);
+			if (rc >= 0)
+				return rc;
+		}
+		}
+	}
+	a->rest = argv + optind;
+	a->n_rest = argc - optind;
+	return -1;
+}
+
+/* An alert (and its history, when given) as JSON. */
+static cJSON *alert_json(const struct pfg_alert *al, const struct pfg_alert_event *h,
+			 size_t nh)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", (double)al->id);
+	cJSON_AddStringToObject(o, "benchmark", al->bench);
+	cJSON_AddStringToObject(o, "kind", al->kind);
+	cJSON_AddStringToObject(o, "state", al->state);
+	cJSON_AddStringToObject(o, "severity", al->severity);
+	cJSON_AddNumberToObject(o, "run_id", (double)al->run_id);
+	if (al->baseline_id)
+		cJSON_AddNumberToObject(o, "baseline_id", (double)al->baseline_id);
+	cJSON_AddNumberToObject(o, "change_pct", al->change_pct);
+	cJSON_AddNumberToObject(o, "ci_low_pct", al->ci_low_pct);
+	cJSON_AddNumberToObject(o, "ci_high_pct", al->ci_high_pct);
+	cJSON_AddNumberToObject(o, "p_value", al->p_value);
+	cJSON_AddNumberToObject(o, "created_at", al->created_at);
+	cJSON_AddNumberToObject(o, "updated_at", al->updated_at);
+	if (al->recovered_run_id)
+		cJSON_AddNumberToObject(o, "recovered_run_id", (double)al->recovered_run_id);
+	if (al->detail)
+		cJSON_AddStringToObject(o, "detail", al->detail);
+	if (h) {
+		cJSON *arr = cJSON_AddArrayToObject(o, "history");
+		for (size_t i = 0; i < nh; i++) {
+			cJSON *e = cJSON_CreateObject();
+			cJSON_AddNumberToObject(e, "at", h[i].at);
+			cJSON_AddStringToObject(e, "actor", h[i].actor);
+			cJSON_AddStringToObject(e, "from", h[i].from);
+			cJSON_AddStringToObject(e, "to", h[i].to);
+			if (h[i].note)
+				cJSON_AddStringToObject(e, "note", h[i].note);
+			cJSON_AddItemToArray(arr, e);
+		}
+	}
+	return o;
+}
+
+/* Check a --state or --severity value against names; 0 when it is one. */
+static int check_choice(struct pfg_cli *cli, const char *opt, const char *v,
+			const char *const *names)
+{
+	if (!v)
+		return 0;
+	for (const char *const *n = names; *n; n++)
+		if (strcmp(*n, v) == 0)
+			return 0;
+	char list[128] = "";
+	for (const char *const *n = names; *n; n++) {
+		strncat(list, *n, sizeof list - strlen(list) - 3);
+		if (n[1])
+			strncat(list, ", ", sizeof list - strlen(list) - 1);
+	}
+	return pfg_cli_usage_error(cli, "%s: expected one of %s, got '%s'", opt, list, v);
+}
+
+/* `alerts list`. */
+static int list(struct pfg_cli *cli, struct pfg_store *st, const struct alerts_args *a)
+{
+	static const char *const states[] = { "open", "new", "acknowledged",
+		"investigating", "fixed", "invalid", "wontfix", NULL };
+	static const char *const sevs[] = { "minor", "moderate", "major", "critical", NULL };
+	if (check_choice(cli, "--state", a->state, states) ||
+	    check_choice(cli, "--severity", a->severity, sevs))
+		return PFG_EXIT_USAGE;
+	struct pfg_alert_filter f = { .state = a->state, .min_severity = a->severity,
+				      .component = a->component };
+	struct pfg_alert *al;
+	size_t n;
+	char err[PFG_ERR_MAX];
+	if (pfg_store_alerts(st, &f, &al, &n, err, sizeof err))
+		return pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
+	if (a->json) {
+		cJSON *arr = cJSON_CreateArray();
+		for (size_t i = 0; i < n; i++)
+			cJSON_AddItemToArray(arr, alert_json(&al[i], NULL, 0));
+		pfg_cli_print_json(arr);
+	} else {
+		printf("%5s  %-32s %-10s %-9s %-13s %8s %6s  %s\n", "id", "benchmark", "kind",
+		       "severity", "state", "change", "run", "recovered");
+		for (size_t i = 0; i < n; i++) {
+			char rec[24] = "-";
+			if (al[i].recovered_run_id)
+				snprintf(rec, sizeof rec, "run %lld", (long long)al[i].recovered_run_id);
+			printf("%5lld  %-32s %-10s %-9s %-13s %+7.1f%% %6lld  %s\n",
+			       (long long)al[i].id, al[i].bench, al[i].kind, al[i].severity,
+			       al[i].state, al[i].change_pct, (long long)al[i].run_id, rec);
+		}
+	}
+	pfg_alerts_free(al, n);
+	return PFG_EXIT_OK;
+}
+
+/* `alerts show ID`. */
+static int show(struct pfg_cli *cli, struct pfg_store *st, const struct alerts_args *a)
+{
+	if (a->n_rest != 1)
+		return pfg_cli_usage_error(cli, "alerts show takes one alert id");
+	long long id = pfg_cli_parse_id(cli, "an alert", a->rest[0]);
+	if (id < 0)
+		return PFG_EXIT_USAGE;
+	struct pfg_alert al;
+	struct pfg_alert_event *h;
+	size_t nh;
+	char err[PFG_ERR_MAX];
+	int rc = pfg_store_alert_get(st, id, &al, &h, &nh, err, sizeof err);
+	if (rc)
+		return pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
+				    "%s", err);
+	if (a->json) {
+		pfg_cli_print_json(alert_json(&al, h, nh));
+	} else {
+		char when[32];
+		pfg_format_time(al.created_at, when, sizeof when);
+		printf("alert %lld: %s %s of %s, %s\n", (long long)al.id, al.severity, al.kind,
+		       al.bench, al.state);
+		printf("  %s\n", al.detail ? al.detail : "");
+		printf("  change %+.2f%% [%+.2f%%, %+.2f%%], p = %.3g\n", al.change_pct,
+		       al.ci_low_pct, al.ci_high_pct, al.p_value);
+		printf("  raised %s by run %lld", when, (long long)al.run_id);
+		if (al.baseline_id)
+			printf(" against baseline %lld", (long long)al.baseline_id);
+		putchar('\n');
+		if (al.recovered_run_id)
+			printf("  recovered: run %lld ran back within threshold\n",
+			       (long long)al.recovered_run_id);
+		for (size_t i = 0; i < nh; i++) {
+			pfg_format_time(h[i].at, when, sizeof when);
+			if (strcmp(h[i].from, h[i].to) == 0)
+				printf("  %s %s: note: %s\n", when, h[i].actor, h[i].note);
+			else
+				printf("  %s %s: %s -> %s%s%s\n", when, h[i].actor, h[i].from,
+				       h[i].to, h[i].note ? ": " : "", h[i].note ? h[i].note : "");
+		}
+	}
+	pfg_alert_events_free(h, nh);
+	pfg_alert_release(&al);
+	return PFG_EXIT_OK;
+}
+
+/* Change the state of (or add a note to, when to is NULL) each alert. */
+static int change(struct pfg_cli *cli, struct pfg_store *st, const struct alerts_args *a,
+		  const char *to)
+{
+	if (a->n_rest == 0)
+		return pfg_cli_usage_error(cli, "which alert? give its id (see 'perfguard "
+					   "alerts list')");
+	if (!to && (!a->note || !*a->note))
+		return pfg_cli_usage_error(cli, "alerts note needs --note TEXT");
+	for (int i = 0; i < a->n_rest; i++)
+		if (pfg_cli_parse_id(cli, "an alert", a->rest[i]) < 0)
+			return PFG_EXIT_USAGE;
+	int code = PFG_EXIT_OK;
+	for (int i = 0; i < a->n_rest; i++) {
+		long long id = atoll(a->rest[i]);
+		char err[PFG_ERR_MAX];
+		int rc = to ? pfg_store_alert_transition(st, id, to, a->by, a->note, err,
+							 sizeof err)
+			    : pfg_store_alert_note(st, id, a->by, a->note, err, sizeof err);
+		if (rc) {
+			pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
+				     "%s", err);
+			if (code != PFG_EXIT_RUNTIME)
+				code = rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME;
+			continue;
+		}
+		printf("alert %lld %s\n", id, to ? to : "noted");
+	}
+	return code;
+}
+
+int pfg_cmd_alerts(struct pfg_cli *cli, int argc, char **argv)
+{
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 && strcmp(argv[1], "--help") == 0)
+			return pfg_cli_common_option(cli, PFG_OPT_HELP, NULL);
+		return pfg_cli_usage_error(cli, "expected list, show, ack, investigate, fix, "
+					   "invalid, wontfix or note");
+	}
+	const char *sub = argv[1], *to = NULL;
+	size_t nt = sizeof transitions / sizeof *transitions;
+	for (size_t i = 0; i < nt; i++)
+		if (strcmp(sub, transitions[i].sub) == 0)
+			to = transitions[i].state;
+	if (!to && strcmp(sub, "list") && strcmp(sub, "show") && strcmp(sub, "note"))
+		return pfg_cli_usage_error(cli, "no subcommand '%s': expected list, show, "
+					   "ack, investigate, fix, invalid, wontfix or note",
+					   sub);
+	struct alerts_args a;
+	int rc = parse(cli, argc - 1, argv + 1, &a);
+	if (rc >= 0)
+		return rc;
+	struct pfg_store *st;
+	if ((rc = pfg_cli_open_store(cli, 1, &st)))
+		return rc;
+	if (strcmp(sub, "list") == 0)
+		rc = list(cli, st, &a);
+	else if (strcmp(sub, "show") == 0)
+		rc = show(cli, st, &a);
+	else
+		rc = change(cli, st, &a, to);
+	pfg_store_close(st);
+	return rc;
+}

@@ -1,0 +1,263 @@
+/* cmd_baseline.c: `perfguard baseline list|show|propose|approve|reject`. */
+#include "perfguard/cli.h"
+#include "perfguard/engine.h"
+#include "perfguard/store.h"
+#include "perfguard/util.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Options of every baseline subcommand (each takes what applies). */
+struct baseline_args {
+	int json, all;
+	const char *state, *note, *by;
+	long long run;
+	char **rest;
+	int n_rest;
+};
+
+/* Parse the options after `baseline SUB`; returns -1 or an exit code. */
+static int parse(struct pfg_cli *cli, int argc, char **argv, struct baseline_args *a)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "state", required_argument, NULL, 's' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "run", required_argument, NULL, 'r' },
+		PFG_COMMON_LONGOPTS, { 0 } };
+	int opt;
+	memset(a, 0, sizeof *a);
+	a->by = pfg_engine_actor();
+	while ((opt = getopt_long(argc, argv, PFG_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'j': a->json = 1; break;
+		case 'a': a->all = 1; break;
+		case 's': a->state = optarg; break;
+		case 'n': a->note = optarg; break;
+		case 'b': a->by = optarg; break;
+		case 'r':
+			if ((a->run = pfg_cli_parse_id(cli, "a run", optarg)) < 0)
+				return PFG_EXIT_USAGE;
+			break;
+		default: {
+			int rc = pfg_cli_common_option(cli, opt, optarg);
+			if (rc >= 0)
+				return rc;
+		}
+		}
+	}
+	a->rest = argv + optind;
+	a->n_rest = argc - optind;
+	return -1;
+}
+
+/* A baseline as JSON. */
+static cJSON *baseline_json(const struct pfg_baseline *b)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", (double)b->id);
+	cJSON_AddStringToObject(o, "benchmark", b->bench);
+	cJSON_AddStringToObject(o, "state", b->state);
+	cJSON_AddStringToObject(o, "reason", b->reason ? b->reason : "");
+	cJSON *runs = cJSON_AddArrayToObject(o, "runs");
+	for (size_t i = 0; i < b->n_runs; i++)
+		cJSON_AddItemToArray(runs, cJSON_CreateNumber((double)b->runs[i]));
+	cJSON_AddNumberToObject(o, "environment_id", (double)b->env_id);
+	cJSON_AddNumberToObject(o, "created_at", b->created_at);
+	cJSON_AddStringToObject(o, "created_by", b->created_by ? b->created_by : "");
+	if (b->decided_by) {
+		cJSON_AddNumberToObject(o, "decided_at", b->decided_at);
+		cJSON_AddStringToObject(o, "decided_by", b->decided_by);
+	}
+	if (b->note)
+		cJSON_AddStringToObject(o, "note", b->note);
+	cJSON_AddNumberToObject(o, "n", (double)b->stats.n);
+	cJSON_AddNumberToObject(o, "mean", b->stats.mean);
+	cJSON_AddNumberToObject(o, "median", b->stats.median);
+	cJSON_AddNumberToObject(o, "stddev", b->stats.stddev);
+	return o;
+}
+
+/* `baseline list`. */
+static int list(struct pfg_cli *cli, struct pfg_store *st, const struct baseline_args *a)
+{
+	static const char *const states[] = { "proposed", "approved", "rejected",
+					      "superseded", NULL };
+	int known = a->state == NULL;
+	for (const char *const *s = states; *s && a->state; s++)
+		known |= strcmp(*s, a->state) == 0;
+	if (!known)
+		return pfg_cli_usage_error(cli, "--state: expected proposed, approved, "
+					   "rejected or superseded, got '%s'", a->state);
+	struct pfg_baseline_filter f = { .state = a->state };
+	struct pfg_baseline *b;
+	size_t n;
+	char err[PFG_ERR_MAX];
+	if (pfg_store_baselines(st, &f, &b, &n, err, sizeof err))
+		return pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
+	if (a->json) {
+		cJSON *arr = cJSON_CreateArray();
+		for (size_t i = 0; i < n; i++)
+			cJSON_AddItemToArray(arr, baseline_json(&b[i]));
+		pfg_cli_print_json(arr);
+	} else {
+		printf("%5s  %-32s %-10s %5s %12s  %-19s  %s\n", "id", "benchmark", "state",
+		       "n", "mean", "created", "reason");
+		for (size_t i = 0; i < n; i++) {
+			char when[32], mean[32];
+			pfg_format_time(b[i].created_at, when, sizeof when);
+			snprintf(mean, sizeof mean, "%.4g", b[i].stats.mean);
+			printf("%5lld  %-32s %-10s %5zu %12s  %-19s  %s\n", (long long)b[i].id,
+			       b[i].bench, b[i].state, b[i].stats.n, mean, when, b[i].reason);
+		}
+	}
+	pfg_baselines_free(b, n);
+	return PFG_EXIT_OK;
+}
+
+/* `baseline show ID`. */
+static int show(struct pfg_cli *cli, struct pfg_store *st, const struct baseline_args *a)
+{
+	if (a->n_rest != 1)
+		return pfg_cli_usage_error(cli, "baseline show takes one baseline id");
+	long long id = pfg_cli_parse_id(cli, "a baseline", a->rest[0]);
+	if (id < 0)
+		return PFG_EXIT_USAGE;
+	struct pfg_baseline b;
+	char err[PFG_ERR_MAX];
+	int rc = pfg_store_baseline_get(st, id, &b, err, sizeof err);
+	if (rc)
+		return pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
+				    "%s", err);
+	if (a->json) {
+		pfg_cli_print_json(baseline_json(&b));
+	} else {
+		char when[32];
+		pfg_format_time(b.created_at, when, sizeof when);
+		printf("baseline %lld of %s: %s\n", (long long)b.id, b.bench, b.state);
+		printf("  proposed %s by %s: %s\n", when, b.created_by, b.reason);
+		if (b.decided_by) {
+			pfg_format_time(b.decided_at, when, sizeof when);
+			printf("  %s %s by %s\n", b.state, when, b.decided_by);
+		}
+		if (b.note)
+			printf("  note: %s\n", b.note);
+		printf("  source run%s:", b.n_runs == 1 ? "" : "s");
+		for (size_t i = 0; i < b.n_runs; i++)
+			printf(" %lld", (long long)b.runs[i]);
+		printf("\n  n %zu, mean %.6g, median %.6g, stddev %.6g\n", b.stats.n,
+		       b.stats.mean, b.stats.median, b.stats.stddev);
+	}
+	pfg_baseline_release(&b);
+	return PFG_EXIT_OK;
+}
+
+/* `baseline propose BENCH... | --all [--run ID]`. */
+static int propose(struct pfg_cli *cli, struct pfg_store *st, const struct baseline_args *a)
+{
+	if (!a->all && a->n_rest == 0)
+		return pfg_cli_usage_error(cli, "baseline propose needs benchmarks "
+					   "(component/name) or --all");
+	if (a->all && a->n_rest)
+		return pfg_cli_usage_error(cli, "give benchmarks or --all, not both");
+	struct pfg_strv names = { 0 };
+	char err[PFG_ERR_MAX];
+	if (a->all) {
+		struct pfg_bench_row *rows;
+		size_t n;
+		if (pfg_store_benchmarks(st, &rows, &n, err, sizeof err))
+			return pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
+		for (size_t i = 0; i < n; i++)
+			pfg_strv_pushf(&names, "%s/%s", rows[i].component, rows[i].name);
+		pfg_bench_rows_free(rows, n);
+	} else {
+		for (int i = 0; i < a->n_rest; i++)
+			pfg_strv_push(&names, a->rest[i]);
+	}
+	int code = PFG_EXIT_OK;
+	for (size_t i = 0; i < names.n; i++) {
+		int64_t id;
+		int rc = pfg_engine_propose_baseline(st, names.v[i], a->run,
+						     a->note ? a->note : "proposed by hand",
+						     a->by, 0, &id, err, sizeof err);
+		if (rc) {
+			pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
+				     "%s", err);
+			if (code != PFG_EXIT_RUNTIME)
+				code = rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME;
+			continue;
+		}
+		printf("proposed baseline %lld of %s: approve it with 'perfguard baseline "
+		       "approve %lld'\n", (long long)id, names.v[i], (long long)id);
+	}
+	pfg_strv_release(&names);
+	return code;
+}
+
+/* `baseline approve|reject ID...`. */
+static int decide(struct pfg_cli *cli, struct pfg_store *st, const struct baseline_args *a,
+		  const char *to)
+{
+	if (a->n_rest == 0)
+		return pfg_cli_usage_error(cli, "which baseline? give its id (see "
+					   "'perfguard baseline list --state proposed')");
+	int code = PFG_EXIT_OK;
+	for (int i = 0; i < a->n_rest; i++) {
+		long long id = pfg_cli_parse_id(cli, "a baseline", a->rest[i]);
+		if (id < 0)
+			return PFG_EXIT_USAGE;
+	}
+	for (int i = 0; i < a->n_rest; i++) {
+		long long id = atoll(a->rest[i]);
+		char err[PFG_ERR_MAX];
+		int rc = pfg_store_baseline_decide(st, id, to, a->by, a->note, err, sizeof err);
+		if (rc) {
+			pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
+				     "%s", err);
+			if (code != PFG_EXIT_RUNTIME)
+				code = rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME;
+			continue;
+		}
+		printf("baseline %lld %s\n", id, to);
+	}
+	return code;
+}
+
+int pfg_cmd_baseline(struct pfg_cli *cli, int argc, char **argv)
+{
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 && strcmp(argv[1], "--help") == 0)
+			return pfg_cli_common_option(cli, PFG_OPT_HELP, NULL);
+		return pfg_cli_usage_error(cli, "expected list, show, propose, approve or "
+					   "reject");
+	}
+	const char *sub = argv[1];
+	static const char *const subs[] = { "list", "show", "propose", "approve",
+					    "reject", NULL };
+	int known = 0;
+	for (const char *const *s = subs; *s; s++)
+		known |= strcmp(*s, sub) == 0;
+	if (!known)
+		return pfg_cli_usage_error(cli, "no subcommand '%s': expected list, show, "
+					   "propose, approve or reject", sub);
+	struct baseline_args a;
+	int rc = parse(cli, argc - 1, argv + 1, &a);
+	if (rc >= 0)
+		return rc;
+	struct pfg_store *st;
+	if ((rc = pfg_cli_open_store(cli, 1, &st)))
+		return rc;
+	if (strcmp(sub, "list") == 0)
+		rc = list(cli, st, &a);
+	else if (strcmp(sub, "show") == 0)
+		rc = show(cli, st, &a);
+	else if (strcmp(sub, "propose") == 0)
+		rc = propose(cli, st, &a);
+	else
+		rc = decide(cli, st, &a, strcmp(sub, "approve") == 0 ? "approved" : "rejected");
+	pfg_store_close(st);
+	return rc;
+}

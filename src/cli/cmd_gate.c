@@ -1,0 +1,132 @@
+/* cmd_gate.c: `perfguard gate`: judge a run for CI; also `run --gate`. */
+#include "perfguard/ci.h"
+#include "perfguard/cli.h"
+#include "perfguard/config.h"
+#include "perfguard/store.h"
+#include "perfguard/util.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+void *pfg_cli_gate_json(const struct pfg_gate_report *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "run_id", (double)r->run_id);
+	cJSON_AddStringToObject(o, "run_status", r->run_status);
+	cJSON_AddStringToObject(o, "fail_on", pfg_stats_severity_name(r->fail_on));
+	cJSON_AddBoolToObject(o, "fail_on_missing_baseline", r->fail_on_missing_baseline);
+	cJSON_AddStringToObject(o, "verdict", r->failed ? "fail" : "pass");
+	cJSON_AddNumberToObject(o, "benchmarks", (double)r->n_benchmarks);
+	cJSON *arr = cJSON_AddArrayToObject(o, "items");
+	for (size_t i = 0; i < r->n_items; i++) {
+		const struct pfg_gate_item *it = &r->items[i];
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "benchmark", it->bench);
+		cJSON_AddStringToObject(e, "kind", it->kind);
+		cJSON_AddStringToObject(e, "severity", it->severity);
+		if (it->alert_id) {
+			cJSON_AddNumberToObject(e, "alert_id", (double)it->alert_id);
+			cJSON_AddStringToObject(e, "state", it->state);
+		}
+		cJSON_AddNumberToObject(e, "change_pct", it->change_pct);
+		cJSON_AddBoolToObject(e, "fails", it->fails);
+		cJSON_AddItemToArray(arr, e);
+	}
+	return o;
+}
+
+void pfg_cli_gate_print(FILE *f, const struct pfg_gate_report *r)
+{
+	size_t failing = 0;
+	for (size_t i = 0; i < r->n_items; i++)
+		failing += r->items[i].fails;
+	fprintf(f, "gate: run %lld (%s), %zu benchmark%s judged, failing at %s or worse%s\n",
+		(long long)r->run_id, r->run_status, r->n_benchmarks,
+		r->n_benchmarks == 1 ? "" : "s", pfg_stats_severity_name(r->fail_on),
+		r->fail_on_missing_baseline ? " or without a baseline" : "");
+	for (size_t i = 0; i < r->n_items; i++) {
+		const struct pfg_gate_item *it = &r->items[i];
+		if (strcmp(it->kind, "missing_baseline") == 0) {
+			fprintf(f, "  %s %s: no approved baseline\n", it->fails ? "FAIL" : "note",
+				it->bench);
+			continue;
+		}
+		fprintf(f, "  %s %s: %s %s %+.1f%%", it->fails ? "FAIL" : "pass", it->bench,
+			it->severity, it->kind, it->change_pct);
+		if (it->alert_id)
+			fprintf(f, " (alert %lld, %s)", (long long)it->alert_id, it->state);
+		fputc('\n', f);
+	}
+	if (r->failed)
+		fprintf(f, "gate: FAIL: %zu regression%s at %s or worse; see 'perfguard "
+			"alerts list', mark one invalid or wontfix if it is expected\n",
+			failing, failing == 1 ? "" : "s", pfg_stats_severity_name(r->fail_on));
+	else
+		fprintf(f, "gate: PASS\n");
+}
+
+int pfg_cli_gate_run(const struct pfg_cli *cli, struct pfg_store *st, int64_t run_id,
+		     const struct pfg_config *cfg, const char *fail_on,
+		     struct pfg_gate_report *report)
+{
+	enum pfg_stats_severity level = cfg ? cfg->analysis.gate_fail_on : PFG_SEVERITY_MAJOR;
+	if (fail_on && (pfg_stats_severity_parse(fail_on, &level) ||
+			level == PFG_SEVERITY_NONE))
+		return pfg_cli_usage_error(cli, "--fail-on: expected minor, moderate, major "
+					   "or critical, got '%s'", fail_on);
+	char err[PFG_ERR_MAX];
+	int rc = pfg_ci_gate(st, run_id, level,
+			     cfg ? cfg->analysis.gate_fail_on_missing_baseline : 0, report,
+			     err, sizeof err);
+	if (rc)
+		return pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
+				    "%s", err);
+	return PFG_EXIT_OK;
+}
+
+int pfg_cmd_gate(struct pfg_cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "fail-on", required_argument, NULL, 'f' },
+		{ "run", required_argument, NULL, 'r' },
+		PFG_COMMON_LONGOPTS, { 0 } };
+	int json = 0, opt;
+	const char *fail_on = NULL;
+	long long run = 0;
+	while ((opt = getopt_long(argc, argv, PFG_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (opt == 'j') {
+			json = 1;
+		} else if (opt == 'f') {
+			fail_on = optarg;
+		} else if (opt == 'r') {
+			if ((run = pfg_cli_parse_id(cli, "a run", optarg)) < 0)
+				return PFG_EXIT_USAGE;
+		} else {
+			int rc = pfg_cli_common_option(cli, opt, optarg);
+			if (rc >= 0)
+				return rc;
+		}
+	}
+	if (optind < argc)
+		return pfg_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	struct pfg_config *cfg;
+	int rc = pfg_cli_load_config(cli, 1, &cfg);
+	if (rc)
+		return rc;
+	struct pfg_store *st = NULL;
+	struct pfg_gate_report report = { 0 };
+	if ((rc = pfg_cli_open_store(cli, 1, &st)) == PFG_EXIT_OK &&
+	    (rc = pfg_cli_gate_run(cli, st, run, cfg, fail_on, &report)) == PFG_EXIT_OK) {
+		if (json)
+			pfg_cli_print_json(pfg_cli_gate_json(&report));
+		else
+			pfg_cli_gate_print(stdout, &report);
+		rc = report.failed ? PFG_EXIT_GATE : PFG_EXIT_OK;
+	}
+	pfg_gate_report_release(&report);
+	pfg_store_close(st);
+	pfg_config_free(cfg);
+	return rc;
+}
