@@ -289,6 +289,59 @@ static void test_every_problem_is_reported(void **state)
 	pfg_strv_release(&errs);
 }
 
+static void test_analysis_settings(void **state)
+{
+	(void)state;
+	struct pfg_config *cfg;
+	struct pfg_strv errs;
+	char *t = pfg_xasprintf("{\"statistics\": {\"test\": \"mwu\", \"alpha\": 0.01,"
+				" \"outliers\": \"mad\"}, \"confirm_runs\": 2,"
+				" \"drift_window\": 10, \"auto_baseline\": \"approve\","
+				" \"gate\": {\"fail_on\": \"minor\", \"fail_on_missing_baseline\": true},"
+				" \"components\": [{\"name\": \"c\", \"benchmarks\": ["
+				"{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"t\"}]}]}");
+	assert_int_equal(parse(t, &cfg, &errs), 0);
+	const struct pfg_analysis_cfg *a = &cfg->analysis;
+	assert_int_equal(a->compare.test, PFG_TEST_MWU);
+	assert_true(a->compare.alpha == 0.01);
+	assert_true(a->compare.confidence == 0.95);
+	assert_int_equal(a->compare.outliers, PFG_OUTLIERS_MAD);
+	assert_int_equal(a->confirm_runs, 2);
+	assert_int_equal(a->drift_window, 10);
+	assert_int_equal(a->rebaseline_after, 5);
+	assert_true(a->auto_approve);
+	assert_int_equal(a->gate_fail_on, PFG_SEVERITY_MINOR);
+	assert_true(a->gate_fail_on_missing_baseline);
+	pfg_config_free(cfg);
+	free(t);
+	/* Defaults. */
+	t = one_bench("\"type\": \"cpu\", \"command\": \"t\"");
+	assert_int_equal(parse(t, &cfg, &errs), 0);
+	assert_int_equal(cfg->analysis.compare.test, PFG_TEST_YUEN);
+	assert_int_equal(cfg->analysis.confirm_runs, 1);
+	assert_int_equal(cfg->analysis.drift_window, 20);
+	assert_false(cfg->analysis.auto_approve);
+	assert_int_equal(cfg->analysis.gate_fail_on, PFG_SEVERITY_MAJOR);
+	pfg_config_free(cfg);
+	free(t);
+	/* Bad values, each reported. */
+	expect_one_error("{\"statistics\": {\"test\": \"t\"}, \"components\": [{\"name\": \"c\","
+			 " \"benchmarks\": [{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"t\"}]}]}",
+			 "perfguard.json:1: statistics.test: expected one of yuen, welch, mwu, got \"t\"");
+	expect_one_error("{\"statistics\": {\"alpha\": 5}, \"components\": [{\"name\": \"c\","
+			 " \"benchmarks\": [{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"t\"}]}]}",
+			 "perfguard.json:1: statistics.alpha: expected a number between 0 and 1, got 5");
+	expect_one_error("{\"drift_window\": 2, \"components\": [{\"name\": \"c\","
+			 " \"benchmarks\": [{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"t\"}]}]}",
+			 "perfguard.json:1: drift_window: expected an integer >= 3, got 2");
+	expect_one_error("{\"gate\": {\"fail_on\": \"none\"}, \"components\": [{\"name\": \"c\","
+			 " \"benchmarks\": [{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"t\"}]}]}",
+			 "perfguard.json:1: gate.fail_on: expected one of minor, moderate, major, critical, got \"none\"");
+	expect_one_error("{\"auto_baseline\": \"yes\", \"components\": [{\"name\": \"c\","
+			 " \"benchmarks\": [{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"t\"}]}]}",
+			 "perfguard.json:1: auto_baseline: expected \"propose\" or \"approve\", got \"yes\"");
+}
+
 static void test_missing_file(void **state)
 {
 	(void)state;
@@ -321,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_thresholds_must_increase),
 		cmocka_unit_test(test_bad_env_and_names),
 		cmocka_unit_test(test_every_problem_is_reported),
+		cmocka_unit_test(test_analysis_settings),
 		cmocka_unit_test(test_missing_file),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
