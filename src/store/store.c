@@ -553,6 +553,46 @@ char *store_column_dup(sqlite3_stmt *stmt, int col)
 	return t ? pfg_xstrdup((const char *)t) : NULL;
 }
 
+int store_collect(struct pfg_store *st, sqlite3_stmt *stmt, size_t elem_size,
+		  store_row_fn read, store_free_fn release, void **out, size_t *n,
+		  const char *what, char *err, size_t errlen)
+{
+	char *arr = NULL;
+	size_t cap = 0;
+	int rc;
+	*n = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			arr = pfg_xrealloc(arr, cap * elem_size);
+		}
+		memset(arr + *n * elem_size, 0, elem_size);
+		read(stmt, arr + (*n)++ * elem_size);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		if (release)
+			release(arr, *n);
+		else
+			free(arr);
+		*out = NULL;
+		*n = 0;
+		return store_error(st, err, errlen, what);
+	}
+	*out = arr;
+	return PFG_OK;
+}
+
+void store_read_double(sqlite3_stmt *stmt, void *elem)
+{
+	*(double *)elem = sqlite3_column_double(stmt, 0);
+}
+
+void store_read_int64(sqlite3_stmt *stmt, void *elem)
+{
+	*(int64_t *)elem = sqlite3_column_int64(stmt, 0);
+}
+
 int store_select_int(struct pfg_store *st, const char *sql, int64_t param,
 		     int64_t *out, char *err, size_t errlen)
 {
@@ -597,6 +637,28 @@ static int collect_results(struct pfg_store *st, sqlite3_stmt *stmt,
 			   struct pfg_result_row **rows, size_t *n, char *err,
 			   size_t errlen);
 
+/* Read a benchmark row with its latest result. */
+static void read_bench_row(sqlite3_stmt *stmt, void *elem)
+{
+	struct pfg_bench_row *r = elem;
+	r->id = sqlite3_column_int64(stmt, 0);
+	r->component = store_column_dup(stmt, 1);
+	r->name = store_column_dup(stmt, 2);
+	r->kind = store_column_dup(stmt, 3);
+	r->unit = store_column_dup(stmt, 4);
+	r->direction = store_column_dup(stmt, 5);
+	r->n_runs = (size_t)sqlite3_column_int64(stmt, 6);
+	r->has_latest = sqlite3_column_type(stmt, 7) != SQLITE_NULL;
+	if (r->has_latest)
+		read_result(stmt, 7, &r->latest);
+}
+
+/* store_free_fn for benchmark rows. */
+static void free_bench_rows(void *rows, size_t n)
+{
+	pfg_bench_rows_free(rows, n);
+}
+
 int pfg_store_benchmarks(struct pfg_store *st, struct pfg_bench_row **rows,
 			 size_t *n, char *err, size_t errlen)
 {
@@ -612,34 +674,8 @@ int pfg_store_benchmarks(struct pfg_store *st, struct pfg_bench_row **rows,
 		    " LEFT JOIN run ON run.id = r.run_id"
 		    " ORDER BY c.name, b.name", &stmt, err, errlen))
 		return PFG_ERUNTIME;
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*rows = pfg_xrealloc(*rows, cap * sizeof **rows);
-		}
-		struct pfg_bench_row *r = &(*rows)[(*n)++];
-		memset(r, 0, sizeof *r);
-		r->id = sqlite3_column_int64(stmt, 0);
-		r->component = store_column_dup(stmt, 1);
-		r->name = store_column_dup(stmt, 2);
-		r->kind = store_column_dup(stmt, 3);
-		r->unit = store_column_dup(stmt, 4);
-		r->direction = store_column_dup(stmt, 5);
-		r->n_runs = (size_t)sqlite3_column_int64(stmt, 6);
-		r->has_latest = sqlite3_column_type(stmt, 7) != SQLITE_NULL;
-		if (r->has_latest)
-			read_result(stmt, 7, &r->latest);
-	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		pfg_bench_rows_free(*rows, *n);
-		*rows = NULL;
-		*n = 0;
-		return store_error(st, err, errlen, "read benchmarks");
-	}
-	return PFG_OK;
+	return store_collect(st, stmt, sizeof **rows, read_bench_row, free_bench_rows,
+			     (void **)rows, n, "read benchmarks", err, errlen);
 }
 
 void pfg_bench_rows_free(struct pfg_bench_row *rows, size_t n)
@@ -693,23 +729,20 @@ int pfg_store_samples(struct pfg_store *st, int64_t run_id, int64_t bench_id,
 		return PFG_ERUNTIME;
 	sqlite3_bind_int64(stmt, 1, run_id);
 	sqlite3_bind_int64(stmt, 2, bench_id);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 32;
-			*values = pfg_xrealloc(*values, cap * sizeof **values);
-		}
-		(*values)[(*n)++] = sqlite3_column_double(stmt, 0);
-	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		free(*values);
-		*values = NULL;
-		*n = 0;
-		return store_error(st, err, errlen, "read samples");
-	}
-	return PFG_OK;
+	return store_collect(st, stmt, sizeof **values, store_read_double, NULL,
+			     (void **)values, n, "read samples", err, errlen);
+}
+
+/* Read RESULT_COLUMNS from column 0. */
+static void read_result_row(sqlite3_stmt *stmt, void *elem)
+{
+	read_result(stmt, 0, elem);
+}
+
+/* store_free_fn for result rows. */
+static void free_result_rows(void *rows, size_t n)
+{
+	pfg_result_rows_free(rows, n);
 }
 
 /* Collect the rows of a prepared result query (RESULT_COLUMNS). */
@@ -717,25 +750,8 @@ static int collect_results(struct pfg_store *st, sqlite3_stmt *stmt,
 			   struct pfg_result_row **rows, size_t *n, char *err,
 			   size_t errlen)
 {
-	size_t cap = 0;
-	int rc;
-	*rows = NULL;
-	*n = 0;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 32;
-			*rows = pfg_xrealloc(*rows, cap * sizeof **rows);
-		}
-		read_result(stmt, 0, &(*rows)[(*n)++]);
-	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		pfg_result_rows_free(*rows, *n);
-		*rows = NULL;
-		*n = 0;
-		return store_error(st, err, errlen, "read results");
-	}
-	return PFG_OK;
+	return store_collect(st, stmt, sizeof **rows, read_result_row, free_result_rows,
+			     (void **)rows, n, "read results", err, errlen);
 }
 
 int pfg_store_series(struct pfg_store *st, int64_t bench_id, int64_t env_id,

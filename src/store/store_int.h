@@ -47,4 +47,22 @@ int store_audit(struct pfg_store *st, const char *actor, const char *entity,
 int store_select_int(struct pfg_store *st, const char *sql, int64_t param,
 		     int64_t *out, char *err, size_t errlen);
 
+/* Reads one row of a query into the element at elem. */
+typedef void (*store_row_fn)(sqlite3_stmt *stmt, void *elem);
+
+/* Frees n collected elements (their contents and the array). */
+typedef void (*store_free_fn)(void *elems, size_t n);
+
+/* Step stmt to its end, appending an element of elem_size per row read by
+ * read; finalizes stmt. *out and *n get the array (NULL, 0 when empty).
+ * On a failure frees what was collected with release (or free) and returns
+ * PFG_ERUNTIME with err saying what could not be read. */
+int store_collect(struct pfg_store *st, sqlite3_stmt *stmt, size_t elem_size,
+		  store_row_fn read, store_free_fn release, void **out, size_t *n,
+		  const char *what, char *err, size_t errlen);
+
+/* store_row_fn for one double or one int64 column. */
+void store_read_double(sqlite3_stmt *stmt, void *elem);
+void store_read_int64(sqlite3_stmt *stmt, void *elem);
+
 #endif

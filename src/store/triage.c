@@ -174,17 +174,8 @@ static int read_baseline(struct pfg_store *st, sqlite3_stmt *stmt, struct pfg_ba
 			  " ORDER BY run_id", &runs, err, errlen))
 		return PFG_ERUNTIME;
 	sqlite3_bind_int64(runs, 1, b->id);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(runs)) == SQLITE_ROW) {
-		if (b->n_runs == cap) {
-			cap = cap ? cap * 2 : 4;
-			b->runs = pfg_xrealloc(b->runs, cap * sizeof *b->runs);
-		}
-		b->runs[b->n_runs++] = sqlite3_column_int64(runs, 0);
-	}
-	sqlite3_finalize(runs);
-	return rc == SQLITE_DONE ? PFG_OK : store_error(st, err, errlen, "read baseline");
+	return store_collect(st, runs, sizeof *b->runs, store_read_int64, NULL,
+			     (void **)&b->runs, &b->n_runs, "read baseline", err, errlen);
 }
 
 int pfg_store_baselines(struct pfg_store *st, const struct pfg_baseline_filter *f,
@@ -278,23 +269,8 @@ int pfg_store_baseline_samples(struct pfg_store *st, int64_t id, double **values
 			  " ORDER BY s.run_id, s.seq", &stmt, err, errlen))
 		return PFG_ERUNTIME;
 	sqlite3_bind_int64(stmt, 1, id);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 32;
-			*values = pfg_xrealloc(*values, cap * sizeof **values);
-		}
-		(*values)[(*n)++] = sqlite3_column_double(stmt, 0);
-	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		free(*values);
-		*values = NULL;
-		*n = 0;
-		return store_error(st, err, errlen, "read baseline samples");
-	}
-	return PFG_OK;
+	return store_collect(st, stmt, sizeof **values, store_read_double, NULL,
+			     (void **)values, n, "read baseline samples", err, errlen);
 }
 
 void pfg_baseline_release(struct pfg_baseline *b)
@@ -354,10 +330,10 @@ int pfg_store_comparison_put(struct pfg_store *st, const struct pfg_comparison *
 	" estimate_base, estimate_current, change_pct, ci_low_pct, ci_high_pct," \
 	" p_value, mde_pct, verdict, severity, confirm_runs, coalesce(alert_id, 0)"
 
-/* Read COMPARISON_COLUMNS into c. */
-static void read_comparison(sqlite3_stmt *stmt, struct pfg_comparison *c)
+/* Read COMPARISON_COLUMNS into the pfg_comparison at elem. */
+static void read_comparison(sqlite3_stmt *stmt, void *elem)
 {
-	memset(c, 0, sizeof *c);
+	struct pfg_comparison *c = elem;
 	c->run_id = sqlite3_column_int64(stmt, 0);
 	c->bench_id = sqlite3_column_int64(stmt, 1);
 	c->baseline_id = sqlite3_column_int64(stmt, 2);
@@ -407,23 +383,8 @@ int pfg_store_comparisons(struct pfg_store *st, int64_t run_id,
 			  " run_id = ? ORDER BY benchmark_id", &stmt, err, errlen))
 		return PFG_ERUNTIME;
 	sqlite3_bind_int64(stmt, 1, run_id);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*out = pfg_xrealloc(*out, cap * sizeof **out);
-		}
-		read_comparison(stmt, &(*out)[(*n)++]);
-	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return store_error(st, err, errlen, "read comparisons");
-	}
-	return PFG_OK;
+	return store_collect(st, stmt, sizeof **out, read_comparison, NULL, (void **)out,
+			     n, "read comparisons", err, errlen);
 }
 
 int pfg_store_recent_verdicts(struct pfg_store *st, int64_t bench_id, int64_t env_id,
@@ -624,6 +585,17 @@ int pfg_store_alert_recover(struct pfg_store *st, int64_t id, int64_t run_id,
 	return store_audit(st, "perfguard", "alert", id, "recovered", detail, err, errlen);
 }
 
+/* The rank of a.severity in SQL, as severity_rank(). */
+#define SEVERITY_RANK \
+	"(CASE a.severity WHEN 'minor' THEN 1 WHEN 'moderate' THEN 2" \
+	" WHEN 'major' THEN 3 WHEN 'critical' THEN 4 ELSE 0 END)"
+
+/* store_free_fn for alerts. */
+static void free_alerts(void *alerts, size_t n)
+{
+	pfg_alerts_free(alerts, n);
+}
+
 /* Columns every alert query selects, in this order. */
 #define ALERT_COLUMNS \
 	"a.id, a.benchmark_id, a.environment_id, a.run_id, coalesce(a.baseline_id, 0)," \
@@ -631,9 +603,10 @@ int pfg_store_alert_recover(struct pfg_store *st, int64_t id, int64_t run_id,
 	" a.ci_low_pct, a.ci_high_pct, a.p_value, a.created_at, a.updated_at," \
 	" coalesce(a.recovered_run_id, 0), a.detail"
 
-/* Read ALERT_COLUMNS into a. */
-static void read_alert(sqlite3_stmt *stmt, struct pfg_alert *a)
+/* Read ALERT_COLUMNS into the pfg_alert at elem. */
+static void read_alert(sqlite3_stmt *stmt, void *elem)
 {
+	struct pfg_alert *a = elem;
 	memset(a, 0, sizeof *a);
 	a->id = sqlite3_column_int64(stmt, 0);
 	a->bench_id = sqlite3_column_int64(stmt, 1);
@@ -668,7 +641,8 @@ int pfg_store_alerts(struct pfg_store *st, const struct pfg_alert_filter *f,
 			  " (?1 = 'open' AND a.state IN ('new', 'acknowledged',"
 			  " 'investigating'))) AND (?2 IS NULL OR c.name = ?2) AND"
 			  " (?3 IS NULL OR a.kind = ?3) AND (?4 = 0 OR a.benchmark_id = ?4)"
-			  " AND (?5 = 0 OR a.run_id = ?5) ORDER BY a.id DESC",
+			  " AND (?5 = 0 OR a.run_id = ?5) AND " SEVERITY_RANK " >= ?6"
+			  " ORDER BY a.id DESC",
 			  &stmt, err, errlen))
 		return PFG_ERUNTIME;
 	if (f->state)
@@ -679,29 +653,26 @@ int pfg_store_alerts(struct pfg_store *st, const struct pfg_alert_filter *f,
 		sqlite3_bind_text(stmt, 3, f->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 4, f->bench_id);
 	sqlite3_bind_int64(stmt, 5, f->run_id);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct pfg_alert a;
-		read_alert(stmt, &a);
-		if (f->min_severity && !pfg_severity_at_least(a.severity, f->min_severity)) {
-			pfg_alert_release(&a);
-			continue;
-		}
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*out = pfg_xrealloc(*out, cap * sizeof **out);
-		}
-		(*out)[(*n)++] = a;
-	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		pfg_alerts_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return store_error(st, err, errlen, "read alerts");
-	}
-	return PFG_OK;
+	sqlite3_bind_int(stmt, 6, f->min_severity ? severity_rank(f->min_severity) : 0);
+	return store_collect(st, stmt, sizeof **out, read_alert, free_alerts, (void **)out,
+			     n, "read alerts", err, errlen);
+}
+
+/* Read one alert_event row into the pfg_alert_event at elem. */
+static void read_event(sqlite3_stmt *stmt, void *elem)
+{
+	struct pfg_alert_event *e = elem;
+	e->at = sqlite3_column_double(stmt, 0);
+	e->actor = store_column_dup(stmt, 1);
+	store_column_copy(stmt, 2, e->from, sizeof e->from);
+	store_column_copy(stmt, 3, e->to, sizeof e->to);
+	e->note = store_column_dup(stmt, 4);
+}
+
+/* store_free_fn for alert events. */
+static void free_events(void *events, size_t n)
+{
+	pfg_alert_events_free(events, n);
 }
 
 /* Read the history of alert id. */
@@ -715,28 +686,8 @@ static int read_events(struct pfg_store *st, int64_t id, struct pfg_alert_event 
 			  " alert_event WHERE alert_id = ? ORDER BY id", &stmt, err, errlen))
 		return PFG_ERUNTIME;
 	sqlite3_bind_int64(stmt, 1, id);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			*hist = pfg_xrealloc(*hist, cap * sizeof **hist);
-		}
-		struct pfg_alert_event *e = &(*hist)[(*n)++];
-		e->at = sqlite3_column_double(stmt, 0);
-		e->actor = store_column_dup(stmt, 1);
-		store_column_copy(stmt, 2, e->from, sizeof e->from);
-		store_column_copy(stmt, 3, e->to, sizeof e->to);
-		e->note = store_column_dup(stmt, 4);
-	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		pfg_alert_events_free(*hist, *n);
-		*hist = NULL;
-		*n = 0;
-		return store_error(st, err, errlen, "read alert history");
-	}
-	return PFG_OK;
+	return store_collect(st, stmt, sizeof **hist, read_event, free_events,
+			     (void **)hist, n, "read alert history", err, errlen);
 }
 
 int pfg_store_alert_get(struct pfg_store *st, int64_t id, struct pfg_alert *out,
@@ -822,6 +773,17 @@ int pfg_store_change_points_put(struct pfg_store *st, int64_t bench_id, int64_t 
 	return PFG_OK;
 }
 
+/* Read a change_point row into the pfg_change_point_row at elem. */
+static void read_change_point(sqlite3_stmt *stmt, void *elem)
+{
+	struct pfg_change_point_row *r = elem;
+	r->run_id = sqlite3_column_int64(stmt, 0);
+	r->mean_before = sqlite3_column_double(stmt, 1);
+	r->mean_after = sqlite3_column_double(stmt, 2);
+	r->change_pct = sqlite3_column_double(stmt, 3);
+	r->p_value = sqlite3_column_double(stmt, 4);
+}
+
 int pfg_store_change_points(struct pfg_store *st, int64_t bench_id, int64_t env_id,
 			    struct pfg_change_point_row **rows, size_t *n, char *err,
 			    size_t errlen)
@@ -835,31 +797,30 @@ int pfg_store_change_points(struct pfg_store *st, int64_t bench_id, int64_t env_
 		return PFG_ERUNTIME;
 	sqlite3_bind_int64(stmt, 1, bench_id);
 	sqlite3_bind_int64(stmt, 2, env_id);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			*rows = pfg_xrealloc(*rows, cap * sizeof **rows);
-		}
-		struct pfg_change_point_row *r = &(*rows)[(*n)++];
-		r->run_id = sqlite3_column_int64(stmt, 0);
-		r->mean_before = sqlite3_column_double(stmt, 1);
-		r->mean_after = sqlite3_column_double(stmt, 2);
-		r->change_pct = sqlite3_column_double(stmt, 3);
-		r->p_value = sqlite3_column_double(stmt, 4);
-	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		free(*rows);
-		*rows = NULL;
-		*n = 0;
-		return store_error(st, err, errlen, "read change points");
-	}
-	return PFG_OK;
+	return store_collect(st, stmt, sizeof **rows, read_change_point, NULL,
+			     (void **)rows, n, "read change points", err, errlen);
 }
 
 /* ---- Audit log ---------------------------------------------------------- */
+
+/* Read an audit_log row into the pfg_audit_entry at elem. */
+static void read_audit(sqlite3_stmt *stmt, void *elem)
+{
+	struct pfg_audit_entry *e = elem;
+	e->id = sqlite3_column_int64(stmt, 0);
+	e->at = sqlite3_column_double(stmt, 1);
+	e->actor = store_column_dup(stmt, 2);
+	store_column_copy(stmt, 3, e->entity, sizeof e->entity);
+	e->entity_id = sqlite3_column_int64(stmt, 4);
+	e->action = store_column_dup(stmt, 5);
+	e->detail = store_column_dup(stmt, 6);
+}
+
+/* store_free_fn for audit entries. */
+static void free_audit(void *entries, size_t n)
+{
+	pfg_audit_free(entries, n);
+}
 
 int pfg_store_audit(struct pfg_store *st, size_t limit, struct pfg_audit_entry **out,
 		    size_t *n, char *err, size_t errlen)
@@ -872,30 +833,8 @@ int pfg_store_audit(struct pfg_store *st, size_t limit, struct pfg_audit_entry *
 			  " ORDER BY id", &stmt, err, errlen))
 		return PFG_ERUNTIME;
 	sqlite3_bind_int64(stmt, 1, limit ? (int64_t)limit : -1);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 32;
-			*out = pfg_xrealloc(*out, cap * sizeof **out);
-		}
-		struct pfg_audit_entry *e = &(*out)[(*n)++];
-		e->id = sqlite3_column_int64(stmt, 0);
-		e->at = sqlite3_column_double(stmt, 1);
-		e->actor = store_column_dup(stmt, 2);
-		store_column_copy(stmt, 3, e->entity, sizeof e->entity);
-		e->entity_id = sqlite3_column_int64(stmt, 4);
-		e->action = store_column_dup(stmt, 5);
-		e->detail = store_column_dup(stmt, 6);
-	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		pfg_audit_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return store_error(st, err, errlen, "read audit log");
-	}
-	return PFG_OK;
+	return store_collect(st, stmt, sizeof **out, read_audit, free_audit, (void **)out,
+			     n, "read audit log", err, errlen);
 }
 
 void pfg_audit_free(struct pfg_audit_entry *e, size_t n)
