@@ -136,8 +136,28 @@ expect_success 'an unchanged benchmark over many runs raises no alert' '
 	test "$(q "SELECT count(*) FROM alert a JOIN benchmark b ON b.id = a.benchmark_id WHERE b.name = '"'"'steady'"'"'")" = 0
 '
 
-expect_success 'change points of the history are stored with their runs' '
-	test "$(q "SELECT count(*) FROM change_point c JOIN benchmark b ON b.id = c.benchmark_id WHERE b.name = '"'"'creep'"'"' AND c.mean_after > c.mean_before AND c.p_value <= 0.001")" -ge 1
+cat > level.json <<'JSON'
+{"rebaseline_after": 4, "defaults": {"runs": 3, "warmup": 0},
+ "components": [{"name": "app", "benchmarks": [
+   {"name": "level", "type": "custom", "metric": "v", "direction": "lower",
+    "command": "echo \"v $(cat level.val)\" > \"$PERFGUARD_METRICS\""}]}]}
+JSON
+lq() { sqlite3 level.db "$1"; }
+
+expect_success 'a shift in the history is stored as a change point and, once held, proposes a baseline' '
+	echo 100 > level.val &&
+	for i in $(seq 1 8); do pg -c level.json --db level.db run >/dev/null || exit 1; done &&
+	pg -c level.json --db level.db baseline approve 1 >/dev/null &&
+	test "$(lq "SELECT count(*) FROM change_point")" = 0 &&
+	echo 130 > level.val &&
+	for i in $(seq 1 3); do pg -c level.json --db level.db run >/dev/null || exit 1; done &&
+	test "$(lq "SELECT count(*) FROM baseline WHERE state = '"'"'proposed'"'"'")" = 0 &&
+	pg -c level.json --db level.db run >out.txt &&
+	test "$(lq "SELECT run_id || '"'"' '"'"' || mean_before || '"'"' '"'"' || mean_after || '"'"' '"'"' || change_pct FROM change_point")" = "9 100.0 130.0 30.0" &&
+	test "$(lq "SELECT group_concat(run_id) FROM baseline_run WHERE baseline_id = 2")" = "9,10,11,12" &&
+	expect_contains out.txt "baseline 2 proposed" &&
+	lq "SELECT reason FROM baseline WHERE id = 2" | grep -q "sustained shift: change point at run 9 (+30.0%), held for 4 runs" &&
+	test "$(lq "SELECT state FROM baseline WHERE id = 1")" = approved
 '
 
 expect_success 'a CI run and an operator approving a baseline at once both succeed' '
