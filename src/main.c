@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Print the overview of every command. */
 static void usage(FILE *f)
@@ -68,6 +69,12 @@ int main(int argc, char **argv)
 		cli.config_path = env && *env ? env : "perfguard.json";
 	}
 	if (i >= argc) {
+		/* No command on a terminal: the dashboard. */
+		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+			char *tui_argv[] = { "tui", NULL };
+			cli.cmd = "tui";
+			return pfg_cmd_tui(&cli, 1, tui_argv);
+		}
 		usage(stderr);
 		return PFG_EXIT_USAGE;
 	}

@@ -1,0 +1,129 @@
+/* ui.h: the UI thread's state, shared by the main loop (tui.c), the
+ * panes (panes.c) and the dialogs (dialog.c). Only the UI thread touches
+ * any of it. */
+#ifndef PERFGUARD_TUI_UI_H
+#define PERFGUARD_TUI_UI_H
+
+#include <curses.h>
+#include <stdio.h>
+
+#include "tui_int.h"
+
+enum pfg_pane {
+	PFG_PANE_BASELINES, PFG_PANE_LIVE, PFG_PANE_TRENDS, PFG_PANE_ALERTS,
+	PFG_PANE_COUNT
+};
+
+/* A line of the baselines tree: a component or one of its benchmarks. */
+struct pfg_tui_row {
+	int is_comp;
+	size_t bench;           /* index into snap->b (a component: its first) */
+	size_t n_children;      /* a component: benchmarks that match the filter */
+};
+
+/* A finished benchmark in the live pane's log. */
+struct pfg_tui_logline {
+	char text[640];
+	enum pfg_tui_el el;
+};
+
+enum pfg_modal { PFG_MODAL_NONE, PFG_MODAL_HELP, PFG_MODAL_CONFIRM, PFG_MODAL_INPUT,
+		 PFG_MODAL_DETAIL };
+
+/* What a confirmed dialog does. */
+enum pfg_confirm_act { PFG_CONFIRM_JOB, PFG_CONFIRM_QUIT };
+
+/* What an input line is for. */
+enum pfg_input_act { PFG_INPUT_FILTER, PFG_INPUT_NOTE };
+
+#define PFG_LOG_MAX 24
+#define PFG_LIVE_SAMPLES 64
+
+struct pfg_tui {
+	const struct pfg_tui_opts *opts;
+	struct pfg_config *cfg;        /* NULL: no config, runs disabled */
+	char *cfg_problem;             /* why there is no config */
+	const char *db_path;
+	struct pfg_tui_chan ch;
+	struct pfg_tui_worker reader, runner;
+
+	struct pfg_tui_snapshot *snap; /* NULL until the first load */
+	struct pfg_tui_trend *trend;
+	int trend_loading;
+
+	/* Baselines tree. */
+	struct pfg_tui_row *rows;
+	size_t n_rows, sel_row, top_row;
+	struct pfg_strv collapsed;     /* names of folded components */
+	char filter[256];
+	int64_t sel_bench_id;          /* selection kept across reloads */
+	char sel_component[256];
+
+	/* Alerts. */
+	size_t *alert_rows;            /* indices into snap->alerts that match */
+	size_t n_alert_rows, sel_alert, top_alert;
+	int64_t sel_alert_id;
+
+	/* Live runs. */
+	int live_active;
+	int64_t live_run;
+	char live_bench[256], live_unit[32];
+	size_t live_bi, live_nb;
+	int live_ri, live_nr, live_warm, live_confirm;
+	double live_samples[PFG_LIVE_SAMPLES];
+	size_t n_live_samples;
+	int64_t live_bench_t0, live_run_t0;
+	struct pfg_tui_logline log[PFG_LOG_MAX]; /* newest last */
+	size_t n_log;
+	char last_run[160];
+	int last_run_err;
+
+	/* Screen. */
+	WINDOW *status, *hints, *win[PFG_PANE_COUNT];
+	int lines, cols, single, focus;
+	int dirty[PFG_PANE_COUNT], dirty_status, dirty_hints;
+
+	/* Dialogs. */
+	enum pfg_modal modal;
+	WINDOW *mwin;
+	int mdirty;
+	struct pfg_strv mlines;        /* the dialog's text */
+	int mscroll;
+	enum pfg_confirm_act confirm_act;
+	struct pfg_tui_job *confirm_job; /* run by the reader on yes */
+	enum pfg_input_act input_act;
+	int64_t input_id;
+	char input_prompt[96], input[256];
+	struct pfg_tui_detail *detail;
+
+	char notice[512];
+	int notice_err;
+	int64_t notice_until;
+
+	/* Themes. */
+	struct pfg_strv theme_dirs, theme_names;
+	struct pfg_tui_theme theme;
+	int color;
+
+	int quit, quitting, cancel_sent;
+	long frames;
+	FILE *trace;
+	int64_t t0;
+};
+
+/* panes.c */
+void pfg_ui_layout(struct pfg_tui *ui);
+void pfg_ui_draw(struct pfg_tui *ui);
+void pfg_ui_put(WINDOW *w, int y, int x, int maxw, int attr, const char *s);
+void pfg_ui_fmt_value(double v, const char *unit, char *buf, size_t len);
+const char *pfg_ui_pane_name(int pane);
+void pfg_ui_free_windows(struct pfg_tui *ui);
+
+/* dialog.c */
+void pfg_ui_dialog_draw(struct pfg_tui *ui);
+void pfg_ui_help(struct pfg_tui *ui);
+void pfg_ui_detail_lines(struct pfg_tui *ui);
+void pfg_ui_modal_close(struct pfg_tui *ui);
+void pfg_ui_dirty_all(struct pfg_tui *ui);
+
+#endif
