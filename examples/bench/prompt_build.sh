@@ -1,6 +1,12 @@
 #!/bin/sh
 # Render a prompt from N entity descriptions, as AICleaner's prompt builder does.
+# A file named 'slowdown' holding a percentage (e.g. 130) makes it render
+# that share of the entities: the demo's regression.
 n=${1:-300}
+if [ -s slowdown ]; then
+	read -r pct < slowdown
+	n=$((n * pct / 100))
+fi
 i=0
 {
 	echo "You are a cleaning assistant. Rooms and their state:"
