@@ -32,9 +32,9 @@ static void install_stop_handlers(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-/* Progress of the current benchmark, for the bar on stderr. */
+/* Progress of the whole run in runs (warmup and measured), for the bar. */
 struct progress {
-	size_t done; /* warmup and measured runs finished */
+	size_t done, total;
 };
 
 /* Engine callback: advance the progress bar. */
@@ -45,17 +45,16 @@ static void on_event(const struct pfg_event *ev, void *ctx)
 		pfg_cli_progress(1, 1, NULL);
 		return;
 	}
-	if (ev->kind == PFG_EVENT_BENCH_START)
-		p->done = 0;
-	else if (ev->kind == PFG_EVENT_SAMPLE)
-		p->done++;
-	else
+	if (ev->kind != PFG_EVENT_SAMPLE && ev->kind != PFG_EVENT_BENCH_START)
 		return;
-	size_t all = (size_t)(ev->bench->warmup + ev->bench->runs);
+	if (ev->kind == PFG_EVENT_SAMPLE && ev->confirming)
+		p->total++; /* reruns to confirm a regression come on top */
+	p->done += ev->kind == PFG_EVENT_SAMPLE;
 	char label[160];
 	snprintf(label, sizeof label, "%s%s", ev->bench->id,
-		 ev->kind == PFG_EVENT_SAMPLE && ev->warmup ? " (warmup)" : "");
-	pfg_cli_progress(ev->bench_index * all + p->done, ev->n_benches * all, label);
+		 ev->kind != PFG_EVENT_SAMPLE ? "" : ev->confirming ? " (confirming)" :
+		 ev->warmup ? " (warmup)" : "");
+	pfg_cli_progress(p->done, p->total, label);
 }
 
 /* Print what the analysis of one benchmark found, indented. */
@@ -260,6 +259,9 @@ int pfg_cmd_run(struct pfg_cli *cli, int argc, char **argv)
 
 	install_stop_handlers();
 	struct progress prog = { 0 };
+	for (size_t i = 0; i < n_sel; i++)
+		prog.total += (size_t)(cfg->benchmarks[sel[i]].warmup +
+				       cfg->benchmarks[sel[i]].runs);
 	struct pfg_engine_opts opts = { .trigger = getenv("CI") ? "ci" : "cli",
 					.cancel_fd = -1, .on_event = on_event, .ctx = &prog };
 	struct pfg_run_report report;
