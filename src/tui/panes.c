@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The attribute of element e in a row: the selection's when selected,
+ * since a colour pair of its own would hide the selection's background. */
+#define PFG_SEL_ATTR(e) (sel ? base : pfg_tui_attr(e))
+
 /* The size below which one pane at a time is shown. */
 #define PFG_MIN_COLS 80
 #define PFG_MIN_LINES 24
@@ -274,7 +278,7 @@ static void pfg_draw_baselines(struct pfg_tui *ui)
 		pfg_ui_put(w, y, 4, name_w - 2, base, b->name);
 		enum pfg_tui_el sel_el;
 		const char *state = pfg_bench_state(b, &sel_el);
-		pfg_ui_put(w, y, cx, state_w, base | pfg_tui_attr(sel_el), state);
+		pfg_ui_put(w, y, cx, state_w, PFG_SEL_ATTR(sel_el), state);
 		if (last_w) {
 			char v[32] = "";
 			if (b->has_latest && b->latest_ok)
@@ -290,13 +294,13 @@ static void pfg_draw_baselines(struct pfg_tui *ui)
 			char c[48];
 			enum pfg_tui_el el = pfg_bench_change(b, c, sizeof c);
 			pfg_ui_put(w, y, cx + state_w + last_w + 1, chg_w,
-				   base | pfg_tui_attr(el), c);
+				   PFG_SEL_ATTR(el), c);
 		}
 		if (spark_w) {
 			char s[128];
 			pfg_bench_spark(b, spark_w, s, sizeof s);
 			pfg_ui_put(w, y, cx + state_w + last_w + chg_w + 2, spark_w,
-				   base | pfg_tui_attr(PFG_EL_SPARK), s);
+				   PFG_SEL_ATTR(PFG_EL_SPARK), s);
 		}
 	}
 }
@@ -384,28 +388,19 @@ static void pfg_draw_live(struct pfg_tui *ui)
 	free(current);
 }
 
-/* The benchmark the baselines selection points at, or NULL. */
-static const struct pfg_tui_bench *pfg_selected(const struct pfg_tui *ui)
-{
-	if (!ui->snap || ui->sel_row >= ui->n_rows)
-		return NULL;
-	const struct pfg_tui_row *r = &ui->rows[ui->sel_row];
-	return r->is_comp ? NULL : &ui->snap->b[r->bench];
-}
-
 /* Pane 3: the selected benchmark's history as a chart. */
 static void pfg_draw_trends(struct pfg_tui *ui)
 {
 	WINDOW *w = ui->win[PFG_PANE_TRENDS];
 	int h, wd;
 	getmaxyx(w, h, wd);
-	const struct pfg_tui_bench *b = pfg_selected(ui);
+	const struct pfg_tui_bench *b = pfg_ui_trend_bench(ui);
 	pfg_draw_frame(ui, PFG_PANE_TRENDS, b ? b->full : NULL);
 	int iw = wd - 2;
 	const struct pfg_tui_trend *t = ui->trend;
 	if (!b) {
 		pfg_ui_put(w, 1, 2, iw - 2, pfg_tui_attr(PFG_EL_DIM),
-			   "select a benchmark in pane 1");
+			   "select a benchmark in pane 1 or an alert in pane 4");
 		return;
 	}
 	if (!t || t->bench_id != b->id) {
@@ -550,7 +545,7 @@ static void pfg_draw_alerts(struct pfg_tui *ui)
 			mvwhline(w, y, 1, ' ', iw);
 			wattroff(w, base);
 		}
-		pfg_ui_put(w, y, 2, 8, base | pfg_tui_attr(closed ? PFG_EL_DIM
+		pfg_ui_put(w, y, 2, 8, PFG_SEL_ATTR(closed ? PFG_EL_DIM
 						 : pfg_tui_severity_el(a->severity)), a->severity);
 		snprintf(line, sizeof line, "%+7.1f%%", a->change_pct);
 		pfg_ui_put(w, y, 11, 8, base, line);
@@ -558,7 +553,7 @@ static void pfg_draw_alerts(struct pfg_tui *ui)
 		const char *st = strcmp(a->state, "acknowledged") == 0 ? "ack'd"
 			       : strcmp(a->state, "investigating") == 0 ? "invest." : a->state;
 		snprintf(line, sizeof line, "%s%s", st, a->recovered ? "*" : "");
-		pfg_ui_put(w, y, 20, 7, base | (closed ? pfg_tui_attr(PFG_EL_DIM) : 0), line);
+		pfg_ui_put(w, y, 20, 7, (sel ? base : closed ? pfg_tui_attr(PFG_EL_DIM) : 0), line);
 		snprintf(line, sizeof line, "%s%s%s", a->bench,
 			 strcmp(a->kind, "regression") ? " " : "",
 			 strcmp(a->kind, "regression") ? a->kind : "");
@@ -634,8 +629,9 @@ static void pfg_draw_hints(struct pfg_tui *ui)
 	wnoutrefresh(w);
 }
 
-void pfg_ui_draw(struct pfg_tui *ui)
+int pfg_ui_draw(struct pfg_tui *ui)
 {
+	int drawn = ui->dirty_status + ui->dirty_hints;
 	static void (*const draw[PFG_PANE_COUNT])(struct pfg_tui *) = {
 		pfg_draw_baselines, pfg_draw_live, pfg_draw_trends, pfg_draw_alerts,
 	};
@@ -651,16 +647,20 @@ void pfg_ui_draw(struct pfg_tui *ui)
 		werase(ui->win[p]);
 		draw[p](ui);
 		wnoutrefresh(ui->win[p]);
+		drawn++;
 	}
 	if (ui->modal != PFG_MODAL_NONE) {
 		/* Panes redrawn under the dialog hide it: draw it again. */
 		int under = 0;
 		for (int p = 0; p < PFG_PANE_COUNT; p++)
 			under |= ui->dirty[p];
-		if (under || ui->mdirty || ui->dirty_status || ui->dirty_hints)
+		if (under || ui->mdirty || ui->dirty_status || ui->dirty_hints) {
 			pfg_ui_dialog_draw(ui);
+			drawn++;
+		}
 	}
 	for (int p = 0; p < PFG_PANE_COUNT; p++)
 		ui->dirty[p] = 0;
 	ui->dirty_status = ui->dirty_hints = ui->mdirty = 0;
+	return drawn;
 }

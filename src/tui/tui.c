@@ -106,10 +106,21 @@ static const struct pfg_tui_alert *pfg_sel_alert(const struct pfg_tui *ui)
 	return &ui->snap->alerts[ui->alert_rows[ui->sel_alert]];
 }
 
-/* Ask the reader for the trend of the selected benchmark. */
+const struct pfg_tui_bench *pfg_ui_trend_bench(const struct pfg_tui *ui)
+{
+	if (ui->focus == PFG_PANE_ALERTS && ui->snap) {
+		const struct pfg_tui_alert *a = pfg_sel_alert(ui);
+		for (size_t i = 0; a && i < ui->snap->n; i++)
+			if (ui->snap->b[i].id == a->bench_id)
+				return &ui->snap->b[i];
+	}
+	return pfg_sel_bench(ui);
+}
+
+/* Ask the reader for the trend of the benchmark pane 3 shows. */
 static void pfg_request_trend(struct pfg_tui *ui, int force)
 {
-	const struct pfg_tui_bench *b = pfg_sel_bench(ui);
+	const struct pfg_tui_bench *b = pfg_ui_trend_bench(ui);
 	if (!b || (!force && ui->trend && ui->trend->bench_id == b->id))
 		return;
 	struct pfg_tui_job *j = pfg_job(PFG_JOB_TREND);
@@ -610,10 +621,12 @@ static void pfg_key(struct pfg_tui *ui, int k)
 	case KEY_BTAB:
 		ui->focus = (ui->focus + (k == '\t' ? 1 : PFG_PANE_COUNT - 1)) % PFG_PANE_COUNT;
 		pfg_ui_dirty_all(ui);
+		pfg_request_trend(ui, 0);
 		break;
 	case '1': case '2': case '3': case '4':
 		ui->focus = k - '1';
 		pfg_ui_dirty_all(ui);
+		pfg_request_trend(ui, 0);
 		break;
 	case 'j': case KEY_DOWN:
 		pfg_nav(ui, 1);
@@ -789,7 +802,7 @@ static void pfg_message(struct pfg_tui *ui, struct pfg_tui_msg *m)
 		pfg_ui_dirty_all(ui);
 		break;
 	case PFG_MSG_TREND: {
-		const struct pfg_tui_bench *b = pfg_sel_bench(ui);
+		const struct pfg_tui_bench *b = pfg_ui_trend_bench(ui);
 		if (b && b->id == m->trend->bench_id) {
 			pfg_tui_trend_free(ui->trend);
 			ui->trend = m->trend;
@@ -879,12 +892,13 @@ static void pfg_tui_screen(struct pfg_tui *ui)
 }
 
 /* Write the frame's figures to the trace file. */
-static void pfg_trace_frame(struct pfg_tui *ui, int64_t draw_ns)
+static void pfg_trace_frame(struct pfg_tui *ui, int64_t draw_ns, int drawn)
 {
 	if (!ui->trace)
 		return;
-	fprintf(ui->trace, "frame %ld t_ms %.3f draw_us %.1f data %d\n", ui->frames,
-		(double)(pfg_now_ns() - ui->t0) / 1e6, (double)draw_ns / 1e3, ui->snap != NULL);
+	fprintf(ui->trace, "frame %ld t_ms %.3f draw_us %.1f data %d windows %d\n", ui->frames,
+		(double)(pfg_now_ns() - ui->t0) / 1e6, (double)draw_ns / 1e3, ui->snap != NULL,
+		drawn);
 	fflush(ui->trace);
 }
 
@@ -894,10 +908,10 @@ static void pfg_tui_loop(struct pfg_tui *ui)
 	int64_t next_tick = pfg_now_ns() + 1000000000LL;
 	for (;;) {
 		int64_t t = pfg_now_ns();
-		pfg_ui_draw(ui);
+		int drawn = pfg_ui_draw(ui);
 		doupdate();
 		ui->frames++;
-		pfg_trace_frame(ui, pfg_now_ns() - t);
+		pfg_trace_frame(ui, pfg_now_ns() - t, drawn);
 		if (ui->opts->frames > 0 && ui->frames >= ui->opts->frames && !ui->quitting)
 			pfg_begin_quit(ui, 0);
 		if (ui->quit || (ui->quitting && !pfg_run_pending(ui)))

@@ -111,9 +111,14 @@ struct pfg_tui {
 	int64_t t0;
 };
 
+/* tui.c: the benchmark pane 3 shows: the alert's in the alerts pane,
+ * else the tree's selection; NULL when a component is selected. */
+const struct pfg_tui_bench *pfg_ui_trend_bench(const struct pfg_tui *ui);
+
 /* panes.c */
 void pfg_ui_layout(struct pfg_tui *ui);
-void pfg_ui_draw(struct pfg_tui *ui);
+/* Draw what is dirty; returns how many windows were drawn. */
+int pfg_ui_draw(struct pfg_tui *ui);
 void pfg_ui_put(WINDOW *w, int y, int x, int maxw, int attr, const char *s);
 void pfg_ui_fmt_value(double v, const char *unit, char *buf, size_t len);
 const char *pfg_ui_pane_name(int pane);

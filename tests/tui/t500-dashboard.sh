@@ -49,10 +49,10 @@ expect_success 'b proposes a baseline from the latest run; x rejects it after as
 	tui_keys q && tui_wait_exit 0
 '
 
-expect_success 'Enter on an alert shows its detail; n adds a note, A acknowledges it' '
+expect_success 'the alerts pane drives the trend; Enter shows the detail; n adds a note, A acknowledges' '
 	id=$(q "SELECT id FROM alert WHERE kind = '"'"'regression'"'"' ORDER BY id LIMIT 1") &&
-	tui_start tui && tui_wait "steady" &&
-	tui_keys 4 && tui_keys Enter &&
+	tui_start tui && tui_wait "3 Trends ─ api/steady" &&
+	tui_keys 4 && tui_wait "3 Trends ─ api/step" && tui_keys Enter &&
 	tui_wait "Alert #$id  regression" &&
 	tui_wait "interval" && tui_wait "baseline        current" && tui_wait "History" &&
 	tui_keys n && tui_wait "note:" && tui_type "looked into it" && tui_keys Enter &&
