@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* `perfguard tui`: parse the options and open the dashboard. */
 int pfg_cmd_tui(struct pfg_cli *cli, int argc, char **argv)
 {
 	enum { OPT_THEMES_DIR = 0x2000, OPT_THEME, OPT_ASCII, OPT_NO_COLOR, OPT_FRAMES };

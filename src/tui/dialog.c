@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Mark every pane, both lines and the dialog for drawing. */
 void pfg_ui_dirty_all(struct pfg_tui *ui)
 {
 	for (int p = 0; p < PFG_PANE_COUNT; p++)
@@ -13,6 +14,7 @@ void pfg_ui_dirty_all(struct pfg_tui *ui)
 	ui->dirty_status = ui->dirty_hints = ui->mdirty = 1;
 }
 
+/* Close the dialog, if any, and redraw what it covered. */
 void pfg_ui_modal_close(struct pfg_tui *ui)
 {
 	if (ui->mwin)
@@ -30,6 +32,7 @@ void pfg_ui_modal_close(struct pfg_tui *ui)
 	pfg_ui_dirty_all(ui);
 }
 
+/* Open the help dialog. */
 void pfg_ui_help(struct pfg_tui *ui)
 {
 	static const char *const lines[] = {
@@ -68,6 +71,7 @@ static void pfg_val(double v, int have, const char *unit, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
+/* Lay out the lines of the alert detail ui->detail. */
 void pfg_ui_detail_lines(struct pfg_tui *ui)
 {
 	const struct pfg_tui_detail *d = ui->detail;
@@ -130,6 +134,7 @@ void pfg_ui_detail_lines(struct pfg_tui *ui)
 	pfg_strv_push(l, "A acknowledge  i invalid  f fixed  n note  j/k scroll  Esc close");
 }
 
+/* Draw the open dialog centred over the panes. */
 void pfg_ui_dialog_draw(struct pfg_tui *ui)
 {
 	if (ui->modal == PFG_MODAL_NONE || ui->lines < 5 || ui->cols < 20)

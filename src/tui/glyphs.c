@@ -20,6 +20,7 @@ static const char *const pfg_blocks_ascii[9] = {
 	" ", "_", ".", "-", "~", "=", "+", "*", "#",
 };
 
+/* Choose UTF-8 or ASCII glyphs from the locale and --ascii. */
 void pfg_tui_glyphs_init(int ascii)
 {
 	const char *cs = nl_langinfo(CODESET);
@@ -27,11 +28,13 @@ void pfg_tui_glyphs_init(int ascii)
 				       strcasecmp(cs, "utf8") == 0);
 }
 
+/* Nonzero when UTF-8 glyphs are in use. */
 int pfg_tui_utf8(void)
 {
 	return pfg_utf8_on;
 }
 
+/* The glyph of a bar eighths/8 of a cell high. */
 const char *pfg_tui_block(int eighths)
 {
 	if (eighths < 0)
@@ -41,6 +44,7 @@ const char *pfg_tui_block(int eighths)
 	return pfg_utf8_on ? pfg_blocks_utf8[eighths] : pfg_blocks_ascii[eighths];
 }
 
+/* Render y as a one-line sparkline into buf. */
 void pfg_tui_sparkline(const double *y, size_t n, double lo, double hi, char *buf,
 		       size_t len)
 {
@@ -61,6 +65,7 @@ void pfg_tui_sparkline(const double *y, size_t n, double lo, double hi, char *bu
 	}
 }
 
+/* The glyph named name in the current set. */
 const char *pfg_tui_glyph(const char *name)
 {
 	static const struct { const char *name, *utf8, *ascii; } g[] = {
@@ -83,6 +88,7 @@ const char *pfg_tui_glyph(const char *name)
 	return "?";
 }
 
+/* Display width of UTF-8 text in cells. */
 int pfg_tui_width(const char *s)
 {
 	mbstate_t st;

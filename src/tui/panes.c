@@ -18,6 +18,7 @@
 #define PFG_MIN_COLS 80
 #define PFG_MIN_LINES 24
 
+/* The name of a pane for its title. */
 const char *pfg_ui_pane_name(int pane)
 {
 	static const char *const names[PFG_PANE_COUNT] = { "Baselines", "Live runs",
@@ -25,11 +26,13 @@ const char *pfg_ui_pane_name(int pane)
 	return names[pane];
 }
 
+/* Format a value with its unit as the CLI does. */
 void pfg_ui_fmt_value(double v, const char *unit, char *buf, size_t len)
 {
 	pfg_cli_format_value(v, unit ? unit : "", buf, len);
 }
 
+/* Write s at y, x in attr, cut at maxw display cells. */
 void pfg_ui_put(WINDOW *w, int y, int x, int maxw, int attr, const char *s)
 {
 	if (maxw <= 0 || !s)
@@ -61,6 +64,7 @@ void pfg_ui_put(WINDOW *w, int y, int x, int maxw, int attr, const char *s)
 	wattroff(w, attr);
 }
 
+/* Delete every window of the layout. */
 void pfg_ui_free_windows(struct pfg_tui *ui)
 {
 	for (int i = 0; i < PFG_PANE_COUNT; i++) {
@@ -75,6 +79,7 @@ void pfg_ui_free_windows(struct pfg_tui *ui)
 	ui->status = ui->hints = NULL;
 }
 
+/* Make the windows for the terminal's size: four panes or one. */
 void pfg_ui_layout(struct pfg_tui *ui)
 {
 	pfg_ui_free_windows(ui);
@@ -629,6 +634,7 @@ static void pfg_draw_hints(struct pfg_tui *ui)
 	wnoutrefresh(w);
 }
 
+/* Draw the dirty windows with wnoutrefresh(); the caller does doupdate(). */
 int pfg_ui_draw(struct pfg_tui *ui)
 {
 	int drawn = ui->dirty_status + ui->dirty_hints;

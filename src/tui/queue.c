@@ -21,6 +21,7 @@ static int pfg_pipe_flags(int fds[2])
 	return 0;
 }
 
+/* Set up the message queue and its pipes. */
 int pfg_tui_chan_init(struct pfg_tui_chan *ch)
 {
 	memset(ch, 0, sizeof *ch);
@@ -32,6 +33,7 @@ int pfg_tui_chan_init(struct pfg_tui_chan *ch)
 	return 0;
 }
 
+/* Free pending messages and close the pipes. */
 void pfg_tui_chan_release(struct pfg_tui_chan *ch)
 {
 	struct pfg_tui_msg *m = pfg_tui_take(ch);
@@ -49,6 +51,7 @@ void pfg_tui_chan_release(struct pfg_tui_chan *ch)
 	pthread_mutex_destroy(&ch->lock);
 }
 
+/* Queue a message for the UI and wake it. Any thread. */
 void pfg_tui_post(struct pfg_tui_chan *ch, struct pfg_tui_msg *m)
 {
 	m->next = NULL;
@@ -66,6 +69,7 @@ void pfg_tui_post(struct pfg_tui_chan *ch, struct pfg_tui_msg *m)
 	while (rc < 0 && errno == EINTR);
 }
 
+/* Take the whole list of pending messages. */
 struct pfg_tui_msg *pfg_tui_take(struct pfg_tui_chan *ch)
 {
 	pthread_mutex_lock(&ch->lock);
@@ -75,6 +79,7 @@ struct pfg_tui_msg *pfg_tui_take(struct pfg_tui_chan *ch)
 	return m;
 }
 
+/* Empty the wake pipe. */
 void pfg_tui_drain(struct pfg_tui_chan *ch)
 {
 	char buf[256];
@@ -82,6 +87,7 @@ void pfg_tui_drain(struct pfg_tui_chan *ch)
 		;
 }
 
+/* Free a message and what it carries. */
 void pfg_tui_msg_free(struct pfg_tui_msg *m)
 {
 	if (!m)
@@ -93,6 +99,7 @@ void pfg_tui_msg_free(struct pfg_tui_msg *m)
 	free(m);
 }
 
+/* Set up an empty job queue. */
 void pfg_tui_jobq_init(struct pfg_tui_jobq *q)
 {
 	memset(q, 0, sizeof *q);
@@ -100,6 +107,7 @@ void pfg_tui_jobq_init(struct pfg_tui_jobq *q)
 	pthread_cond_init(&q->cond, NULL);
 }
 
+/* Free a job queue and its waiting jobs. */
 void pfg_tui_jobq_release(struct pfg_tui_jobq *q)
 {
 	pfg_tui_jobq_clear(q);
@@ -108,6 +116,7 @@ void pfg_tui_jobq_release(struct pfg_tui_jobq *q)
 	pthread_cond_destroy(&q->cond);
 }
 
+/* Queue a job for the worker, coalescing reloads. */
 void pfg_tui_jobq_push(struct pfg_tui_jobq *q, struct pfg_tui_job *j)
 {
 	j->next = NULL;
@@ -131,6 +140,7 @@ void pfg_tui_jobq_push(struct pfg_tui_jobq *q, struct pfg_tui_job *j)
 	pthread_mutex_unlock(&q->lock);
 }
 
+/* Block until a job comes or the queue stops. */
 struct pfg_tui_job *pfg_tui_jobq_wait(struct pfg_tui_jobq *q)
 {
 	pthread_mutex_lock(&q->lock);
@@ -149,6 +159,7 @@ struct pfg_tui_job *pfg_tui_jobq_wait(struct pfg_tui_jobq *q)
 	return j;
 }
 
+/* Mark the worker idle again. */
 void pfg_tui_jobq_done(struct pfg_tui_jobq *q)
 {
 	pthread_mutex_lock(&q->lock);
@@ -158,6 +169,7 @@ void pfg_tui_jobq_done(struct pfg_tui_jobq *q)
 	pthread_mutex_unlock(&q->lock);
 }
 
+/* Drop every waiting job. */
 size_t pfg_tui_jobq_clear(struct pfg_tui_jobq *q)
 {
 	pthread_mutex_lock(&q->lock);
@@ -174,6 +186,7 @@ size_t pfg_tui_jobq_clear(struct pfg_tui_jobq *q)
 	return n;
 }
 
+/* Copy the labels of waiting jobs and the busy state. */
 void pfg_tui_jobq_peek(struct pfg_tui_jobq *q, struct pfg_strv *labels, int *busy,
 		       char **current)
 {
@@ -185,6 +198,7 @@ void pfg_tui_jobq_peek(struct pfg_tui_jobq *q, struct pfg_strv *labels, int *bus
 	pthread_mutex_unlock(&q->lock);
 }
 
+/* Free a job. */
 void pfg_tui_job_free(struct pfg_tui_job *j)
 {
 	if (!j)

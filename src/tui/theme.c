@@ -78,6 +78,7 @@ static void pfg_dir_add(struct pfg_strv *dirs, const char *dir)
 		pfg_strv_push(dirs, dir);
 }
 
+/* List the directories themes are looked for in, in order. */
 void pfg_tui_theme_dirs(const char *themes_dir, struct pfg_strv *dirs)
 {
 	pfg_dir_add(dirs, themes_dir);
@@ -232,6 +233,7 @@ static char *pfg_theme_find(const struct pfg_strv *dirs, const char *name)
 	return NULL;
 }
 
+/* Load a theme over the default one. */
 int pfg_tui_theme_load(const struct pfg_strv *dirs, const char *name,
 		       struct pfg_tui_theme *out, struct pfg_strv *warn, char *err,
 		       size_t errlen)
@@ -263,6 +265,7 @@ int pfg_tui_theme_load(const struct pfg_strv *dirs, const char *name,
 	return 0;
 }
 
+/* Free what a theme holds. */
 void pfg_tui_theme_release(struct pfg_tui_theme *t)
 {
 	free(t->path);
@@ -275,6 +278,7 @@ static int pfg_strcmp_p(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Names of the themes found in dirs. */
 void pfg_tui_theme_list(const struct pfg_strv *dirs, struct pfg_strv *names)
 {
 	for (size_t i = 0; i < dirs->n; i++) {
@@ -323,6 +327,7 @@ static long pfg_rgb_dist(int a, int b)
 	return dr * dr + dg * dg + db * db;
 }
 
+/* Convert an RGB colour to the nearest xterm 256 colour (cube or grey). */
 int pfg_tui_rgb_to_256(int rgb)
 {
 	int r = (rgb >> 16) & 0xff, g = (rgb >> 8) & 0xff, b = rgb & 0xff;
@@ -361,6 +366,7 @@ static int pfg_256_rgb(int idx)
 	       pfg_cube[idx % 6];
 }
 
+/* Convert a 256 colour to the nearest of the first n basic colours. */
 int pfg_tui_256_to_basic(int idx, int n)
 {
 	if (idx < n)
@@ -408,6 +414,7 @@ static int pfg_curses_attrs(unsigned a)
 	return r;
 }
 
+/* Make the colour pairs and attributes of a theme. */
 void pfg_tui_theme_apply(const struct pfg_tui_theme *t, int color)
 {
 	for (int i = 0; i < PFG_EL_COUNT; i++) {
@@ -427,11 +434,13 @@ void pfg_tui_theme_apply(const struct pfg_tui_theme *t, int color)
 	}
 }
 
+/* The curses attributes of an element. */
 int pfg_tui_attr(enum pfg_tui_el e)
 {
 	return pfg_attrs[e];
 }
 
+/* The element that draws a severity. */
 enum pfg_tui_el pfg_tui_severity_el(const char *severity)
 {
 	if (!severity)

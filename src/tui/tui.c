@@ -106,6 +106,7 @@ static const struct pfg_tui_alert *pfg_sel_alert(const struct pfg_tui *ui)
 	return &ui->snap->alerts[ui->alert_rows[ui->sel_alert]];
 }
 
+/* The benchmark the trends pane shows. */
 const struct pfg_tui_bench *pfg_ui_trend_bench(const struct pfg_tui *ui)
 {
 	if (ui->focus == PFG_PANE_ALERTS && ui->snap) {
@@ -437,6 +438,15 @@ static void pfg_input_done(struct pfg_tui *ui)
 		pfg_tui_jobq_push(&ui->reader.q, j);
 	}
 	pfg_ui_modal_close(ui);
+	if (ui->input_back) {
+		/* Back to the detail the note was written from, with the note. */
+		struct pfg_tui_job *j = pfg_job(PFG_JOB_DETAIL);
+		j->id = ui->input_id;
+		j->text = ui->input_back_unit;
+		ui->input_back_unit = NULL;
+		ui->input_back = 0;
+		pfg_tui_jobq_push(&ui->reader.q, j);
+	}
 }
 
 /* t: the next theme found. */
@@ -531,6 +541,7 @@ static int pfg_modal_key(struct pfg_tui *ui, int k)
 	case PFG_MODAL_INPUT: {
 		size_t n = strlen(ui->input);
 		if (k == PFG_KEY_ESC) {
+			ui->input_back = 0;
 			pfg_ui_modal_close(ui);
 		} else if (k == '\n' || k == '\r' || k == KEY_ENTER) {
 			pfg_input_done(ui);
@@ -567,8 +578,13 @@ static int pfg_modal_key(struct pfg_tui *ui, int k)
 			pfg_alert_to(ui, "invalid");
 		else if (k == 'f')
 			pfg_alert_to(ui, "fixed");
-		else if (k == 'n')
+		else if (k == 'n') {
+			char *unit = pfg_xstrdup(ui->detail->unit);
 			pfg_input_open(ui, PFG_INPUT_NOTE, ui->detail->alert.id, "note:", NULL);
+			ui->input_back = 1;
+			free(ui->input_back_unit);
+			ui->input_back_unit = unit;
+		}
 		else
 			return 1;
 		ui->mdirty = 1;
@@ -985,8 +1001,10 @@ static void pfg_tui_release(struct pfg_tui *ui)
 	pfg_tui_theme_release(&ui->theme);
 	pfg_config_free(ui->cfg);
 	free(ui->cfg_problem);
+	free(ui->input_back_unit);
 }
 
+/* Run the dashboard until the operator quits. */
 int pfg_tui_main(const struct pfg_tui_opts *opts)
 {
 	setlocale(LC_ALL, "");

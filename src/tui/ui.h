@@ -93,6 +93,8 @@ struct pfg_tui {
 	struct pfg_tui_job *confirm_job; /* run by the reader on yes */
 	enum pfg_input_act input_act;
 	int64_t input_id;
+	int input_back;                /* reopen the detail of input_id after */
+	char *input_back_unit;
 	char input_prompt[96], input[256];
 	struct pfg_tui_detail *detail;
 

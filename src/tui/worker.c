@@ -37,6 +37,7 @@ static void pfg_post_kind(struct pfg_tui_chan *ch, enum pfg_tui_msg_kind kind)
 	pfg_tui_post(ch, m);
 }
 
+/* Free a snapshot. */
 void pfg_tui_snapshot_free(struct pfg_tui_snapshot *s)
 {
 	if (!s)
@@ -55,6 +56,7 @@ void pfg_tui_snapshot_free(struct pfg_tui_snapshot *s)
 	free(s);
 }
 
+/* Free a trend. */
 void pfg_tui_trend_free(struct pfg_tui_trend *t)
 {
 	if (!t)
@@ -68,6 +70,7 @@ void pfg_tui_trend_free(struct pfg_tui_trend *t)
 	free(t);
 }
 
+/* Free an alert detail. */
 void pfg_tui_detail_free(struct pfg_tui_detail *d)
 {
 	if (!d)
@@ -568,6 +571,7 @@ static void *pfg_runner_main(void *arg)
 	return NULL;
 }
 
+/* Start a worker thread with every signal blocked. */
 int pfg_tui_worker_start(struct pfg_tui_worker *w, int runner)
 {
 	sigset_t all, old;
@@ -580,6 +584,7 @@ int pfg_tui_worker_start(struct pfg_tui_worker *w, int runner)
 	return rc == 0 ? 0 : -1;
 }
 
+/* Stop a worker thread and wait for it. */
 void pfg_tui_worker_stop(struct pfg_tui_worker *w)
 {
 	if (!w->started)
