@@ -60,10 +60,6 @@ char *pfg_cli_db_path(const struct pfg_cli *cli);
 long pfg_cli_parse_count(const struct pfg_cli *cli, const char *opt,
 			 const char *arg, long min);
 
-/* Format a value with its unit for people: "12.3 ms", "4.10 MiB" where a
- * duration or size scales better, else "%.4g unit". */
-void pfg_cli_format_value(double v, const char *unit, char *buf, size_t len);
-
 /* Nonzero when stderr is a terminal and NO_COLOR is unset. */
 int pfg_cli_stderr_is_tty(void);
 

@@ -67,7 +67,9 @@ typedef void (*pfg_event_fn)(const struct pfg_event *ev, void *ctx);
 
 struct pfg_engine_opts {
 	const char *trigger;      /* cli, tui, ci; NULL: cli */
-	int cancel_fd;            /* -1, or readable when the run must stop */
+	int cancel_fd;            /* -1, or readable when the run must stop: what
+				     runs is killed and the run is left
+				     interrupted, as after a signal */
 	pfg_event_fn on_event;    /* NULL: no progress */
 	void *ctx;
 };

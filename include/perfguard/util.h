@@ -54,6 +54,12 @@ int pfg_glob_match(const char *pattern, const char *s);
  * Returns NULL and fills err when it cannot be read. Caller frees. */
 char *pfg_read_file(const char *path, size_t *len, char *err, size_t errlen);
 
+/* Format a value with its unit for people: "12.3 ms", "4.10 MiB" where a
+ * duration or size scales better, else 3-4 significant digits with a
+ * k/M/G prefix for large values. */
+void pfg_format_value(double v, const char *unit, char *buf, size_t len);
+
+
 /* A growable NULL-terminated array of owned strings. */
 struct pfg_strv {
 	char **v;

@@ -89,42 +89,6 @@ long pfg_cli_parse_count(const struct pfg_cli *cli, const char *opt,
 	return v;
 }
 
-void pfg_cli_format_value(double v, const char *unit, char *buf, size_t len)
-{
-	static const char *time_units[] = { "ns", "us", "ms", "s" };
-	static const char *size_units[] = { "KiB", "MiB", "GiB" };
-	int ti = -1, si = -1;
-	for (int i = 0; i < 4; i++)
-		if (strcmp(unit, time_units[i]) == 0)
-			ti = i;
-	for (int i = 0; i < 3; i++)
-		if (strcmp(unit, size_units[i]) == 0)
-			si = i;
-	if (ti >= 0) {
-		double a = v < 0 ? -v : v;
-		while (ti < 3 && a >= 1000) {
-			v /= 1000, a /= 1000, ti++;
-		}
-		while (ti > 0 && a < 1 && a > 0) {
-			v *= 1000, a *= 1000, ti--;
-		}
-		snprintf(buf, len, "%.3g %s", v, time_units[ti]);
-	} else if (si >= 0) {
-		while (si < 2 && (v >= 1024 || v <= -1024)) {
-			v /= 1024, si++;
-		}
-		snprintf(buf, len, "%.3g %s", v, size_units[si]);
-	} else {
-		static const char *prefix[] = { "", "k", "M", "G", "T" };
-		int k = 0;
-		while (k < 4 && (v >= 1e3 || v <= -1e3)) {
-			v /= 1000, k++;
-		}
-		snprintf(buf, len, "%.3g%s%s%s", v, k || *unit ? " " : "",
-			 prefix[k], unit);
-	}
-}
-
 int pfg_cli_stderr_is_tty(void)
 {
 	return isatty(STDERR_FILENO);

@@ -59,7 +59,7 @@ static void print_table(const char *unit, const struct pfg_result_row *rows, siz
 			double v[] = { r->mean, r->median, r->stddev, r->p95 };
 			for (int k = 0; k < 4; k++) {
 				char buf[32];
-				pfg_cli_format_value(v[k], unit, buf, sizeof buf);
+				pfg_format_value(v[k], unit, buf, sizeof buf);
 				printf(" %10s", buf);
 			}
 		}

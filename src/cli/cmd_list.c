@@ -72,7 +72,7 @@ static void print_table(const struct pfg_config *cfg, const struct pfg_bench_row
 			if (!r->latest.ok)
 				snprintf(mean, sizeof mean, "failed");
 			else if (r->latest.n)
-				pfg_cli_format_value(r->latest.mean, b->unit, mean, sizeof mean);
+				pfg_format_value(r->latest.mean, b->unit, mean, sizeof mean);
 			pfg_format_time(r->latest.started_at, when, sizeof when);
 		}
 		printf("%-*s %-10s %-6s %-6s %6zu %12s  %s\n", (int)w, b->id,

@@ -272,14 +272,14 @@ static void print_table(const struct measure_opts *o, const struct measure_sampl
 	int u = utf8_output();
 	const char *pm = u ? "\u00b1" : "+/-", *to = u ? "\u2026" : "...";
 	char mean[32], sd[32], med[32], lo[32], hi[32], usr[32], sys[32], rss[32];
-	pfg_cli_format_value(sm[0].mean, "ns", mean, sizeof mean);
-	pfg_cli_format_value(sm[0].stddev, "ns", sd, sizeof sd);
-	pfg_cli_format_value(sm[0].median, "ns", med, sizeof med);
-	pfg_cli_format_value(sm[0].min, "ns", lo, sizeof lo);
-	pfg_cli_format_value(sm[0].max, "ns", hi, sizeof hi);
-	pfg_cli_format_value(sm[1].mean, "ns", usr, sizeof usr);
-	pfg_cli_format_value(sm[2].mean, "ns", sys, sizeof sys);
-	pfg_cli_format_value(sm[3].max, "KiB", rss, sizeof rss);
+	pfg_format_value(sm[0].mean, "ns", mean, sizeof mean);
+	pfg_format_value(sm[0].stddev, "ns", sd, sizeof sd);
+	pfg_format_value(sm[0].median, "ns", med, sizeof med);
+	pfg_format_value(sm[0].min, "ns", lo, sizeof lo);
+	pfg_format_value(sm[0].max, "ns", hi, sizeof hi);
+	pfg_format_value(sm[1].mean, "ns", usr, sizeof usr);
+	pfg_format_value(sm[2].mean, "ns", sys, sizeof sys);
+	pfg_format_value(sm[3].max, "KiB", rss, sizeof rss);
 	printf("Command:    ");
 	if (o->shell)
 		printf("%s (through /bin/sh -c)\n", o->shell_line);

@@ -117,7 +117,7 @@ static void print_table(const struct pfg_run_report *r)
 		double v[] = { s->mean, s->median, s->stddev, s->min, s->max, s->p95 };
 		for (int k = 0; k < 6; k++) {
 			char buf[32];
-			pfg_cli_format_value(v[k], o->bench->unit, buf, sizeof buf);
+			pfg_format_value(v[k], o->bench->unit, buf, sizeof buf);
 			printf(" %10s", buf);
 		}
 		putchar('\n');

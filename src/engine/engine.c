@@ -4,6 +4,7 @@
 #include "perfguard/runner.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <spawn.h>
@@ -26,6 +27,16 @@ void pfg_engine_request_stop(void)
 int pfg_engine_stop_requested(void)
 {
 	return stop_requested != 0;
+}
+
+/* Nonzero when the run must stop: a signal asked, or the caller's
+ * cancel_fd became readable (the dashboard cancelling its run). */
+static int must_stop(const struct pfg_engine_opts *opts)
+{
+	if (stop_requested)
+		return 1;
+	struct pollfd pfd = { .fd = opts->cancel_fd, .events = POLLIN };
+	return opts->cancel_fd >= 0 && poll(&pfd, 1, 0) > 0;
 }
 
 int pfg_engine_select(const struct pfg_config *cfg, char *const *patterns,
@@ -222,7 +233,7 @@ static void measure_runs(const struct pfg_benchmark_cfg *b,
 			 int confirming)
 {
 	int total = b->warmup + b->runs;
-	for (int i = 0; i < total && !stop_requested; i++) {
+	for (int i = 0; i < total && !must_stop(opts); i++) {
 		int warm = i < b->warmup;
 		if (run_step(b, &b->prepare, "prepare", opts, out))
 			return;
@@ -233,7 +244,7 @@ static void measure_runs(const struct pfg_benchmark_cfg *b,
 			pfg_measurement_release(&m);
 			return;
 		}
-		if (m.cancelled || stop_requested) {
+		if (m.cancelled || must_stop(opts)) {
 			pfg_measurement_release(&m);
 			return;
 		}
@@ -305,19 +316,22 @@ static int run_benchmark(const struct pfg_config *cfg, const struct pfg_benchmar
 
 	if (run_step(b, &b->setup, "setup", opts, out) == 0)
 		measure_runs(b, opts, ev, out, samples, metrics, n_metrics, 0);
-	if (out->ok && !stop_requested) {
+	if (out->ok && !must_stop(opts)) {
 		analysis_compare(&an, out->values, out->n_values, &out->comparison);
 		/* A suspected regression must repeat before anyone is alerted. */
-		for (int k = 0; k < confirms && out->ok && !stop_requested &&
+		for (int k = 0; k < confirms && out->ok && !must_stop(opts) &&
 		     strcmp(out->comparison.verdict, "regression") == 0; k++) {
 			measure_runs(b, opts, ev, out, samples, metrics, n_metrics, 1);
 			analysis_compare(&an, out->values, out->n_values, &out->comparison);
 			out->comparison.confirm_runs = k + 1;
 		}
 	}
-	if (stop_requested)
+	if (must_stop(opts))
 		fail(out, NULL, "interrupted after %zu of %d runs", out->n_values, b->runs);
-	run_step(b, &b->cleanup, "cleanup", opts, out);
+	/* Cleanup runs even when the run was cancelled: it restores state. */
+	struct pfg_engine_opts uncancelled = *opts;
+	uncancelled.cancel_fd = -1;
+	run_step(b, &b->cleanup, "cleanup", &uncancelled, out);
 	summarise(out);
 
 	int rc = pfg_store_add_result(st, run_id, out->bench_id, samples,
@@ -356,7 +370,7 @@ int pfg_engine_run(const struct pfg_config *cfg, struct pfg_store *store,
 	emit(opts, &ev);
 
 	int failed = 0;
-	for (size_t i = 0; i < n_sel && !stop_requested; i++) {
+	for (size_t i = 0; i < n_sel && !must_stop(opts); i++) {
 		const struct pfg_benchmark_cfg *b = &cfg->benchmarks[sel[i]];
 		struct pfg_bench_outcome *out = &report->outcomes[report->n_outcomes++];
 		ev = (struct pfg_event){ .kind = PFG_EVENT_BENCH_START,
@@ -375,7 +389,7 @@ int pfg_engine_run(const struct pfg_config *cfg, struct pfg_store *store,
 		emit(opts, &ev);
 	}
 	snprintf(report->status, sizeof report->status, "%s",
-		 stop_requested ? "interrupted" : failed ? "failed" : "complete");
+		 must_stop(opts) ? "interrupted" : failed ? "failed" : "complete");
 	if (pfg_store_run_end(store, report->run_id, report->status, err, errlen))
 		return PFG_ERUNTIME;
 	ev = (struct pfg_event){ .kind = PFG_EVENT_RUN_DONE, .run_id = report->run_id,

@@ -704,7 +704,7 @@ int pfg_store_history(struct pfg_store *st, const char *component,
 	sqlite3_stmt *stmt;
 	if (store_prepare(st, "SELECT * FROM (SELECT " RESULT_COLUMNS " FROM result r"
 			  " JOIN run ON run.id = r.run_id WHERE r.benchmark_id = ?"
-			  " ORDER BY run.id DESC LIMIT ?) ORDER BY 1", &stmt, err, errlen))
+			  " ORDER BY r.run_id DESC LIMIT ?) ORDER BY 1", &stmt, err, errlen))
 		return PFG_ERUNTIME;
 	sqlite3_bind_int64(stmt, 1, bench_id);
 	sqlite3_bind_int64(stmt, 2, limit ? (int64_t)limit : -1);
@@ -764,7 +764,7 @@ int pfg_store_series(struct pfg_store *st, int64_t bench_id, int64_t env_id,
 	if (store_prepare(st, "SELECT * FROM (SELECT " RESULT_COLUMNS " FROM result r"
 			  " JOIN run ON run.id = r.run_id WHERE r.benchmark_id = ?1"
 			  " AND run.environment_id = ?2 AND r.ok = 1 AND r.n > 0"
-			  " ORDER BY run.id DESC LIMIT ?3) ORDER BY 1", &stmt, err, errlen))
+			  " ORDER BY r.run_id DESC LIMIT ?3) ORDER BY 1", &stmt, err, errlen))
 		return PFG_ERUNTIME;
 	sqlite3_bind_int64(stmt, 1, bench_id);
 	sqlite3_bind_int64(stmt, 2, env_id);

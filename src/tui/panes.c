@@ -4,7 +4,6 @@
  * loop's doupdate() sends the difference to the terminal. */
 #include "ui.h"
 
-#include "perfguard/cli.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -29,7 +28,7 @@ const char *pfg_ui_pane_name(int pane)
 /* Format a value with its unit as the CLI does. */
 void pfg_ui_fmt_value(double v, const char *unit, char *buf, size_t len)
 {
-	pfg_cli_format_value(v, unit ? unit : "", buf, len);
+	pfg_format_value(v, unit ? unit : "", buf, len);
 }
 
 /* Write s at y, x in attr, cut at maxw display cells. */
