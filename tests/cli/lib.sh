@@ -9,6 +9,9 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/perfguard-test.XXXXXX")
 trap '[ -n "$KEEP" ] || rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 1
 unset PERFGUARD_DB PERFGUARD_CONFIG NO_COLOR
+# Temporary files of runs killed on purpose stay inside the workspace.
+TMPDIR=$WORK
+export TMPDIR
 
 # Run the shell code $2 in a subshell; pass when it exits 0.
 expect_success() {
