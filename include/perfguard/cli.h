@@ -92,6 +92,32 @@ void pfg_cli_print_json(void *json);
 /* Print every config problem, a closing line, and return 2. Releases errors. */
 int pfg_cli_config_errors(const struct pfg_cli *cli, struct pfg_strv *errors);
 
+/* Options of the baseline and alerts subcommands; each takes a subset. */
+enum pfg_triage_opt {
+	PFG_TRIAGE_JSON = 1 << 0,      /* --json */
+	PFG_TRIAGE_STATE = 1 << 1,     /* --state S */
+	PFG_TRIAGE_SEVERITY = 1 << 2,  /* --severity S */
+	PFG_TRIAGE_COMPONENT = 1 << 3, /* --component C */
+	PFG_TRIAGE_NOTE = 1 << 4,      /* --note TEXT */
+	PFG_TRIAGE_BY = 1 << 5,        /* --by WHO (default $USER) */
+	PFG_TRIAGE_ALL = 1 << 6,       /* --all */
+	PFG_TRIAGE_RUN = 1 << 7,       /* --run ID */
+};
+
+struct pfg_triage_args {
+	int json, all;
+	const char *state, *severity, *component, *note, *by;
+	long long run;             /* 0 when not given */
+	char **rest;               /* the operands */
+	int n_rest;
+};
+
+/* Parse the options after `CMD SUB` (argv[0] is SUB), accepting those in
+ * allowed. Returns -1 when parsing went on to the operands, else the exit
+ * code to return now (after --help, or a usage error). */
+int pfg_cli_parse_triage(struct pfg_cli *cli, int argc, char **argv,
+			 unsigned allowed, struct pfg_triage_args *a);
+
 struct pfg_gate_report;
 
 /* Judge run_id (0: the latest complete run) with the config's gate settings

@@ -7,6 +7,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "perfguard/engine.h"
+
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -169,4 +171,52 @@ void pfg_cli_print_json(void *json)
 	puts(text);
 	free(text);
 	cJSON_Delete(json);
+}
+
+int pfg_cli_parse_triage(struct pfg_cli *cli, int argc, char **argv,
+			 unsigned allowed, struct pfg_triage_args *a)
+{
+	enum { FLAG = 0x2000 }; /* getopt values: FLAG | the option's bit */
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, FLAG | PFG_TRIAGE_JSON },
+		{ "state", required_argument, NULL, FLAG | PFG_TRIAGE_STATE },
+		{ "severity", required_argument, NULL, FLAG | PFG_TRIAGE_SEVERITY },
+		{ "component", required_argument, NULL, FLAG | PFG_TRIAGE_COMPONENT },
+		{ "note", required_argument, NULL, FLAG | PFG_TRIAGE_NOTE },
+		{ "by", required_argument, NULL, FLAG | PFG_TRIAGE_BY },
+		{ "all", no_argument, NULL, FLAG | PFG_TRIAGE_ALL },
+		{ "run", required_argument, NULL, FLAG | PFG_TRIAGE_RUN },
+		PFG_COMMON_LONGOPTS, { 0 } };
+	int opt, index;
+	memset(a, 0, sizeof *a);
+	a->by = pfg_engine_actor();
+	while ((opt = getopt_long(argc, argv, PFG_COMMON_SHORTOPTS, longopts,
+				  &index)) != -1) {
+		if (!(opt & FLAG)) {
+			int rc = pfg_cli_common_option(cli, opt, optarg);
+			if (rc >= 0)
+				return rc;
+			continue;
+		}
+		opt &= ~FLAG;
+		if (!(allowed & (unsigned)opt))
+			return pfg_cli_usage_error(cli, "--%s does not apply to '%s'",
+						   longopts[index].name, argv[0]);
+		switch (opt) {
+		case PFG_TRIAGE_JSON: a->json = 1; break;
+		case PFG_TRIAGE_STATE: a->state = optarg; break;
+		case PFG_TRIAGE_SEVERITY: a->severity = optarg; break;
+		case PFG_TRIAGE_COMPONENT: a->component = optarg; break;
+		case PFG_TRIAGE_NOTE: a->note = optarg; break;
+		case PFG_TRIAGE_BY: a->by = optarg; break;
+		case PFG_TRIAGE_ALL: a->all = 1; break;
+		case PFG_TRIAGE_RUN:
+			if ((a->run = pfg_cli_parse_id(cli, "a run", optarg)) < 0)
+				return PFG_EXIT_USAGE;
+			break;
+		}
+	}
+	a->rest = argv + optind;
+	a->n_rest = argc - optind;
+	return -1;
 }

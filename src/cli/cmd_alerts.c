@@ -1,7 +1,6 @@
 /* cmd_alerts.c: `perfguard alerts list|show|ack|investigate|fix|invalid|
  * wontfix|note`. */
 #include "perfguard/cli.h"
-#include "perfguard/engine.h"
 #include "perfguard/store.h"
 #include "perfguard/util.h"
 
@@ -16,48 +15,6 @@ static const struct {
 	{ "ack", "acknowledged" }, { "investigate", "investigating" },
 	{ "fix", "fixed" }, { "invalid", "invalid" }, { "wontfix", "wontfix" },
 };
-
-/* Options of every alerts subcommand. */
-struct alerts_args {
-	int json;
-	const char *state, *severity, *component, *note, *by;
-	char **rest;
-	int n_rest;
-};
-
-/* Parse the options after `alerts SUB`; returns -1 or an exit code. */
-static int parse(struct pfg_cli *cli, int argc, char **argv, struct alerts_args *a)
-{
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "state", required_argument, NULL, 's' },
-		{ "severity", required_argument, NULL, 'v' },
-		{ "component", required_argument, NULL, 'C' },
-		{ "note", required_argument, NULL, 'n' },
-		{ "by", required_argument, NULL, 'b' },
-		PFG_COMMON_LONGOPTS, { 0 } };
-	int opt;
-	memset(a, 0, sizeof *a);
-	a->by = pfg_engine_actor();
-	while ((opt = getopt_long(argc, argv, PFG_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'j': a->json = 1; break;
-		case 's': a->state = optarg; break;
-		case 'v': a->severity = optarg; break;
-		case 'C': a->component = optarg; break;
-		case 'n': a->note = optarg; break;
-		case 'b': a->by = optarg; break;
-		default: {
-			int rc = pfg_cli_common_option(cli, opt, optarg);
-			if (rc >= 0)
-				return rc;
-		}
-		}
-	}
-	a->rest = argv + optind;
-	a->n_rest = argc - optind;
-	return -1;
-}
 
 /* An alert (and its history, when given) as JSON. */
 static cJSON *alert_json(const struct pfg_alert *al, const struct pfg_alert_event *h,
@@ -117,7 +74,7 @@ static int check_choice(struct pfg_cli *cli, const char *opt, const char *v,
 }
 
 /* `alerts list`. */
-static int list(struct pfg_cli *cli, struct pfg_store *st, const struct alerts_args *a)
+static int list(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_triage_args *a)
 {
 	static const char *const states[] = { "open", "new", "acknowledged",
 		"investigating", "fixed", "invalid", "wontfix", NULL };
@@ -154,7 +111,7 @@ static int list(struct pfg_cli *cli, struct pfg_store *st, const struct alerts_a
 }
 
 /* `alerts show ID`. */
-static int show(struct pfg_cli *cli, struct pfg_store *st, const struct alerts_args *a)
+static int show(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_triage_args *a)
 {
 	if (a->n_rest != 1)
 		return pfg_cli_usage_error(cli, "alerts show takes one alert id");
@@ -201,7 +158,7 @@ static int show(struct pfg_cli *cli, struct pfg_store *st, const struct alerts_a
 }
 
 /* Change the state of (or add a note to, when to is NULL) each alert. */
-static int change(struct pfg_cli *cli, struct pfg_store *st, const struct alerts_args *a,
+static int change(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_triage_args *a,
 		  const char *to)
 {
 	if (a->n_rest == 0)
@@ -248,8 +205,12 @@ int pfg_cmd_alerts(struct pfg_cli *cli, int argc, char **argv)
 		return pfg_cli_usage_error(cli, "no subcommand '%s': expected list, show, "
 					   "ack, investigate, fix, invalid, wontfix or note",
 					   sub);
-	struct alerts_args a;
-	int rc = parse(cli, argc - 1, argv + 1, &a);
+	unsigned opts = strcmp(sub, "list") == 0 ? PFG_TRIAGE_JSON | PFG_TRIAGE_STATE |
+			PFG_TRIAGE_SEVERITY | PFG_TRIAGE_COMPONENT
+		      : strcmp(sub, "show") == 0 ? PFG_TRIAGE_JSON
+		      : PFG_TRIAGE_NOTE | PFG_TRIAGE_BY;
+	struct pfg_triage_args a;
+	int rc = pfg_cli_parse_triage(cli, argc - 1, argv + 1, opts, &a);
 	if (rc >= 0)
 		return rc;
 	struct pfg_store *st;

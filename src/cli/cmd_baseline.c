@@ -8,52 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Options of every baseline subcommand (each takes what applies). */
-struct baseline_args {
-	int json, all;
-	const char *state, *note, *by;
-	long long run;
-	char **rest;
-	int n_rest;
-};
-
-/* Parse the options after `baseline SUB`; returns -1 or an exit code. */
-static int parse(struct pfg_cli *cli, int argc, char **argv, struct baseline_args *a)
-{
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "state", required_argument, NULL, 's' },
-		{ "note", required_argument, NULL, 'n' },
-		{ "by", required_argument, NULL, 'b' },
-		{ "run", required_argument, NULL, 'r' },
-		PFG_COMMON_LONGOPTS, { 0 } };
-	int opt;
-	memset(a, 0, sizeof *a);
-	a->by = pfg_engine_actor();
-	while ((opt = getopt_long(argc, argv, PFG_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'j': a->json = 1; break;
-		case 'a': a->all = 1; break;
-		case 's': a->state = optarg; break;
-		case 'n': a->note = optarg; break;
-		case 'b': a->by = optarg; break;
-		case 'r':
-			if ((a->run = pfg_cli_parse_id(cli, "a run", optarg)) < 0)
-				return PFG_EXIT_USAGE;
-			break;
-		default: {
-			int rc = pfg_cli_common_option(cli, opt, optarg);
-			if (rc >= 0)
-				return rc;
-		}
-		}
-	}
-	a->rest = argv + optind;
-	a->n_rest = argc - optind;
-	return -1;
-}
-
 /* A baseline as JSON. */
 static cJSON *baseline_json(const struct pfg_baseline *b)
 {
@@ -82,7 +36,7 @@ static cJSON *baseline_json(const struct pfg_baseline *b)
 }
 
 /* `baseline list`. */
-static int list(struct pfg_cli *cli, struct pfg_store *st, const struct baseline_args *a)
+static int list(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_triage_args *a)
 {
 	static const char *const states[] = { "proposed", "approved", "rejected",
 					      "superseded", NULL };
@@ -119,7 +73,7 @@ static int list(struct pfg_cli *cli, struct pfg_store *st, const struct baseline
 }
 
 /* `baseline show ID`. */
-static int show(struct pfg_cli *cli, struct pfg_store *st, const struct baseline_args *a)
+static int show(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_triage_args *a)
 {
 	if (a->n_rest != 1)
 		return pfg_cli_usage_error(cli, "baseline show takes one baseline id");
@@ -156,7 +110,7 @@ static int show(struct pfg_cli *cli, struct pfg_store *st, const struct baseline
 }
 
 /* `baseline propose BENCH... | --all [--run ID]`. */
-static int propose(struct pfg_cli *cli, struct pfg_store *st, const struct baseline_args *a)
+static int propose(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_triage_args *a)
 {
 	if (!a->all && a->n_rest == 0)
 		return pfg_cli_usage_error(cli, "baseline propose needs benchmarks "
@@ -198,7 +152,7 @@ static int propose(struct pfg_cli *cli, struct pfg_store *st, const struct basel
 }
 
 /* `baseline approve|reject ID...`. */
-static int decide(struct pfg_cli *cli, struct pfg_store *st, const struct baseline_args *a,
+static int decide(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_triage_args *a,
 		  const char *to)
 {
 	if (a->n_rest == 0)
@@ -234,17 +188,26 @@ int pfg_cmd_baseline(struct pfg_cli *cli, int argc, char **argv)
 		return pfg_cli_usage_error(cli, "expected list, show, propose, approve or "
 					   "reject");
 	}
+	static const struct {
+		const char *name;
+		unsigned opts;
+	} subs[] = {
+		{ "list", PFG_TRIAGE_JSON | PFG_TRIAGE_STATE },
+		{ "show", PFG_TRIAGE_JSON },
+		{ "propose", PFG_TRIAGE_ALL | PFG_TRIAGE_RUN | PFG_TRIAGE_NOTE | PFG_TRIAGE_BY },
+		{ "approve", PFG_TRIAGE_NOTE | PFG_TRIAGE_BY },
+		{ "reject", PFG_TRIAGE_NOTE | PFG_TRIAGE_BY },
+	};
 	const char *sub = argv[1];
-	static const char *const subs[] = { "list", "show", "propose", "approve",
-					    "reject", NULL };
-	int known = 0;
-	for (const char *const *s = subs; *s; s++)
-		known |= strcmp(*s, sub) == 0;
-	if (!known)
+	int k = -1;
+	for (int i = 0; i < 5; i++)
+		if (strcmp(subs[i].name, sub) == 0)
+			k = i;
+	if (k < 0)
 		return pfg_cli_usage_error(cli, "no subcommand '%s': expected list, show, "
 					   "propose, approve or reject", sub);
-	struct baseline_args a;
-	int rc = parse(cli, argc - 1, argv + 1, &a);
+	struct pfg_triage_args a;
+	int rc = pfg_cli_parse_triage(cli, argc - 1, argv + 1, subs[k].opts, &a);
 	if (rc >= 0)
 		return rc;
 	struct pfg_store *st;

@@ -101,7 +101,9 @@ expect_success 'illegal transitions and unknown ids are usage errors' '
 	expect_contains .err "no baseline 77" &&
 	expect_exit 2 pg alerts ack abc &&
 	expect_exit 2 pg baseline frob &&
-	expect_exit 2 pg alerts list --state sleepy
+	expect_exit 2 pg alerts list --state sleepy &&
+	expect_exit 2 pg alerts list --note hi &&
+	expect_contains .err "--note does not apply to '"'"'list'"'"'"
 '
 
 expect_success 'approving a new baseline supersedes the old; a rejected one cannot be approved' '
