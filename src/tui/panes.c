@@ -228,7 +228,7 @@ static void pfg_draw_baselines(struct pfg_tui *ui)
 			   "no benchmarks yet: R runs the suite");
 		return;
 	}
-	int spark_w = iw >= 56 ? 8 : 0, chg_w = iw >= 44 ? 16 : 0, last_w = 10,
+	int spark_w = iw >= 56 ? 8 : 0, chg_w = iw >= 44 ? 16 : 0, last_w = 11,
 	    state_w = 9;
 	int name_w = iw - 1 - state_w - last_w - chg_w - spark_w - 3;
 	if (name_w < 8) {
@@ -242,7 +242,7 @@ static void pfg_draw_baselines(struct pfg_tui *ui)
 	int cx = hx + 1 + name_w + 1;
 	pfg_ui_put(w, y, cx, state_w, ha, "baseline");
 	if (last_w)
-		pfg_ui_put(w, y, cx + state_w, last_w, ha, "      last");
+		pfg_ui_put(w, y, cx + state_w, last_w, ha, "       last");
 	if (chg_w)
 		pfg_ui_put(w, y, cx + state_w + last_w + 1, chg_w, ha, "vs baseline");
 	if (spark_w)
