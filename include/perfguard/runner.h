@@ -87,6 +87,14 @@ const struct pfg_metric *pfg_measurement_metric(const struct pfg_measurement *m,
 /* Free what out owns and zero it. */
 void pfg_measurement_release(struct pfg_measurement *m);
 
+/* Fork a small process that spawns and reaps every later run of this
+ * process. Linux starts a new process's peak RSS at the size of its
+ * spawner, so without it memory figures depend on how big the caller has
+ * grown (the dashboard is bigger than the CLI). Call early, before the
+ * process grows and before threads start; the spawner exits with us.
+ * Returns 0, or PFG_ERUNTIME (runs are then spawned directly). */
+int pfg_runner_spawner_start(char *err, size_t errlen);
+
 /* Kill every process group that a pfg_runner_exec() in this process
  * still has running. Async-signal-safe: for SIGINT/SIGTERM handlers. */
 void pfg_runner_kill_all(void);

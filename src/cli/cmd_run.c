@@ -3,6 +3,7 @@
 #include "perfguard/cli.h"
 #include "perfguard/config.h"
 #include "perfguard/engine.h"
+#include "perfguard/runner.h"
 #include "perfguard/store.h"
 #include "perfguard/util.h"
 
@@ -235,12 +236,15 @@ int pfg_cmd_run(struct pfg_cli *cli, int argc, char **argv)
 	if (fail_on && (pfg_stats_severity_parse(fail_on, &level) || level == PFG_SEVERITY_NONE))
 		return pfg_cli_usage_error(cli, "--fail-on: expected minor, moderate, major "
 					   "or critical, got '%s'", fail_on);
+	/* Spawn benchmarks from a small process, as the dashboard does, so
+	 * that peak RSS figures are the same from both. */
+	char err[PFG_ERR_MAX];
+	pfg_runner_spawner_start(err, sizeof err);
 	struct pfg_config *cfg;
 	int rc = pfg_cli_load_config(cli, 0, &cfg);
 	if (rc)
 		return rc;
 
-	char err[PFG_ERR_MAX];
 	size_t *sel, n_sel;
 	if (pfg_engine_select(cfg, argv + optind, (size_t)(argc - optind), &sel, &n_sel,
 			      err, sizeof err)) {
