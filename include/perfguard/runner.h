@@ -31,6 +31,11 @@ struct pfg_exec_spec {
 				    for cancellation (the TUI's worker) */
 	int keep_stdout;         /* nonzero: inherit stdout instead of
 				    sending it to /dev/null */
+	int via_spawner;         /* nonzero: spawn through the spawner process
+				    when one runs (pfg_runner_spawner_start),
+				    for a peak RSS that does not start at our
+				    size; it costs tens of microseconds of wall
+				    time, so only memory benchmarks ask */
 };
 
 /* One custom metric line "name value [unit]". */
@@ -87,10 +92,10 @@ const struct pfg_metric *pfg_measurement_metric(const struct pfg_measurement *m,
 /* Free what out owns and zero it. */
 void pfg_measurement_release(struct pfg_measurement *m);
 
-/* Fork a small process that spawns and reaps every later run of this
- * process. Linux starts a new process's peak RSS at the size of its
- * spawner, so without it memory figures depend on how big the caller has
- * grown (the dashboard is bigger than the CLI). Call early, before the
+/* Fork a small process that spawns and reaps the later runs that ask for
+ * it (via_spawner). Linux starts a new process's peak RSS at the size of
+ * its spawner, so without it memory figures depend on how big the caller
+ * has grown (the dashboard is bigger than the CLI). Call early, before the
  * process grows and before threads start; the spawner exits with us.
  * Returns 0, or PFG_ERUNTIME (runs are then spawned directly). */
 int pfg_runner_spawner_start(char *err, size_t errlen);

@@ -236,8 +236,8 @@ int pfg_cmd_run(struct pfg_cli *cli, int argc, char **argv)
 	if (fail_on && (pfg_stats_severity_parse(fail_on, &level) || level == PFG_SEVERITY_NONE))
 		return pfg_cli_usage_error(cli, "--fail-on: expected minor, moderate, major "
 					   "or critical, got '%s'", fail_on);
-	/* Spawn benchmarks from a small process, as the dashboard does, so
-	 * that peak RSS figures are the same from both. */
+	/* Spawn memory benchmarks from a small process, as the dashboard does,
+	 * so that their peak RSS reads the same from both. */
 	char err[PFG_ERR_MAX];
 	pfg_runner_spawner_start(err, sizeof err);
 	struct pfg_config *cfg;

@@ -48,8 +48,8 @@ int pfg_cmd_tui(struct pfg_cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return pfg_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-	/* Spawn benchmarks from a process as small as the CLI's, so that their
-	 * peak RSS does not start at the dashboard's size. */
+	/* Spawn memory benchmarks from a process as small as the CLI's, so that
+	 * their peak RSS does not start at the dashboard's size. */
 	char err[PFG_ERR_MAX];
 	pfg_runner_spawner_start(err, sizeof err);
 	char *db = pfg_cli_db_path(cli);

@@ -94,6 +94,7 @@ static int exec_command(const struct pfg_benchmark_cfg *b,
 		.timeout_s = b->timeout_s,
 		.metrics = metrics,
 		.cancel_fd = opts->cancel_fd,
+		.via_spawner = b->type == PFG_TYPE_MEMORY,
 	};
 	return pfg_runner_exec(&spec, m, err, errlen);
 }

@@ -627,11 +627,12 @@ static int spawn_run(const char *file, char *const *argv, char *const *envp,
 
 /* ---- The spawner --------------------------------------------------------
  * A small process forked early (pfg_runner_spawner_start) that spawns and
- * reaps every later run. Linux starts a new process's peak RSS at the size
+ * reaps the runs that ask for it. Linux starts a new process's peak RSS at the size
  * of the process that spawns it, so spawning from this small process keeps
  * memory figures the same whether the CLI or the larger dashboard asks.
  * Protocol on a stream socket, one run at a time: a request (header, the
- * strings, stderr's descriptor), a spawn reply, then a reap reply. */
+ * strings, stderr's descriptor), a spawn reply; once the run has exited
+ * (or been killed), one byte asking to reap it, and the reap reply. */
 
 struct spawn_request {
 	uint32_t len;          /* bytes of strings that follow */
@@ -737,6 +738,11 @@ static void spawner_serve(int sock)
 			_exit(1);
 		if (rep.err)
 			continue;
+		/* Reap only when asked: until then the run stays a zombie at worst,
+		 * so the caller's pidfd and process group stay valid. */
+		char go;
+		if (read_all(sock, &go, 1))
+			_exit(1);
 		int status = 0;
 		struct rusage ru;
 		memset(&ru, 0, sizeof ru);
@@ -837,7 +843,8 @@ static int spawner_spawn(const char *file, char *const *argv, char *const *envp,
 static int spawner_reap(pid_t pid, int *status, struct rusage *ru)
 {
 	struct reap_reply done;
-	int rc = read_all(pfg_spawner_fd, &done, sizeof done);
+	int rc = write_all(pfg_spawner_fd, "r", 1) ||
+		 read_all(pfg_spawner_fd, &done, sizeof done);
 	pthread_mutex_unlock(&pfg_spawner_lock);
 	if (rc || done.pid != pid)
 		return -1;
@@ -939,7 +946,7 @@ int pfg_runner_exec(const struct pfg_exec_spec *spec,
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	pid_t pid = 0;
 	int64_t start = 0;
-	int spawner = pfg_spawner_fd >= 0;
+	int spawner = spec->via_spawner && pfg_spawner_fd >= 0;
 	int serr = spawner ? spawner_spawn(file, argv, envp, spec->cwd, spec->keep_stdout,
 					   pipefd[1], &pid, &start)
 			   : spawn_run(file, argv, envp, spec->cwd, spec->keep_stdout,

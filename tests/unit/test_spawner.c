@@ -23,7 +23,7 @@ static void run(char *const *argv, int shell, double timeout, int cancel_fd,
 {
 	struct pfg_exec_spec spec = { .argv = argv, .shell = shell,
 				      .timeout_s = timeout, .grace_s = 0.2,
-				      .cancel_fd = cancel_fd };
+				      .cancel_fd = cancel_fd, .via_spawner = 1 };
 	char err[PFG_ERR_MAX];
 	if (pfg_runner_exec(&spec, m, err, sizeof err) != 0)
 		fail_msg("%s", err);
@@ -64,7 +64,7 @@ static void test_exit_codes_signals_and_stderr(void **state)
 	pfg_measurement_release(&m);
 	/* A command that does not exist is an error before anything spawns. */
 	char *none[] = { "no-such-command-xyz", NULL };
-	struct pfg_exec_spec spec = { .argv = none, .cancel_fd = -1 };
+	struct pfg_exec_spec spec = { .argv = none, .cancel_fd = -1, .via_spawner = 1 };
 	char err[PFG_ERR_MAX];
 	assert_int_equal(pfg_runner_exec(&spec, &m, err, sizeof err), PFG_EINPUT);
 	pfg_measurement_release(&m);
@@ -100,6 +100,23 @@ static void test_timeout_kills_the_group(void **state)
 	free(cmd);
 }
 
+static void test_runs_not_asking_spawn_directly(void **state)
+{
+	(void)state;
+	char *argv[] = { "true", NULL };
+	struct pfg_exec_spec spec = { .argv = argv, .cancel_fd = -1 };
+	struct pfg_measurement m;
+	size_t big = 200u << 20;
+	char *mem = pfg_xmalloc(big);
+	memset(mem, 1, big);
+	char err[PFG_ERR_MAX];
+	assert_int_equal(pfg_runner_exec(&spec, &m, err, sizeof err), 0);
+	/* Spawned by this 200 MiB process: the kernel's floor shows. */
+	assert_true(m.max_rss_kib >= 150 * 1024);
+	pfg_measurement_release(&m);
+	free(mem);
+}
+
 static void test_cancel(void **state)
 {
 	(void)state;
@@ -133,6 +150,7 @@ int main(void)
 		cmocka_unit_test(test_peak_rss_does_not_start_at_the_callers_size),
 		cmocka_unit_test(test_exit_codes_signals_and_stderr),
 		cmocka_unit_test(test_timeout_kills_the_group),
+		cmocka_unit_test(test_runs_not_asking_spawn_directly),
 		cmocka_unit_test(test_cancel),
 	};
 	return cmocka_run_group_tests_name("spawner", tests, start_spawner, NULL);
