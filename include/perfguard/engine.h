@@ -106,9 +106,6 @@ const char *pfg_engine_actor(void);
  * 'interrupted'. Async-signal-safe, for SIGINT and SIGTERM handlers. */
 void pfg_engine_request_stop(void);
 
-/* Nonzero once pfg_engine_request_stop() was called. */
-int pfg_engine_stop_requested(void);
-
 /* The git revision of the work tree at dir, or NULL. Caller frees. */
 char *pfg_engine_git_revision(const char *dir);
 

@@ -50,10 +50,6 @@ int pfg_stats_summarize(const double *x, size_t n, struct pfg_stats_summary *out
 /* The type 7 quantile at p (0..1) of sorted[0..n), n >= 1. */
 double pfg_stats_quantile_sorted(const double *sorted, size_t n, double p);
 
-/* Mean of sorted[0..n) after cutting floor(trim * n) values from each tail,
- * as scipy.stats.trim_mean. n >= 1, 0 <= trim < 0.5. */
-double pfg_stats_trimmed_mean_sorted(const double *sorted, size_t n, double trim);
-
 /* ---- Outliers ---------------------------------------------------------- */
 
 enum pfg_stats_outliers {

@@ -24,11 +24,6 @@ void pfg_engine_request_stop(void)
 	pfg_runner_kill_all();
 }
 
-int pfg_engine_stop_requested(void)
-{
-	return stop_requested != 0;
-}
-
 /* Nonzero when the run must stop: a signal asked, or the caller's
  * cancel_fd became readable (the dashboard cancelling its run). */
 static int must_stop(const struct pfg_engine_opts *opts)

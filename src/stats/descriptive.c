@@ -42,14 +42,6 @@ double pfg_stats_quantile_sorted(const double *sorted, size_t n, double p)
 	return gsl_stats_quantile_from_sorted_data(sorted, 1, n, p);
 }
 
-double pfg_stats_trimmed_mean_sorted(const double *sorted, size_t n, double trim)
-{
-	size_t g = (size_t)(trim * (double)n);
-	if (2 * g >= n)
-		g = (n - 1) / 2;
-	return gsl_stats_mean(sorted + g, 1, n - 2 * g);
-}
-
 /* Median absolute deviation of sorted[0..n) around its median (unscaled),
  * in O(n) by quickselect. */
 double pfg_stats_mad_sorted(const double *sorted, size_t n)
