@@ -168,9 +168,13 @@ long long pfg_cli_parse_id(const struct pfg_cli *cli, const char *what,
 void pfg_cli_print_json(void *json)
 {
 	char *text = cJSON_Print(json);
+	cJSON_Delete(json);
+	if (!text) {
+		fputs("perfguard: out of memory printing JSON\n", stderr);
+		abort();
+	}
 	puts(text);
 	free(text);
-	cJSON_Delete(json);
 }
 
 int pfg_cli_parse_triage(struct pfg_cli *cli, int argc, char **argv,

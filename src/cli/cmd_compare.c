@@ -72,10 +72,7 @@ static void print_json(const struct pfg_stats_compare_result *r)
 	cJSON_AddStringToObject(o, "direction", pfg_stats_direction_name(r->direction));
 	cJSON_AddStringToObject(o, "verdict", pfg_stats_verdict_name(r->verdict));
 	add_number(o, "mde_pct", r->mde_pct);
-	char *text = cJSON_Print(o);
-	puts(text);
-	free(text);
-	cJSON_Delete(o);
+	pfg_cli_print_json(o);
 }
 
 /* Print the result as a table for people. */

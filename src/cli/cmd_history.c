@@ -6,7 +6,6 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* Print the rows as JSON. */
 static void print_json(const char *id, const char *unit,
@@ -38,10 +37,7 @@ static void print_json(const char *id, const char *unit,
 		}
 		cJSON_AddItemToArray(arr, o);
 	}
-	char *text = cJSON_Print(root);
-	puts(text);
-	free(text);
-	cJSON_Delete(root);
+	pfg_cli_print_json(root);
 }
 
 /* Print the rows as a table. */
@@ -112,19 +108,14 @@ int pfg_cmd_history(struct pfg_cli *cli, int argc, char **argv)
 	if (!slash || slash == id || !slash[1])
 		return pfg_cli_usage_error(cli, "'%s': expected component/name", id);
 	char *comp = strndup(id, (size_t)(slash - id));
-	char *db = pfg_cli_db_path(cli);
 	char err[PFG_ERR_MAX], unit[32] = "";
 	struct pfg_store *st = NULL;
 	struct pfg_result_row *rows = NULL;
 	size_t n = 0;
-	int code = PFG_EXIT_OK, rc;
-	if (access(db, F_OK) != 0)
-		code = pfg_cli_fail(cli, PFG_EXIT_USAGE, "no database at %s: run "
-				    "'perfguard run' first", db);
-	else if (pfg_store_open(db, &st, err, sizeof err))
-		code = pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
-	else if ((rc = pfg_store_history(st, comp, slash + 1, (size_t)limit, &rows, &n,
-					 err, sizeof err)))
+	int rc, code = pfg_cli_open_store(cli, 1, &st);
+	if (code == PFG_EXIT_OK && (rc = pfg_store_history(st, comp, slash + 1,
+							   (size_t)limit, &rows, &n,
+							   err, sizeof err)))
 		code = pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE
 							  : PFG_EXIT_RUNTIME, "%s", err);
 	if (code == PFG_EXIT_OK) {
@@ -136,7 +127,6 @@ int pfg_cmd_history(struct pfg_cli *cli, int argc, char **argv)
 	}
 	pfg_result_rows_free(rows, n);
 	pfg_store_close(st);
-	free(db);
 	free(comp);
 	return code;
 }

@@ -48,10 +48,7 @@ static void print_json(const struct pfg_config *cfg, const struct pfg_bench_row 
 		}
 		cJSON_AddItemToArray(arr, o);
 	}
-	char *text = cJSON_Print(arr);
-	puts(text);
-	free(text);
-	cJSON_Delete(arr);
+	pfg_cli_print_json(arr);
 }
 
 /* Print the list as a table. */
@@ -98,14 +95,13 @@ int pfg_cmd_list(struct pfg_cli *cli, int argc, char **argv)
 	if (optind < argc)
 		return pfg_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
 	struct pfg_config *cfg;
-	struct pfg_strv errors = { 0 };
-	if (pfg_config_load(cli->config_path, &cfg, &errors))
-		return pfg_cli_config_errors(cli, &errors);
+	int code = pfg_cli_load_config(cli, 0, &cfg);
+	if (code)
+		return code;
 	struct pfg_bench_row *rows = NULL;
 	size_t n = 0;
 	char err[PFG_ERR_MAX];
 	char *db = pfg_cli_db_path(cli);
-	int code = PFG_EXIT_OK;
 	if (access(db, F_OK) == 0) { /* no database yet: nothing stored */
 		struct pfg_store *st;
 		int rc = pfg_store_open(db, &st, err, sizeof err);

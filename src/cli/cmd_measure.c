@@ -230,8 +230,7 @@ static cJSON *summary_json(const struct pfg_stats_summary *sm)
 }
 
 /* Print the runs as JSON: the command, a summary, every sample. */
-static int print_json(const struct pfg_cli *cli, const struct measure_opts *o,
-		      const struct measure_samples *s,
+static int print_json(const struct measure_opts *o, const struct measure_samples *s,
 		      const struct pfg_stats_summary sm[4])
 {
 	cJSON *root = cJSON_CreateObject();
@@ -256,12 +255,7 @@ static int print_json(const struct pfg_cli *cli, const struct measure_opts *o,
 		cJSON_AddNumberToObject(x, "exit_code", s->exit_code[i]);
 		cJSON_AddItemToArray(arr, x);
 	}
-	char *text = cJSON_Print(root);
-	cJSON_Delete(root);
-	if (!text)
-		return pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "out of memory printing JSON");
-	puts(text);
-	cJSON_free(text);
+	pfg_cli_print_json(root);
 	return PFG_EXIT_OK;
 }
 
@@ -306,7 +300,7 @@ static int report(const struct pfg_cli *cli, const struct measure_opts *o,
 		if (pfg_stats_summarize(cols[k], s->n, &sm[k], err, sizeof err) != 0)
 			return pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
 	if (o->json)
-		return print_json(cli, o, s, sm);
+		return print_json(o, s, sm);
 	print_table(o, s, sm);
 	return PFG_EXIT_OK;
 }

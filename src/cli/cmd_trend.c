@@ -33,10 +33,7 @@ static void print_json(const struct pfg_stats_trend *t,
 		cJSON_AddNumberToObject(c, "p_value", cps[i].p_value);
 		cJSON_AddItemToArray(arr, c);
 	}
-	char *text = cJSON_Print(o);
-	puts(text);
-	free(text);
-	cJSON_Delete(o);
+	pfg_cli_print_json(o);
 }
 
 /* Print trend and change points as a table for people. */
