@@ -193,48 +193,42 @@ static int record_recovery(struct analysis *a, struct pfg_bench_outcome *out,
 	return rc;
 }
 
-/* The means of the benchmark's stored history in this environment plus
- * this run's mean last; run ids alongside. */
-static int history_means(struct analysis *a, const struct pfg_bench_outcome *out,
-			 size_t limit, double **means, int64_t **runs, size_t *n,
-			 char *err, size_t errlen)
+/* The benchmark's history in this environment, oldest first: the mean and
+ * run id of every successful result, this run's included (it is stored
+ * before the analysis). */
+struct history {
+	double *means;
+	int64_t *runs;
+	size_t n;
+};
+
+/* Load the history of a's benchmark into h. */
+static int history_load(struct analysis *a, struct history *h, char *err, size_t errlen)
 {
 	struct pfg_result_row *rows;
-	size_t nr;
-	if (pfg_store_series(a->st, a->bench_id, a->env_id, limit, &rows, &nr, err, errlen))
+	memset(h, 0, sizeof *h);
+	if (pfg_store_series(a->st, a->bench_id, a->env_id, 0, &rows, &h->n, err, errlen))
 		return PFG_ERUNTIME;
-	/* The series already holds this run (stored before the analysis). */
-	*means = pfg_xcalloc(nr + 1, sizeof **means);
-	*runs = pfg_xcalloc(nr + 1, sizeof **runs);
-	*n = 0;
-	int have_current = 0;
-	for (size_t i = 0; i < nr; i++) {
-		(*means)[*n] = rows[i].mean;
-		(*runs)[(*n)++] = rows[i].run_id;
-		have_current |= rows[i].run_id == a->run_id;
+	h->means = pfg_xcalloc(h->n, sizeof *h->means);
+	h->runs = pfg_xcalloc(h->n, sizeof *h->runs);
+	for (size_t i = 0; i < h->n; i++) {
+		h->means[i] = rows[i].mean;
+		h->runs[i] = rows[i].run_id;
 	}
-	if (!have_current && out->result.n) {
-		(*means)[*n] = out->result.mean;
-		(*runs)[(*n)++] = a->run_id;
-	}
-	pfg_result_rows_free(rows, nr);
+	pfg_result_rows_free(rows, h->n);
 	return PFG_OK;
 }
 
 /* Drift: a significant slope over the last drift_window runs whose
  * accumulated change in the worse direction reaches the minor threshold. */
-static int record_drift(struct analysis *a, struct pfg_bench_outcome *out, char *err,
-			size_t errlen)
+static int record_drift(struct analysis *a, struct pfg_bench_outcome *out,
+			const struct history *h, char *err, size_t errlen)
 {
-	size_t window = (size_t)a->cfg->analysis.drift_window;
-	double *y;
-	int64_t *runs;
-	size_t n;
-	if (history_means(a, out, window, &y, &runs, &n, err, errlen))
-		return PFG_ERUNTIME;
+	size_t n = (size_t)a->cfg->analysis.drift_window;
 	int rc = PFG_OK;
 	struct pfg_stats_trend t;
-	if (n >= window && pfg_stats_trend_fit(NULL, y, n, &t, NULL, 0) == 0) {
+	if (h->n >= n &&
+	    pfg_stats_trend_fit(NULL, h->means + h->n - n, n, &t, NULL, 0) == 0) {
 		double start = t.intercept, change = t.slope * (double)(n - 1);
 		double pct = start != 0 ? 100 * change / fabs(start) : 0;
 		double worse = a->bench->direction == PFG_HIGHER_IS_BETTER ? -pct : pct;
@@ -262,8 +256,6 @@ static int record_drift(struct analysis *a, struct pfg_bench_outcome *out, char 
 			rc = pfg_store_alert_add(a->st, &al, &out->drift_alert_id, err, errlen);
 		}
 	}
-	free(y);
-	free(runs);
 	return rc;
 }
 
@@ -317,13 +309,11 @@ static int propose(struct analysis *a, struct pfg_bench_outcome *out,
 /* Change points over the whole history, stored; and a new baseline
  * proposed after a sustained shift. */
 static int record_history(struct analysis *a, struct pfg_bench_outcome *out,
-			  char *err, size_t errlen)
+			  const struct history *h, char *err, size_t errlen)
 {
-	double *y;
-	int64_t *runs;
-	size_t n;
-	if (history_means(a, out, 0, &y, &runs, &n, err, errlen))
-		return PFG_ERUNTIME;
+	const double *y = h->means;
+	const int64_t *runs = h->runs;
+	size_t n = h->n;
 	struct pfg_stats_cp_opts o;
 	pfg_stats_cp_opts_init(&o);
 	o.min_magnitude = a->cfg->thresholds.minor / 100;
@@ -355,8 +345,6 @@ static int record_history(struct analysis *a, struct pfg_bench_outcome *out,
 		}
 	}
 	pfg_stats_change_points_free(cps);
-	free(y);
-	free(runs);
 	return rc;
 }
 
@@ -411,10 +399,16 @@ int analysis_record(struct analysis *a, struct pfg_bench_outcome *out, char *err
 	}
 	if (rc == PFG_OK)
 		rc = pfg_store_comparison_put(a->st, c, err, errlen);
-	if (rc == PFG_OK && a->has_baseline && a->bench->type != PFG_TYPE_ERROR_RATE)
-		rc = record_drift(a, out, err, errlen);
-	if (rc == PFG_OK && a->bench->type != PFG_TYPE_ERROR_RATE)
-		rc = record_history(a, out, err, errlen);
+	if (rc == PFG_OK && a->bench->type != PFG_TYPE_ERROR_RATE) {
+		struct history h;
+		rc = history_load(a, &h, err, errlen);
+		if (rc == PFG_OK && a->has_baseline)
+			rc = record_drift(a, out, &h, err, errlen);
+		if (rc == PFG_OK)
+			rc = record_history(a, out, &h, err, errlen);
+		free(h.means);
+		free(h.runs);
+	}
 	if (rc == PFG_OK && a->has_baseline && !out->baseline_id)
 		rc = record_improvements(a, out, err, errlen);
 	return rc;
