@@ -120,7 +120,8 @@ int pfg_cli_parse_triage(struct pfg_cli *cli, int argc, char **argv,
 
 struct pfg_gate_report;
 
-/* Judge run_id (0: the latest complete run) with the config's gate settings
+/* Judge run_id (0: the suite's state, over the config's benchmarks when
+ * cfg is given, else every stored one) with the config's gate settings
  * (cfg may be NULL: defaults) and --fail-on (NULL: the config's). Returns 0
  * with report filled, or the exit code after printing why. */
 int pfg_cli_gate_run(const struct pfg_cli *cli, struct pfg_store *st, int64_t run_id,

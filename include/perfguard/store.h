@@ -80,6 +80,10 @@ void pfg_environment_detect(struct pfg_environment *env);
 int pfg_store_environment_id(struct pfg_store *st, const struct pfg_environment *env,
 			     int64_t *id, char *err, size_t errlen);
 
+/* The id of env when the store knows it, else PFG_EINPUT (nothing added). */
+int pfg_store_environment_find(struct pfg_store *st, const struct pfg_environment *env,
+			       int64_t *id, char *err, size_t errlen);
+
 /* Find or add a component's benchmark, updating its kind, unit and
  * direction when the config changed them; *id gets its row id. */
 int pfg_store_benchmark_id(struct pfg_store *st, const char *component,
@@ -173,6 +177,12 @@ int pfg_store_baseline_decide(struct pfg_store *st, int64_t id, const char *to,
 			      const char *actor, const char *note, char *err,
 			      size_t errlen);
 
+/* Decide ids[0..n) alike in one transaction: all of them or, when one
+ * cannot be decided, none (err names the one). */
+int pfg_store_baselines_decide(struct pfg_store *st, const int64_t *ids, size_t n,
+			       const char *to, const char *actor, const char *note,
+			       char *err, size_t errlen);
+
 /* Baselines matching filter (NULL: all), newest first. */
 int pfg_store_baselines(struct pfg_store *st, const struct pfg_baseline_filter *filter,
 			struct pfg_baseline **out, size_t *n, char *err, size_t errlen);
@@ -226,6 +236,11 @@ int pfg_store_comparisons(struct pfg_store *st, int64_t run_id,
 int pfg_store_recent_verdicts(struct pfg_store *st, int64_t bench_id, int64_t env_id,
 			      size_t limit, char (**out)[16], int64_t **run_ids,
 			      size_t *n, char *err, size_t errlen);
+
+/* The newest comparison of bench in env (of any run): 0, or PFG_EINPUT
+ * when there is none. */
+int pfg_store_comparison_latest(struct pfg_store *st, int64_t bench_id, int64_t env_id,
+				struct pfg_comparison *c, char *err, size_t errlen);
 
 /* The comparison of bench in run: 0, or PFG_EINPUT when there is none. */
 int pfg_store_comparison_get(struct pfg_store *st, int64_t run_id, int64_t bench_id,

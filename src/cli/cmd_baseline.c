@@ -158,26 +158,27 @@ static int decide(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tr
 	if (a->n_rest == 0)
 		return pfg_cli_usage_error(cli, "which baseline? give its id (see "
 					   "'perfguard baseline list --state proposed')");
-	int code = PFG_EXIT_OK;
+	int64_t *ids = pfg_xcalloc((size_t)a->n_rest, sizeof *ids);
 	for (int i = 0; i < a->n_rest; i++) {
 		long long id = pfg_cli_parse_id(cli, "a baseline", a->rest[i]);
-		if (id < 0)
+		if (id < 0) {
+			free(ids);
 			return PFG_EXIT_USAGE;
-	}
-	for (int i = 0; i < a->n_rest; i++) {
-		long long id = atoll(a->rest[i]);
-		char err[PFG_ERR_MAX];
-		int rc = pfg_store_baseline_decide(st, id, to, a->by, a->note, err, sizeof err);
-		if (rc) {
-			pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
-				     "%s", err);
-			if (code != PFG_EXIT_RUNTIME)
-				code = rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME;
-			continue;
 		}
-		printf("baseline %lld %s\n", id, to);
+		ids[i] = id;
 	}
-	return code;
+	char err[PFG_ERR_MAX];
+	int rc = pfg_store_baselines_decide(st, ids, (size_t)a->n_rest, to, a->by, a->note,
+					    err, sizeof err);
+	if (rc == PFG_OK)
+		for (int i = 0; i < a->n_rest; i++)
+			printf("baseline %lld %s\n", (long long)ids[i], to);
+	free(ids);
+	if (rc)
+		return pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
+				    "%s%s", err, a->n_rest > 1 ? "; none of the baselines "
+				    "given was changed" : "");
+	return PFG_EXIT_OK;
 }
 
 int pfg_cmd_baseline(struct pfg_cli *cli, int argc, char **argv)

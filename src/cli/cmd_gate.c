@@ -1,5 +1,6 @@
-/* cmd_gate.c: `perfguard gate`: judge a run for CI; also `run --gate`. */
-#include "perfguard/ci.h"
+/* cmd_gate.c: `perfguard gate`: judge the suite or a run for CI; also
+ * `run --gate`. */
+#include "perfguard/alerts.h"
 #include "perfguard/cli.h"
 #include "perfguard/config.h"
 #include "perfguard/store.h"
@@ -12,8 +13,11 @@
 void *pfg_cli_gate_json(const struct pfg_gate_report *r)
 {
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "run_id", (double)r->run_id);
-	cJSON_AddStringToObject(o, "run_status", r->run_status);
+	cJSON_AddStringToObject(o, "scope", r->run_id ? "run" : "suite");
+	if (r->run_id) {
+		cJSON_AddNumberToObject(o, "run_id", (double)r->run_id);
+		cJSON_AddStringToObject(o, "run_status", r->run_status);
+	}
 	cJSON_AddStringToObject(o, "fail_on", pfg_stats_severity_name(r->fail_on));
 	cJSON_AddBoolToObject(o, "fail_on_missing_baseline", r->fail_on_missing_baseline);
 	cJSON_AddStringToObject(o, "verdict", r->failed ? "fail" : "pass");
@@ -23,6 +27,8 @@ void *pfg_cli_gate_json(const struct pfg_gate_report *r)
 		const struct pfg_gate_item *it = &r->items[i];
 		cJSON *e = cJSON_CreateObject();
 		cJSON_AddStringToObject(e, "benchmark", it->bench);
+		if (it->run_id)
+			cJSON_AddNumberToObject(e, "run_id", (double)it->run_id);
 		cJSON_AddStringToObject(e, "kind", it->kind);
 		cJSON_AddStringToObject(e, "severity", it->severity);
 		if (it->alert_id) {
@@ -41,26 +47,35 @@ void pfg_cli_gate_print(FILE *f, const struct pfg_gate_report *r)
 	size_t failing = 0;
 	for (size_t i = 0; i < r->n_items; i++)
 		failing += r->items[i].fails;
-	fprintf(f, "gate: run %lld (%s), %zu benchmark%s judged, failing at %s or worse%s\n",
-		(long long)r->run_id, r->run_status, r->n_benchmarks,
+	if (r->run_id)
+		fprintf(f, "gate: run %lld (%s), ", (long long)r->run_id, r->run_status);
+	else
+		fprintf(f, "gate: the suite's state (each benchmark's latest result), ");
+	fprintf(f, "%zu benchmark%s judged, failing at %s or worse%s\n", r->n_benchmarks,
 		r->n_benchmarks == 1 ? "" : "s", pfg_stats_severity_name(r->fail_on),
 		r->fail_on_missing_baseline ? " or without a baseline" : "");
 	for (size_t i = 0; i < r->n_items; i++) {
 		const struct pfg_gate_item *it = &r->items[i];
-		if (strcmp(it->kind, "missing_baseline") == 0) {
-			fprintf(f, "  %s %s: no approved baseline\n", it->fails ? "FAIL" : "note",
+		const char *mark = it->fails ? "FAIL" : "note";
+		if (strcmp(it->kind, "no_result") == 0) {
+			fprintf(f, "  %s %s: no result in this environment yet\n", mark,
 				it->bench);
 			continue;
 		}
-		fprintf(f, "  %s %s: %s %s %+.1f%%", it->fails ? "FAIL" : "pass", it->bench,
-			it->severity, it->kind, it->change_pct);
+		if (strcmp(it->kind, "missing_baseline") == 0) {
+			fprintf(f, "  %s %s: no approved baseline (run %lld)\n", mark, it->bench,
+				(long long)it->run_id);
+			continue;
+		}
+		fprintf(f, "  %s %s: %s %s %+.1f%% (run %lld", it->fails ? "FAIL" : "pass",
+			it->bench, it->severity, it->kind, it->change_pct, (long long)it->run_id);
 		if (it->alert_id)
-			fprintf(f, " (alert %lld, %s)", (long long)it->alert_id, it->state);
-		fputc('\n', f);
+			fprintf(f, ", alert %lld, %s", (long long)it->alert_id, it->state);
+		fprintf(f, ")\n");
 	}
 	if (r->failed)
-		fprintf(f, "gate: FAIL: %zu regression%s at %s or worse; see 'perfguard "
-			"alerts list', mark one invalid or wontfix if it is expected\n",
+		fprintf(f, "gate: FAIL: %zu benchmark%s at %s or worse; see 'perfguard "
+			"alerts list', mark an alert invalid or wontfix if it is expected\n",
 			failing, failing == 1 ? "" : "s", pfg_stats_severity_name(r->fail_on));
 	else
 		fprintf(f, "gate: PASS\n");
@@ -70,15 +85,26 @@ int pfg_cli_gate_run(const struct pfg_cli *cli, struct pfg_store *st, int64_t ru
 		     const struct pfg_config *cfg, const char *fail_on,
 		     struct pfg_gate_report *report)
 {
-	enum pfg_stats_severity level = cfg ? cfg->analysis.gate_fail_on : PFG_SEVERITY_MAJOR;
-	if (fail_on && (pfg_stats_severity_parse(fail_on, &level) ||
-			level == PFG_SEVERITY_NONE))
+	struct pfg_gate_opts o = {
+		.run_id = run_id,
+		.fail_on = cfg ? cfg->analysis.gate_fail_on : PFG_SEVERITY_MAJOR,
+		.fail_on_missing_baseline = cfg ? cfg->analysis.gate_fail_on_missing_baseline : 0,
+	};
+	if (fail_on && (pfg_stats_severity_parse(fail_on, &o.fail_on) ||
+			o.fail_on == PFG_SEVERITY_NONE))
 		return pfg_cli_usage_error(cli, "--fail-on: expected minor, moderate, major "
 					   "or critical, got '%s'", fail_on);
+	const char **names = NULL;
+	if (cfg) {
+		names = pfg_xcalloc(cfg->n_benchmarks + 1, sizeof *names);
+		for (size_t i = 0; i < cfg->n_benchmarks; i++)
+			names[i] = cfg->benchmarks[i].id;
+		o.benches = names;
+		o.n_benches = cfg->n_benchmarks;
+	}
 	char err[PFG_ERR_MAX];
-	int rc = pfg_ci_gate(st, run_id, level,
-			     cfg ? cfg->analysis.gate_fail_on_missing_baseline : 0, report,
-			     err, sizeof err);
+	int rc = pfg_gate_judge(st, &o, report, err, sizeof err);
+	free(names);
 	if (rc)
 		return pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
 				    "%s", err);

@@ -1,5 +1,5 @@
 /* cmd_run.c: `perfguard run`: run benchmarks, store them, print results. */
-#include "perfguard/ci.h"
+#include "perfguard/alerts.h"
 #include "perfguard/cli.h"
 #include "perfguard/config.h"
 #include "perfguard/engine.h"

@@ -3,6 +3,8 @@
  * and new baselines proposed (never approved) after a sustained shift. */
 #include "engine_int.h"
 
+#include "perfguard/alerts.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,20 +127,31 @@ void analysis_compare(const struct analysis *a, const double *cur, size_t n,
 	snprintf(c->severity, sizeof c->severity, "%s", pfg_stats_severity_name(r.severity));
 }
 
-/* The open or dismissed (invalid, wontfix) alert of this kind that still
- * covers the benchmark: not recovered and not marked fixed. 0 when none. */
-static int64_t covering_alert(const struct analysis *a, const char *kind)
+/* The newest alert of this kind that still covers comparison c of the
+ * benchmark (pfg_alert_covers; c NULL: any open or dismissed alert not
+ * recovered nor fixed), or 0. *passed gets the newest dismissed alert that
+ * c went past (a worse regression than was dismissed), or 0. */
+static int64_t covering_alert(const struct analysis *a, const char *kind,
+			      const struct pfg_comparison *c, int64_t *passed)
 {
 	struct pfg_alert_filter f = { .kind = kind, .bench_id = a->bench_id };
 	struct pfg_alert *alerts;
 	size_t n;
 	int64_t id = 0;
+	if (passed)
+		*passed = 0;
 	if (pfg_store_alerts(a->st, &f, &alerts, &n, NULL, 0))
 		return 0;
-	for (size_t i = 0; i < n && !id; i++)
-		if (alerts[i].env_id == a->env_id && !alerts[i].recovered_run_id &&
-		    strcmp(alerts[i].state, "fixed") != 0)
-			id = alerts[i].id;
+	for (size_t i = 0; i < n && !id; i++) {
+		const struct pfg_alert *al = &alerts[i];
+		if (al->env_id != a->env_id || al->recovered_run_id ||
+		    strcmp(al->state, "fixed") == 0)
+			continue;
+		if (!c || pfg_alert_covers(al, c))
+			id = al->id;
+		else if (passed && !*passed)
+			*passed = al->id;
+	}
 	pfg_alerts_free(alerts, n);
 	return id;
 }
@@ -149,15 +162,19 @@ static int record_regression(struct analysis *a, struct pfg_bench_outcome *out,
 {
 	struct pfg_comparison *c = &out->comparison;
 	const char *kind = a->bench->type == PFG_TYPE_ERROR_RATE ? "error_rate" : "regression";
-	c->alert_id = covering_alert(a, kind);
+	int64_t passed;
+	c->alert_id = covering_alert(a, kind, c, &passed);
 	if (c->alert_id)
 		return PFG_OK;
-	char detail[256];
-	snprintf(detail, sizeof detail, "%s: %+.1f%s against baseline %lld (p = %.2g)%s",
+	char detail[320], beyond[96] = "";
+	if (passed)
+		snprintf(beyond, sizeof beyond, "; worse than dismissed alert %lld",
+			 (long long)passed);
+	snprintf(detail, sizeof detail, "%s: %+.1f%s against baseline %lld (p = %.2g)%s%s",
 		 a->bench->id, c->change_pct,
 		 a->bench->type == PFG_TYPE_ERROR_RATE ? " points of failed runs" : "%",
 		 (long long)c->baseline_id, c->p_value,
-		 c->confirm_runs ? ", confirmed by a rerun" : "");
+		 c->confirm_runs ? ", confirmed by a rerun" : "", beyond);
 	struct pfg_alert al = {
 		.bench_id = a->bench_id, .env_id = a->env_id, .run_id = a->run_id,
 		.baseline_id = c->baseline_id, .change_pct = c->change_pct,
@@ -236,7 +253,7 @@ static int record_drift(struct analysis *a, struct pfg_bench_outcome *out,
 			       worse >= a->cfg->thresholds.minor;
 		if (!drifting) {
 			rc = record_recovery(a, out, "drift", err, errlen);
-		} else if (!covering_alert(a, "drift")) {
+		} else if (!covering_alert(a, "drift", NULL, NULL)) {
 			const struct pfg_thresholds *th = &a->cfg->thresholds;
 			double thr[4] = { th->minor, th->moderate, th->major, th->critical };
 			char detail[256];

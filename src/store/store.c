@@ -134,7 +134,7 @@ int store_error(struct pfg_store *st, char *err, size_t errlen, const char *what
 	const char *hint = "";
 	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
 		hint = " (another process holds it: try again when it is done)";
-	else if ((code & 0xff) == SQLITE_READONLY)
+	else if ((code & 0xff) == SQLITE_READONLY || st->readonly)
 		hint = " (the file or its directory is read-only)";
 	return pfg_error(err, errlen, PFG_ERUNTIME, "%s: %s: %s%s", st->path, what,
 			 sqlite3_errmsg(st->db), hint);
@@ -202,43 +202,78 @@ static int migrate(struct pfg_store *st, char *err, size_t errlen)
 	return store_exec(st, "COMMIT", err, errlen);
 }
 
-/* Mark runs of this host whose process is gone as interrupted. */
-static int recover_stale_runs(struct pfg_store *st, char *err, size_t errlen)
+/* SQL function pid_gone(pid): 1 when no process pid exists on this host. */
+static void sql_pid_gone(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	struct pfg_environment env;
-	pfg_environment_detect(&env);
-	sqlite3_stmt *stmt;
-	if (store_prepare(st, "SELECT run.id, run.pid FROM run JOIN environment e"
-		    " ON e.id = run.environment_id WHERE run.status = 'running'"
-		    " AND e.host = ?", &stmt, err, errlen))
-		return PFG_ERUNTIME;
-	sqlite3_bind_text(stmt, 1, env.host, -1, SQLITE_STATIC);
-	int64_t stale[64];
-	size_t n = 0;
-	while (sqlite3_step(stmt) == SQLITE_ROW && n < 64) {
-		pid_t pid = (pid_t)sqlite3_column_int64(stmt, 1);
-		if (pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH))
-			stale[n++] = sqlite3_column_int64(stmt, 0);
-	}
-	sqlite3_finalize(stmt);
-	for (size_t i = 0; i < n; i++)
-		if (pfg_store_run_end(st, stale[i], "interrupted", err, errlen))
-			return PFG_ERUNTIME;
-	return PFG_OK;
+	(void)argc;
+	sqlite3_int64 pid = sqlite3_value_int64(argv[0]);
+	int gone = pid <= 0 || pid > INT32_MAX || (kill((pid_t)pid, 0) != 0 && errno == ESRCH);
+	sqlite3_result_int(ctx, gone);
 }
 
-/* Create the database's directory (0700) when it is missing. */
+/* Mark runs of this host whose process is gone as interrupted, in one
+ * statement: the check and the write happen under the write lock, so a
+ * run that its own process finished meanwhile keeps the status it
+ * committed (a process that is gone cannot commit any more). */
+static int recover_stale_runs(struct pfg_store *st, char *err, size_t errlen)
+{
+	int64_t running;
+	if (store_select_int(st, "SELECT count(*) FROM run WHERE status = 'running'"
+			     " AND id > ?", 0, &running, err, errlen))
+		return PFG_ERUNTIME;
+	if (!running)
+		return PFG_OK; /* nothing to check: no write lock taken */
+	struct pfg_environment env;
+	pfg_environment_detect(&env);
+	if (sqlite3_create_function(st->db, "pid_gone", 1, SQLITE_UTF8, NULL, sql_pid_gone,
+				    NULL, NULL) != SQLITE_OK)
+		return store_error(st, err, errlen, "register pid_gone");
+	sqlite3_stmt *stmt;
+	if (store_prepare(st, "UPDATE run SET status = 'interrupted', ended_at = ?"
+			  " WHERE status = 'running' AND pid_gone(pid) AND environment_id"
+			  " IN (SELECT id FROM environment WHERE host = ?)", &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_double(stmt, 1, pfg_wall_time());
+	sqlite3_bind_text(stmt, 2, env.host, -1, SQLITE_TRANSIENT);
+	return store_step_done(st, stmt, err, errlen, "mark stale runs interrupted");
+}
+
+/* Create the database's directory and its missing parents (0700). */
 static int make_parent_dir(const char *path, char *err, size_t errlen)
 {
-	char *copy = pfg_xstrdup(path);
-	char *dir = dirname(copy);
+	char *dir = pfg_xstrdup(path);
+	char *slash = strrchr(dir, '/');
 	int rc = PFG_OK;
-	struct stat sb;
-	if (stat(dir, &sb) != 0 && mkdir(dir, 0700) != 0 && errno != EEXIST)
-		rc = pfg_error(err, errlen, PFG_ERUNTIME, "%s: cannot create "
-			       "directory: %s", dir, strerror(errno));
-	free(copy);
+	if (slash && slash != dir) {
+		*slash = '\0';
+		for (char *p = dir + 1; rc == PFG_OK; p++) {
+			int last = *p == '\0';
+			if (*p != '/' && !last)
+				continue;
+			*p = '\0';
+			struct stat sb;
+			if (stat(dir, &sb) != 0 && mkdir(dir, 0700) != 0 && errno != EEXIST)
+				rc = pfg_error(err, errlen, PFG_ERUNTIME, "%s: cannot create "
+					       "directory: %s", dir, strerror(errno));
+			if (last)
+				break;
+			*p = '/';
+		}
+	}
+	free(dir);
 	return rc;
+}
+
+/* Nonzero when path exists but this process may not write it or create
+ * files beside it (SQLite's journal): open it read-only then. */
+static int only_readable(const char *path)
+{
+	if (access(path, F_OK) != 0)
+		return 0;
+	char *copy = pfg_xstrdup(path);
+	int ro = access(path, W_OK) != 0 || access(dirname(copy), W_OK) != 0;
+	free(copy);
+	return ro;
 }
 
 /* Create the file with mode 0600 if it does not exist yet. */
@@ -259,14 +294,52 @@ static int create_private(const char *path, char *err, size_t errlen)
 			 strerror(errno));
 }
 
+/* Open path read-only: for a database this process cannot write, whose
+ * schema must already be current (nothing can be migrated or recovered). */
+static int open_readonly(struct pfg_store *st, char *err, size_t errlen)
+{
+	char *uri = sqlite3_mprintf("file:%s?mode=ro", st->path);
+	int rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	sqlite3_free(uri);
+	if (rc == SQLITE_OK && pfg_store_schema_version(st) < 0) {
+		/* A WAL database in a directory we cannot write: its shared memory
+		 * file cannot be made, so read it as an immutable snapshot. */
+		sqlite3_close_v2(st->db);
+		uri = sqlite3_mprintf("file:%s?immutable=1", st->path);
+		rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+				     NULL);
+		sqlite3_free(uri);
+	}
+	if (rc != SQLITE_OK)
+		return store_error(st, err, errlen, "open read-only");
+	int v = pfg_store_schema_version(st);
+	if (v != PFG_STORE_SCHEMA_VERSION)
+		return pfg_error(err, errlen, PFG_ERUNTIME, "%s: read-only, and its schema "
+				 "version %d is not %d: open it once where it can be written "
+				 "to upgrade it", st->path, v, PFG_STORE_SCHEMA_VERSION);
+	st->readonly = 1;
+	return PFG_OK;
+}
+
 int pfg_store_open(const char *path, struct pfg_store **out, char *err,
 		   size_t errlen)
 {
 	*out = NULL;
-	if (make_parent_dir(path, err, errlen) || create_private(path, err, errlen))
-		return PFG_ERUNTIME;
 	struct pfg_store *st = pfg_xcalloc(1, sizeof *st);
 	st->path = pfg_xstrdup(path);
+	if (only_readable(path)) {
+		if (open_readonly(st, err, errlen)) {
+			pfg_store_close(st);
+			return PFG_ERUNTIME;
+		}
+		sqlite3_busy_timeout(st->db, 5000);
+		*out = st;
+		return PFG_OK;
+	}
+	if (make_parent_dir(path, err, errlen) || create_private(path, err, errlen)) {
+		pfg_store_close(st);
+		return PFG_ERUNTIME;
+	}
 	int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE, NULL);
 	if (rc != SQLITE_OK) {
 		if (!st->db)
@@ -374,6 +447,17 @@ int pfg_store_environment_id(struct pfg_store *st, const struct pfg_environment 
 			      " cpu_model = ?2 AND kernel = ?3",
 			      "INSERT INTO environment (host, cpu_model, kernel)"
 			      " VALUES (?1, ?2, ?3)", p, 3, id, err, errlen);
+}
+
+int pfg_store_environment_find(struct pfg_store *st, const struct pfg_environment *env,
+			       int64_t *id, char *err, size_t errlen)
+{
+	const char *p[] = { env->host, env->cpu_model, env->kernel };
+	if (store_lookup_id(st, "SELECT id FROM environment WHERE host = ?1 AND"
+			    " cpu_model = ?2 AND kernel = ?3", p, 3, id, err, errlen))
+		return PFG_ERUNTIME;
+	return *id ? PFG_OK : pfg_error(err, errlen, PFG_EINPUT, "no run of this "
+					"environment (%s) is stored", env->host);
 }
 
 int pfg_store_benchmark_id(struct pfg_store *st, const char *component,

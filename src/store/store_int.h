@@ -11,6 +11,7 @@
 struct pfg_store {
 	sqlite3 *db;
 	char *path;
+	int readonly;  /* opened read-only: the file or its directory is not ours */
 };
 
 /* Fill err with what SQLite said about what failed; return PFG_ERUNTIME. */

@@ -81,10 +81,11 @@ int pfg_store_baseline_propose(struct pfg_store *st, int64_t bench_id, int64_t e
 	return finish(st, rc, err, errlen);
 }
 
-/* Set baseline id's state (and who decided, when, the note). */
+/* Set baseline id's state (and who decided, when, the note), with one
+ * audit entry saying detail (NULL: the note). */
 static int set_baseline_state(struct pfg_store *st, int64_t id, const char *to,
-			      const char *actor, const char *note, char *err,
-			      size_t errlen)
+			      const char *actor, const char *note, const char *detail,
+			      char *err, size_t errlen)
 {
 	sqlite3_stmt *stmt;
 	if (store_prepare(st, "UPDATE baseline SET state = ?2, decided_at = ?3,"
@@ -99,26 +100,20 @@ static int set_baseline_state(struct pfg_store *st, int64_t id, const char *to,
 		sqlite3_bind_text(stmt, 5, note, -1, SQLITE_STATIC);
 	if (store_step_done(st, stmt, err, errlen, "update baseline"))
 		return PFG_ERUNTIME;
-	return store_audit(st, actor, "baseline", id, to, note, err, errlen);
+	return store_audit(st, actor, "baseline", id, to, detail ? detail : note, err,
+			   errlen);
 }
 
-int pfg_store_baseline_decide(struct pfg_store *st, int64_t id, const char *to,
-			      const char *actor, const char *note, char *err,
-			      size_t errlen)
+/* Approve or reject one proposed baseline inside the caller's transaction. */
+static int decide_one(struct pfg_store *st, int64_t id, const char *to,
+		      const char *actor, const char *note, char *err, size_t errlen)
 {
-	if (strcmp(to, "approved") && strcmp(to, "rejected"))
-		return pfg_error(err, errlen, PFG_EINPUT, "a baseline can be approved or "
-				 "rejected, not '%s'", to);
-	if (begin(st, err, errlen))
-		return PFG_ERUNTIME;
 	struct pfg_baseline b;
 	int rc = pfg_store_baseline_get(st, id, &b, err, errlen);
 	if (rc == PFG_OK && strcmp(b.state, "proposed") != 0)
 		rc = pfg_error(err, errlen, PFG_EINPUT, "baseline %lld of %s is %s: only a "
-			       "proposed baseline can be %s%s", (long long)id, b.bench,
-			       b.state, to, strcmp(b.state, "approved") == 0 ? "" :
-			       " (propose a new one from its run: 'perfguard baseline "
-			       "propose BENCH --run ID')");
+			       "proposed baseline can be %s", (long long)id, b.bench,
+			       b.state, to);
 	if (rc == PFG_OK && strcmp(to, "approved") == 0) {
 		int64_t old;
 		rc = store_select_int(st, "SELECT id FROM baseline WHERE state = 'approved'"
@@ -128,16 +123,36 @@ int pfg_store_baseline_decide(struct pfg_store *st, int64_t id, const char *to,
 		if (rc == PFG_OK && old) {
 			char detail[64];
 			snprintf(detail, sizeof detail, "by baseline %lld", (long long)id);
-			rc = set_baseline_state(st, old, "superseded", actor, NULL, err, errlen);
-			if (rc == PFG_OK)
-				rc = store_audit(st, actor, "baseline", old, "superseded",
-						 detail, err, errlen);
+			rc = set_baseline_state(st, old, "superseded", actor, NULL, detail,
+						err, errlen);
 		}
 	}
 	if (rc == PFG_OK)
-		rc = set_baseline_state(st, id, to, actor, note, err, errlen);
+		rc = set_baseline_state(st, id, to, actor, note, NULL, err, errlen);
 	pfg_baseline_release(&b);
+	return rc;
+}
+
+int pfg_store_baselines_decide(struct pfg_store *st, const int64_t *ids, size_t n,
+			       const char *to, const char *actor, const char *note,
+			       char *err, size_t errlen)
+{
+	if (strcmp(to, "approved") && strcmp(to, "rejected"))
+		return pfg_error(err, errlen, PFG_EINPUT, "a baseline can be approved or "
+				 "rejected, not '%s'", to);
+	if (begin(st, err, errlen))
+		return PFG_ERUNTIME;
+	int rc = PFG_OK;
+	for (size_t i = 0; i < n && rc == PFG_OK; i++)
+		rc = decide_one(st, ids[i], to, actor, note, err, errlen);
 	return finish(st, rc, err, errlen);
+}
+
+int pfg_store_baseline_decide(struct pfg_store *st, int64_t id, const char *to,
+			      const char *actor, const char *note, char *err,
+			      size_t errlen)
+{
+	return pfg_store_baselines_decide(st, &id, 1, to, actor, note, err, errlen);
 }
 
 /* Columns every baseline query selects, in this order. */
@@ -369,6 +384,30 @@ int pfg_store_comparison_get(struct pfg_store *st, int64_t run_id, int64_t bench
 	if (rc == SQLITE_DONE)
 		return pfg_error(err, errlen, PFG_EINPUT, "no comparison for run %lld",
 				 (long long)run_id);
+	return store_error(st, err, errlen, "read comparison");
+}
+
+int pfg_store_comparison_latest(struct pfg_store *st, int64_t bench_id, int64_t env_id,
+				struct pfg_comparison *c, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	memset(c, 0, sizeof *c);
+	if (store_prepare(st, "SELECT " COMPARISON_COLUMNS " FROM comparison WHERE"
+			  " benchmark_id = ?1 AND run_id IN (SELECT id FROM run WHERE"
+			  " environment_id = ?2) ORDER BY run_id DESC LIMIT 1", &stmt, err,
+			  errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, bench_id);
+	sqlite3_bind_int64(stmt, 2, env_id);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		read_comparison(stmt, c);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return PFG_OK;
+	if (rc == SQLITE_DONE)
+		return pfg_error(err, errlen, PFG_EINPUT, "no comparison of benchmark %lld "
+				 "in environment %lld", (long long)bench_id, (long long)env_id);
 	return store_error(st, err, errlen, "read comparison");
 }
 
@@ -746,20 +785,22 @@ int pfg_store_change_points_put(struct pfg_store *st, int64_t bench_id, int64_t 
 				const struct pfg_change_point_row *rows, size_t n,
 				char *err, size_t errlen)
 {
+	if (begin(st, err, errlen))
+		return PFG_ERUNTIME;
 	sqlite3_stmt *stmt;
-	if (store_prepare(st, "DELETE FROM change_point WHERE benchmark_id = ? AND"
-			  " environment_id = ?", &stmt, err, errlen))
-		return PFG_ERUNTIME;
-	sqlite3_bind_int64(stmt, 1, bench_id);
-	sqlite3_bind_int64(stmt, 2, env_id);
-	if (store_step_done(st, stmt, err, errlen, "store change points"))
-		return PFG_ERUNTIME;
-	for (size_t i = 0; i < n; i++) {
-		if (store_prepare(st, "INSERT INTO change_point (benchmark_id,"
-				  " environment_id, run_id, mean_before, mean_after,"
-				  " change_pct, p_value) VALUES (?, ?, ?, ?, ?, ?, ?)",
-				  &stmt, err, errlen))
-			return PFG_ERUNTIME;
+	int rc = store_prepare(st, "DELETE FROM change_point WHERE benchmark_id = ? AND"
+			       " environment_id = ?", &stmt, err, errlen);
+	if (rc == PFG_OK) {
+		sqlite3_bind_int64(stmt, 1, bench_id);
+		sqlite3_bind_int64(stmt, 2, env_id);
+		rc = store_step_done(st, stmt, err, errlen, "store change points");
+	}
+	for (size_t i = 0; i < n && rc == PFG_OK; i++) {
+		if ((rc = store_prepare(st, "INSERT INTO change_point (benchmark_id,"
+					" environment_id, run_id, mean_before, mean_after,"
+					" change_pct, p_value) VALUES (?, ?, ?, ?, ?, ?, ?)",
+					&stmt, err, errlen)))
+			break;
 		sqlite3_bind_int64(stmt, 1, bench_id);
 		sqlite3_bind_int64(stmt, 2, env_id);
 		sqlite3_bind_int64(stmt, 3, rows[i].run_id);
@@ -767,10 +808,9 @@ int pfg_store_change_points_put(struct pfg_store *st, int64_t bench_id, int64_t 
 		sqlite3_bind_double(stmt, 5, rows[i].mean_after);
 		sqlite3_bind_double(stmt, 6, rows[i].change_pct);
 		sqlite3_bind_double(stmt, 7, rows[i].p_value);
-		if (store_step_done(st, stmt, err, errlen, "store change points"))
-			return PFG_ERUNTIME;
+		rc = store_step_done(st, stmt, err, errlen, "store change points");
 	}
-	return PFG_OK;
+	return finish(st, rc, err, errlen);
 }
 
 /* Read a change_point row into the pfg_change_point_row at elem. */

@@ -4,7 +4,7 @@
  * they produce goes to the UI as messages (queue.c). */
 #include "tui_int.h"
 
-#include "perfguard/ci.h"
+#include "perfguard/alerts.h"
 #include "perfguard/stats.h"
 
 #include <signal.h>
@@ -297,8 +297,22 @@ static struct pfg_tui_snapshot *pfg_load_snapshot(struct pfg_tui_worker *w)
 		struct pfg_gate_report g;
 		enum pfg_stats_severity fail_on = w->cfg ? w->cfg->analysis.gate_fail_on
 							 : PFG_SEVERITY_MAJOR;
-		int missing = w->cfg ? w->cfg->analysis.gate_fail_on_missing_baseline : 0;
-		if (pfg_ci_gate(w->store, 0, fail_on, missing, &g, err, sizeof err) == 0) {
+		struct pfg_gate_opts o = {
+			.fail_on = fail_on,
+			.fail_on_missing_baseline = w->cfg ?
+				w->cfg->analysis.gate_fail_on_missing_baseline : 0,
+		};
+		const char **names = NULL;
+		if (w->cfg) {
+			names = pfg_xcalloc(w->cfg->n_benchmarks + 1, sizeof *names);
+			for (size_t i = 0; i < w->cfg->n_benchmarks; i++)
+				names[i] = w->cfg->benchmarks[i].id;
+			o.benches = names;
+			o.n_benches = w->cfg->n_benchmarks;
+		}
+		int grc = pfg_gate_judge(w->store, &o, &g, err, sizeof err);
+		free(names);
+		if (grc == 0) {
 			s->has_gate = 1;
 			s->gate_failed = g.failed;
 			s->gate_items = g.n_items;

@@ -1,22 +1,29 @@
 #!/bin/sh
-# Baselines, confirmed regression alerts, the gate, drift, and triage, on a
-# benchmark whose duration the test controls (sleep $(cat FILE)).
+# Baselines, confirmed regression alerts, the gate, drift, and triage, on
+# benchmarks whose values the test controls: a custom metric read from
+# NAME.val, times a fixed cycle of -2%..+2% over the samples (val.sh), so
+# every verdict is deterministic however loaded the machine is.
 . "$(dirname "$0")/lib.sh"
 
+cat > val.sh <<'SH'
+f=$1; n=$(cat "$f.n" 2>/dev/null || echo 0); echo $((n + 1)) > "$f.n"
+awk -v b="$(cat "$f.val")" -v n="$n" 'BEGIN { printf "v %.6f\n", b * (1 + 0.01 * (n % 5 - 2)) }' > "$PERFGUARD_METRICS"
+SH
 cat > perfguard.json <<'JSON'
 {
   "confirm_runs": 1,
   "drift_window": 20,
   "defaults": {"runs": 6, "warmup": 1},
   "components": [{"name": "app", "benchmarks": [
-    {"name": "step", "type": "latency", "command": "sleep $(cat step.delay)"},
-    {"name": "creep", "type": "latency", "command": "sleep $(cat creep.delay)"},
-    {"name": "steady", "type": "latency", "command": ["sleep", "0.02"]}
+    {"name": "step", "type": "custom", "metric": "v", "unit": "ms", "direction": "lower", "command": ["sh", "val.sh", "step"]},
+    {"name": "creep", "type": "custom", "metric": "v", "unit": "ms", "direction": "lower", "command": ["sh", "val.sh", "creep"]},
+    {"name": "steady", "type": "custom", "metric": "v", "unit": "ms", "direction": "lower", "command": ["sh", "val.sh", "steady"]}
   ]}]
 }
 JSON
-echo 0.040 > step.delay
-echo 0.040 > creep.delay
+echo 100 > step.val
+echo 100 > creep.val
+echo 50 > steady.val
 q() { sqlite3 .perfguard/perfguard.db "$1"; }
 
 expect_success 'a gate with no runs is a usage error' '
@@ -43,7 +50,7 @@ expect_success 'an unchanged run is no change and the gate passes' '
 '
 
 expect_success 'a 30% slowdown is a confirmed major regression and fails the gate' '
-	echo 0.052 > step.delay &&
+	echo 130 > step.val &&
 	pg run --json app/step > run.json &&
 	python3 - <<-PY &&
 	import json
@@ -84,7 +91,7 @@ expect_success 'marking the alert invalid lets the gate pass, with history kept'
 
 expect_success 'a benchmark back within threshold marks its open alert recovered' '
 	pg alerts investigate 1 >/dev/null &&
-	echo 0.040 > step.delay &&
+	echo 100 > step.val &&
 	pg run app/step >out.txt && expect_contains out.txt "1 alert recovered" &&
 	test "$(q "SELECT state || '"'"' '"'"' || (recovered_run_id IS NOT NULL) FROM alert WHERE id = 1")" = "investigating 1"
 '
@@ -121,7 +128,7 @@ expect_success 'approving a new baseline supersedes the old; a rejected one cann
 
 expect_success 'a slow creep of 1% per run over 20 runs raises a drift alert' '
 	for i in $(seq 1 20); do
-		awk -v i=$i "BEGIN { printf \"%.5f\n\", 0.040 * (1 + 0.01 * i) }" > creep.delay
+		awk -v i=$i "BEGIN { printf \"%.5f\n\", 100 * (1 + 0.01 * i) }" > creep.val
 		pg run app/creep >/dev/null || exit 1
 	done &&
 	pg alerts list --json | python3 -c "

@@ -237,6 +237,8 @@ static void test_rejects_bad_files(void **state)
 	assert_non_null(strstr(err, "cannot create"));
 }
 
+/* A database this process cannot write opens read-only: reads work,
+ * writes fail naming the file. */
 static void test_read_only_database(void **state)
 {
 	struct fixture *f = *state;
@@ -253,11 +255,23 @@ static void test_read_only_database(void **state)
 	if (pid == 0) {
 		if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
 			_exit(10);
+		/* It opens, reads, and refuses to write with a clear error. */
 		char err[PFG_ERR_MAX] = "";
-		int rc = pfg_store_open(f->db, &st, err, sizeof err);
-		fprintf(stderr, "read-only open: %s\n", err);
+		if (pfg_store_open(f->db, &st, err, sizeof err) != PFG_OK) {
+			fprintf(stderr, "read-only open: %s\n", err);
+			_exit(11);
+		}
+		struct pfg_bench_row *rows;
+		size_t n;
+		if (pfg_store_benchmarks(st, &rows, &n, err, sizeof err) != PFG_OK)
+			_exit(12);
+		pfg_bench_rows_free(rows, n);
+		int64_t env_id = 1, run_id;
+		int rc = pfg_store_run_begin(st, env_id, "cli", NULL, &run_id, err, sizeof err);
+		fprintf(stderr, "read-only write: %s\n", err);
+		pfg_store_close(st);
 		_exit(rc == PFG_ERUNTIME && strstr(err, f->db) && strstr(err, "read-only")
-		      ? 0 : 11);
+		      ? 0 : 13);
 	}
 	int status;
 	waitpid(pid, &status, 0);

@@ -1,0 +1,170 @@
+/* gate.c: judge the suite's state, or one run, for CI: regressions at or
+ * above the fail level that no dismissal excuses fail it. */
+#include "perfguard/alerts.h"
+
+#include "perfguard/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Append an item for bench to the report. */
+static struct pfg_gate_item *add_item(struct pfg_gate_report *r, const char *bench,
+				      int64_t run_id, const char *kind)
+{
+	r->items = pfg_xrealloc(r->items, (r->n_items + 1) * sizeof *r->items);
+	struct pfg_gate_item *it = &r->items[r->n_items++];
+	memset(it, 0, sizeof *it);
+	it->bench = pfg_xstrdup(bench);
+	it->run_id = run_id;
+	snprintf(it->kind, sizeof it->kind, "%s", kind);
+	snprintf(it->severity, sizeof it->severity, "none");
+	return it;
+}
+
+/* Judge one comparison of bench into the report. */
+static int judge(struct pfg_store *st, const struct pfg_comparison *c, const char *bench,
+		 struct pfg_gate_report *r, char *err, size_t errlen)
+{
+	r->n_benchmarks++;
+	if (strcmp(c->verdict, "no_baseline") == 0) {
+		struct pfg_gate_item *it = add_item(r, bench, c->run_id, "missing_baseline");
+		it->fails = r->fail_on_missing_baseline;
+		return PFG_OK;
+	}
+	if (strcmp(c->verdict, "regression") != 0)
+		return PFG_OK;
+	struct pfg_alert a = { 0 };
+	if (c->alert_id && pfg_store_alert_get(st, c->alert_id, &a, NULL, NULL, err, errlen))
+		return PFG_ERUNTIME;
+	struct pfg_gate_item *it = add_item(r, bench, c->run_id,
+					    c->alert_id ? a.kind : "regression");
+	snprintf(it->severity, sizeof it->severity, "%s", c->severity);
+	snprintf(it->state, sizeof it->state, "%s", c->alert_id ? a.state : "new");
+	it->alert_id = c->alert_id;
+	it->change_pct = c->change_pct;
+	enum pfg_stats_severity sev = PFG_SEVERITY_NONE;
+	pfg_stats_severity_parse(c->severity, &sev);
+	int excused = c->alert_id && pfg_alert_state_dismissed(a.state) &&
+		      pfg_alert_covers(&a, c);
+	it->fails = sev >= r->fail_on && !excused;
+	pfg_alert_release(&a);
+	return PFG_OK;
+}
+
+/* Judge every comparison of run_id. */
+static int judge_run(struct pfg_store *st, int64_t run_id, struct pfg_gate_report *r,
+		     char *err, size_t errlen)
+{
+	r->run_id = run_id;
+	int rc = pfg_store_run_info(st, run_id, &r->env_id, r->run_status,
+				    sizeof r->run_status, err, errlen);
+	struct pfg_comparison *cs = NULL;
+	struct pfg_bench_row *rows = NULL;
+	size_t nc = 0, nb = 0;
+	if (rc == PFG_OK)
+		rc = pfg_store_comparisons(st, run_id, &cs, &nc, err, errlen);
+	if (rc == PFG_OK)
+		rc = pfg_store_benchmarks(st, &rows, &nb, err, errlen);
+	for (size_t i = 0; i < nc && rc == PFG_OK; i++) {
+		char name[512] = "?";
+		for (size_t j = 0; j < nb; j++)
+			if (rows[j].id == cs[i].bench_id)
+				snprintf(name, sizeof name, "%s/%s", rows[j].component,
+					 rows[j].name);
+		rc = judge(st, &cs[i], name, r, err, errlen);
+	}
+	free(cs);
+	pfg_bench_rows_free(rows, nb);
+	return rc;
+}
+
+/* The environment the suite is judged in: this machine's, or the latest
+ * run's when this machine has none. */
+static int suite_environment(struct pfg_store *st, int64_t *env_id, char *err,
+			     size_t errlen)
+{
+	struct pfg_environment env;
+	pfg_environment_detect(&env);
+	int rc = pfg_store_environment_find(st, &env, env_id, err, errlen);
+	if (rc != PFG_EINPUT)
+		return rc;
+	int64_t run_id;
+	if ((rc = pfg_store_latest_run(st, 1, &run_id, err, errlen)))
+		return rc;
+	return pfg_store_run_info(st, run_id, env_id, NULL, 0, err, errlen);
+}
+
+/* Judge the latest comparison of one benchmark of the suite. */
+static int judge_bench(struct pfg_store *st, const char *bench, int64_t bench_id,
+		       struct pfg_gate_report *r, char *err, size_t errlen)
+{
+	struct pfg_comparison c;
+	int rc = bench_id ? pfg_store_comparison_latest(st, bench_id, r->env_id, &c, err,
+							errlen) : PFG_EINPUT;
+	if (rc == PFG_EINPUT) {
+		r->n_benchmarks++;
+		struct pfg_gate_item *it = add_item(r, bench, 0, "no_result");
+		it->fails = r->fail_on_missing_baseline;
+		return PFG_OK;
+	}
+	return rc ? rc : judge(st, &c, bench, r, err, errlen);
+}
+
+/* Judge the suite's state: the latest comparison of every benchmark. */
+static int judge_suite(struct pfg_store *st, const struct pfg_gate_opts *o,
+		       struct pfg_gate_report *r, char *err, size_t errlen)
+{
+	int rc = suite_environment(st, &r->env_id, err, errlen);
+	if (rc)
+		return rc;
+	if (o->benches) {
+		for (size_t i = 0; i < o->n_benches && rc == PFG_OK; i++) {
+			char comp[256];
+			const char *slash = strchr(o->benches[i], '/');
+			int64_t id = 0;
+			if (slash && (size_t)(slash - o->benches[i]) < sizeof comp) {
+				snprintf(comp, sizeof comp, "%.*s",
+					 (int)(slash - o->benches[i]), o->benches[i]);
+				rc = pfg_store_benchmark_find(st, comp, slash + 1, &id, err,
+							      errlen);
+				rc = rc == PFG_EINPUT ? PFG_OK : rc;
+			}
+			if (rc == PFG_OK)
+				rc = judge_bench(st, o->benches[i], id, r, err, errlen);
+		}
+		return rc;
+	}
+	struct pfg_bench_row *rows;
+	size_t nb;
+	if ((rc = pfg_store_benchmarks(st, &rows, &nb, err, errlen)))
+		return rc;
+	for (size_t i = 0; i < nb && rc == PFG_OK; i++) {
+		char name[512];
+		snprintf(name, sizeof name, "%s/%s", rows[i].component, rows[i].name);
+		rc = judge_bench(st, name, rows[i].id, r, err, errlen);
+	}
+	pfg_bench_rows_free(rows, nb);
+	return rc;
+}
+
+int pfg_gate_judge(struct pfg_store *st, const struct pfg_gate_opts *o,
+		   struct pfg_gate_report *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	out->fail_on = o->fail_on;
+	out->fail_on_missing_baseline = o->fail_on_missing_baseline;
+	int rc = o->run_id ? judge_run(st, o->run_id, out, err, errlen)
+			   : judge_suite(st, o, out, err, errlen);
+	for (size_t i = 0; i < out->n_items; i++)
+		out->failed |= out->items[i].fails;
+	return rc;
+}
+
+void pfg_gate_report_release(struct pfg_gate_report *r)
+{
+	for (size_t i = 0; i < r->n_items; i++)
+		free(r->items[i].bench);
+	free(r->items);
+	memset(r, 0, sizeof *r);
+}
