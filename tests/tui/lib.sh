@@ -92,31 +92,42 @@ q() { sqlite3 .perfguard/perfguard.db "$1"; }
 # then a confirmed regression of api/step (an alert). store/slow and
 # store/hang are left for the tests to run.
 tui_seed() {
+	# Values from a custom metric: NAME.val times a fixed cycle of -2%..+2%,
+	# so the seeded verdicts do not depend on how loaded the machine is.
+	cat > val.sh <<'SH'
+f=$1; n=$(cat "$f.n" 2>/dev/null || echo 0); echo $((n + 1)) > "$f.n"
+awk -v b="$(cat "$f.val")" -v n="$n" 'BEGIN { printf "v %.6f\n", b * (1 + 0.01 * (n % 5 - 2)) }' > "$PERFGUARD_METRICS"
+SH
 	cat > perfguard.json <<'JSON'
 {
   "confirm_runs": 1,
   "defaults": {"runs": 5, "warmup": 0},
   "components": [
     {"name": "api", "benchmarks": [
-      {"name": "step", "type": "latency", "command": "sleep $(cat step.delay)"},
-      {"name": "steady", "type": "latency", "command": ["sleep", "0.01"]}
+      {"name": "step", "type": "custom", "metric": "v", "unit": "ms", "direction": "lower",
+       "command": ["sh", "val.sh", "step"]},
+      {"name": "steady", "type": "custom", "metric": "v", "unit": "ms", "direction": "lower",
+       "command": ["sh", "val.sh", "steady"]}
     ]},
     {"name": "store", "benchmarks": [
-      {"name": "query", "type": "latency", "command": ["sleep", "0.01"]},
+      {"name": "query", "type": "custom", "metric": "v", "unit": "ms", "direction": "lower",
+       "command": ["sh", "val.sh", "query"]},
       {"name": "slow", "type": "latency", "runs": 4, "command": ["sleep", "0.4"]},
       {"name": "hang", "type": "latency", "runs": 3, "command": ["sleep", "613"]}
     ]}
   ]
 }
 JSON
-	echo 0.02 > step.delay
+	echo 20 > step.val
+	echo 10 > steady.val
+	echo 10 > query.val
 	pg run 'api/*' store/query >/dev/null 2>&1 || return 1
 	pg baseline approve 1 2 >/dev/null || return 1
 	pg run 'api/*' store/query >/dev/null 2>&1 || return 1
 	pg run 'api/*' store/query >/dev/null 2>&1 || return 1
-	echo 0.06 > step.delay
+	echo 60 > step.val
 	pg run 'api/*' >/dev/null 2>&1
-	echo 0.02 > step.delay
+	echo 20 > step.val
 	test "$(q "SELECT count(*) FROM alert WHERE kind = 'regression'")" -ge 1
 }
 

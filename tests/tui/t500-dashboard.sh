@@ -73,4 +73,11 @@ expect_success 'the filter narrows the tree and h/l fold a component' '
 	tui_keys q && tui_wait_exit 0
 '
 
+expect_success 'the header judges the suite: rerunning an unrelated benchmark keeps gate FAIL' '
+	pg run api/steady >/dev/null 2>&1 &&
+	tui_start &&
+	tui_wait "gate FAIL" &&
+	tui_keys q && tui_wait_exit 0
+'
+
 finish
