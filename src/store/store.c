@@ -155,6 +155,19 @@ int store_exec(struct pfg_store *st, const char *sql, char *err, size_t errlen)
 	return PFG_OK;
 }
 
+int store_begin(struct pfg_store *st, char *err, size_t errlen)
+{
+	return store_exec(st, "BEGIN IMMEDIATE", err, errlen);
+}
+
+int store_finish(struct pfg_store *st, int rc, char *err, size_t errlen)
+{
+	if (rc == PFG_OK && store_exec(st, "COMMIT", err, errlen) == PFG_OK)
+		return PFG_OK;
+	store_exec(st, "ROLLBACK", NULL, 0);
+	return rc ? rc : PFG_ERUNTIME;
+}
+
 int store_step_done(struct pfg_store *st, sqlite3_stmt *stmt, char *err,
 		     size_t errlen, const char *what)
 {

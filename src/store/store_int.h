@@ -24,6 +24,12 @@ int store_prepare(struct pfg_store *st, const char *sql, sqlite3_stmt **stmt,
 /* Run SQL without results (schema, transactions). */
 int store_exec(struct pfg_store *st, const char *sql, char *err, size_t errlen);
 
+/* Begin a write transaction (BEGIN IMMEDIATE). */
+int store_begin(struct pfg_store *st, char *err, size_t errlen);
+
+/* Commit when rc is 0, else roll back; returns rc (or the commit's error). */
+int store_finish(struct pfg_store *st, int rc, char *err, size_t errlen);
+
 /* Step a statement that returns no row, then finalize it. */
 int store_step_done(struct pfg_store *st, sqlite3_stmt *stmt, char *err,
 		    size_t errlen, const char *what);
