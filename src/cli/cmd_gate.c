@@ -47,12 +47,14 @@ void pfg_cli_gate_print(FILE *f, const struct pfg_gate_report *r)
 		r->fail_on_missing_baseline ? " or without a baseline" : "");
 	for (size_t i = 0; i < r->n_items; i++) {
 		const struct pfg_gate_item *it = &r->items[i];
+		char bench[256];
+		pfg_cli_safe(it->bench, bench, sizeof bench);
 		if (strcmp(it->kind, "missing_baseline") == 0) {
 			fprintf(f, "  %s %s: no approved baseline\n", it->fails ? "FAIL" : "note",
-				it->bench);
+				bench);
 			continue;
 		}
-		fprintf(f, "  %s %s: %s %s %+.1f%%", it->fails ? "FAIL" : "pass", it->bench,
+		fprintf(f, "  %s %s: %s %s %+.1f%%", it->fails ? "FAIL" : "pass", bench,
 			it->severity, it->kind, it->change_pct);
 		if (it->alert_id)
 			fprintf(f, " (alert %lld, %s)", (long long)it->alert_id, it->state);
