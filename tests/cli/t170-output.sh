@@ -65,6 +65,12 @@ expect_success 'run for people shows the stderr and the unit with controls visib
 	expect_contains .out "app/broken" && expect_contains .out "FAILED"
 '
 
+expect_success 'measure shows a failing command and its stderr with controls visible' '
+	expect_exit 3 pg measure --runs 2 --warmup 0 --shell "sh broken.sh # $(printf "\033]0;t\007")" &&
+	no_raw_controls .err && no_raw_controls .out &&
+	expect_contains .err "bad \\xff\\xfe bytes ^[[2J^G and a cut \\xe2\\x82"
+'
+
 expect_success 'list shows the unit with controls visible; its JSON is valid UTF-8' '
 	pg list >list.txt && no_raw_controls list.txt &&
 	expect_contains list.txt "^[[2J^Gms\\xff" &&
