@@ -86,8 +86,21 @@ int pfg_cli_load_config(const struct pfg_cli *cli, int optional,
 long long pfg_cli_parse_id(const struct pfg_cli *cli, const char *what,
 			   const char *arg);
 
-/* Print a JSON value (cJSON *) on stdout and free it. */
+/* Print a JSON value (cJSON *) on stdout and free it. Every string value
+ * and object key is first made valid UTF-8 (ill-formed bytes, as from a
+ * benchmark's stderr, become U+FFFD), so the output always parses. */
 void pfg_cli_print_json(void *json);
+
+/* Untrusted text (a benchmark's output, a name, a unit, a note, an actor)
+ * for people on a terminal: control characters made visible in caret
+ * notation as the dashboard (ncurses) and `cat -v` show them (ESC "^[",
+ * BEL "^G", newline "^J", DEL "^?", C1 U+009B "M-^["), invalid UTF-8 bytes
+ * as \xNN, printable UTF-8 kept as is. pfg_cli_safe writes one line into
+ * buf (len bytes, cut with "..." when it does not fit) and returns buf ("" for
+ * NULL s); pfg_cli_print_safe prints all of s on f, keeping newlines and tabs
+ * when lines (multi-line text such as a benchmark's stderr). */
+const char *pfg_cli_safe(const char *s, char *buf, size_t len);
+void pfg_cli_print_safe(FILE *f, const char *s, int lines);
 
 /* Print every config problem, a closing line, and return 2. Releases errors. */
 int pfg_cli_config_errors(const struct pfg_cli *cli, struct pfg_strv *errors);

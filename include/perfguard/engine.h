@@ -99,7 +99,8 @@ int pfg_engine_propose_baseline(struct pfg_store *store, const char *bench,
 				int64_t run_id, const char *reason, const char *actor,
 				int approve, int64_t *id, char *err, size_t errlen);
 
-/* Who acts: $USER, else "unknown". */
+/* Who acts: $USER, else the login name of the uid, else "uid N". The
+ * string lives until the calling thread's next call. */
 const char *pfg_engine_actor(void);
 
 /* Ask the run in progress to stop: kills what runs now and leaves the run

@@ -59,6 +59,21 @@ char *pfg_read_file(const char *path, size_t *len, char *err, size_t errlen);
  * k/M/G prefix for large values. */
 void pfg_format_value(double v, const char *unit, char *buf, size_t len);
 
+/* Decode the UTF-8 character at s (NUL-terminated, *s != 0). Returns its
+ * length (1-4) with *cp set, or minus the number of bytes of an ill-formed
+ * sequence to skip (its maximal well-formed prefix, at least 1): a stray
+ * continuation byte, a truncated sequence, an overlong form, a surrogate
+ * (U+D800..U+DFFF) or a value above U+10FFFF. */
+int pfg_utf8_decode(const char *s, uint32_t *cp);
+
+/* Nonzero when s is valid UTF-8. */
+int pfg_utf8_valid(const char *s);
+
+/* A copy of s in valid UTF-8: each ill-formed sequence (as
+ * pfg_utf8_decode skips it) becomes U+FFFD; valid text is kept as is.
+ * Never returns NULL; caller frees. */
+char *pfg_utf8_sanitize(const char *s);
+
 
 /* A growable NULL-terminated array of owned strings. */
 struct pfg_strv {

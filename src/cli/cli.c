@@ -43,12 +43,25 @@ int pfg_cli_common_option(struct pfg_cli *cli, int opt, const char *arg)
 	}
 }
 
+/* Print "perfguard CMD: " and the formatted message on stderr, its
+ * control characters made visible (it may quote a benchmark's output). */
+static void print_message(const struct pfg_cli *cli, const char *fmt, va_list ap)
+{
+	char *msg;
+	if (vasprintf(&msg, fmt, ap) < 0) {
+		fputs("perfguard: out of memory formatting a message\n", stderr);
+		abort();
+	}
+	fprintf(stderr, "perfguard %s: ", cli->cmd);
+	pfg_cli_print_safe(stderr, msg, 1);
+	free(msg);
+}
+
 int pfg_cli_usage_error(const struct pfg_cli *cli, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "perfguard %s: ", cli->cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_message(cli, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry 'perfguard %s --help'.\n", cli->cmd);
 	return PFG_EXIT_USAGE;
@@ -57,12 +70,71 @@ int pfg_cli_usage_error(const struct pfg_cli *cli, const char *fmt, ...)
 int pfg_cli_fail(const struct pfg_cli *cli, int code, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "perfguard %s: ", cli->cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_message(cli, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return code;
+}
+
+/* The visible form of the character at s (*s != 0) into out (at least 16
+ * bytes, NUL-terminated); returns how many bytes of s it stands for. C0
+ * controls and DEL in caret notation as ncurses draws them on the
+ * dashboard (ESC "^[", DEL "^?"), C1 controls as `cat -v` prints them
+ * (CSI U+009B "M-^["), newline and tab kept when lines, invalid UTF-8 as
+ * \xNN per byte, and any other character as is. */
+static int safe_char(const char *s, int lines, char *out)
+{
+	uint32_t cp;
+	int k = pfg_utf8_decode(s, &cp);
+	if (k < 0) {
+		for (int i = 0; i < -k; i++)
+			sprintf(out + 4 * i, "\\x%02x", (unsigned char)s[i]);
+		return -k;
+	}
+	if ((cp < 0x20 && !(lines && (cp == '\n' || cp == '\t'))) || cp == 0x7f)
+		sprintf(out, "^%c", (char)(cp ^ 0x40));
+	else if (cp >= 0x80 && cp <= 0x9f)
+		sprintf(out, "M-^%c", (char)((cp - 0x80) ^ 0x40));
+	else
+		memcpy(out, s, (size_t)k), out[k] = '\0';
+	return k;
+}
+
+const char *pfg_cli_safe(const char *s, char *buf, size_t len)
+{
+	size_t at = 0, mark = 0; /* mark: where "..." still fits */
+	if (!len)
+		return "";
+	while (s && *s) {
+		char piece[16];
+		int k = safe_char(s, 0, piece);
+		size_t n = strlen(piece);
+		if (at + n >= len) { /* no room for it and the NUL: cut */
+			at = mark;
+			if (at + 3 < len) {
+				memcpy(buf + at, "...", 3);
+				at += 3;
+			}
+			break;
+		}
+		memcpy(buf + at, piece, n);
+		at += n;
+		if (at + 3 < len)
+			mark = at;
+		s += k;
+	}
+	buf[at] = '\0';
+	return buf;
+}
+
+void pfg_cli_print_safe(FILE *f, const char *s, int lines)
+{
+	while (s && *s) {
+		char piece[16];
+		s += safe_char(s, lines, piece);
+		fputs(piece, f);
+	}
 }
 
 char *pfg_cli_db_path(const struct pfg_cli *cli)
@@ -106,7 +178,8 @@ void pfg_cli_progress(size_t i, size_t n, const char *label)
 	for (size_t k = 0; k < WIDTH; k++)
 		bar[k] = k < fill ? '#' : '.';
 	bar[WIDTH] = '\0';
-	fprintf(stderr, "\r\033[K[%s] %zu/%zu %.50s", bar, i, n, label ? label : "");
+	char safe[64];
+	fprintf(stderr, "\r\033[K[%s] %zu/%zu %s", bar, i, n, pfg_cli_safe(label, safe, 54));
 	if (i >= n)
 		fputs("\r\033[K", stderr);
 	fflush(stderr);
@@ -115,8 +188,10 @@ void pfg_cli_progress(size_t i, size_t n, const char *label)
 /* Print every config problem and return 2. */
 int pfg_cli_config_errors(const struct pfg_cli *cli, struct pfg_strv *errors)
 {
-	for (size_t i = 0; i < errors->n; i++)
-		fprintf(stderr, "%s\n", errors->v[i]);
+	for (size_t i = 0; i < errors->n; i++) {
+		pfg_cli_print_safe(stderr, errors->v[i], 0);
+		fputc('\n', stderr);
+	}
 	fprintf(stderr, "perfguard %s: %zu problem%s in the config; nothing was run "
 		"or stored (see perfguard.json(5))\n", cli->cmd, errors->n,
 		errors->n == 1 ? "" : "s");
@@ -165,8 +240,49 @@ long long pfg_cli_parse_id(const struct pfg_cli *cli, const char *what,
 	return v;
 }
 
+/* A copy of s in valid UTF-8 allocated as cJSON frees it. */
+static char *json_utf8(const char *s)
+{
+	char *clean = pfg_utf8_sanitize(s);
+	size_t n = strlen(clean) + 1;
+	char *copy = cJSON_malloc(n);
+	if (!copy) {
+		fputs("perfguard: out of memory printing JSON\n", stderr);
+		abort();
+	}
+	memcpy(copy, clean, n);
+	free(clean);
+	return copy;
+}
+
+/* Make every string value and object key of item, its siblings after it
+ * and their children valid UTF-8 (ill-formed bytes become U+FFFD). */
+static void json_sanitize(cJSON *item)
+{
+	for (; item; item = item->next) {
+		if (item->string && !pfg_utf8_valid(item->string)) {
+			char *key = json_utf8(item->string);
+			if (!(item->type & cJSON_StringIsConst))
+				cJSON_free(item->string);
+			item->type &= ~cJSON_StringIsConst;
+			item->string = key;
+		}
+		if ((cJSON_IsString(item) || cJSON_IsRaw(item)) && item->valuestring &&
+		    !pfg_utf8_valid(item->valuestring)) {
+			char *value = json_utf8(item->valuestring);
+			if (!(item->type & cJSON_IsReference))
+				cJSON_free(item->valuestring);
+			item->type &= ~cJSON_IsReference;
+			item->valuestring = value;
+		}
+		if (item->child && !(item->type & cJSON_IsReference))
+			json_sanitize(item->child);
+	}
+}
+
 void pfg_cli_print_json(void *json)
 {
+	json_sanitize(json);
 	char *text = cJSON_Print(json);
 	cJSON_Delete(json);
 	if (!text) {

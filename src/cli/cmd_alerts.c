@@ -101,8 +101,10 @@ static int list(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 			char rec[24] = "-";
 			if (al[i].recovered_run_id)
 				snprintf(rec, sizeof rec, "run %lld", (long long)al[i].recovered_run_id);
+			char bench[256];
 			printf("%5lld  %-32s %-10s %-9s %-13s %+7.1f%% %6lld  %s\n",
-			       (long long)al[i].id, al[i].bench, al[i].kind, al[i].severity,
+			       (long long)al[i].id, pfg_cli_safe(al[i].bench, bench, sizeof bench),
+			       al[i].kind, al[i].severity,
 			       al[i].state, al[i].change_pct, (long long)al[i].run_id, rec);
 		}
 	}
@@ -129,11 +131,13 @@ static int show(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 	if (a->json) {
 		pfg_cli_print_json(alert_json(&al, h, nh));
 	} else {
-		char when[32];
+		char when[32], bench[256], actor[256];
 		pfg_format_time(al.created_at, when, sizeof when);
 		printf("alert %lld: %s %s of %s, %s\n", (long long)al.id, al.severity, al.kind,
-		       al.bench, al.state);
-		printf("  %s\n", al.detail ? al.detail : "");
+		       pfg_cli_safe(al.bench, bench, sizeof bench), al.state);
+		fputs("  ", stdout);
+		pfg_cli_print_safe(stdout, al.detail, 0);
+		putchar('\n');
 		printf("  change %+.2f%% [%+.2f%%, %+.2f%%], p = %.3g\n", al.change_pct,
 		       al.ci_low_pct, al.ci_high_pct, al.p_value);
 		printf("  raised %s by run %lld", when, (long long)al.run_id);
@@ -145,11 +149,14 @@ static int show(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 			       (long long)al.recovered_run_id);
 		for (size_t i = 0; i < nh; i++) {
 			pfg_format_time(h[i].at, when, sizeof when);
+			pfg_cli_safe(h[i].actor, actor, sizeof actor);
 			if (strcmp(h[i].from, h[i].to) == 0)
-				printf("  %s %s: note: %s\n", when, h[i].actor, h[i].note);
+				printf("  %s %s: note: ", when, actor);
 			else
-				printf("  %s %s: %s -> %s%s%s\n", when, h[i].actor, h[i].from,
-				       h[i].to, h[i].note ? ": " : "", h[i].note ? h[i].note : "");
+				printf("  %s %s: %s -> %s%s", when, actor, h[i].from,
+				       h[i].to, h[i].note ? ": " : "");
+			pfg_cli_print_safe(stdout, h[i].note, 0);
+			putchar('\n');
 		}
 	}
 	pfg_alert_events_free(h, nh);

@@ -61,11 +61,14 @@ static int list(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 		printf("%5s  %-32s %-10s %5s %12s  %-19s  %s\n", "id", "benchmark", "state",
 		       "n", "mean", "created", "reason");
 		for (size_t i = 0; i < n; i++) {
-			char when[32], mean[32];
+			char when[32], mean[32], bench[256];
 			pfg_format_time(b[i].created_at, when, sizeof when);
 			snprintf(mean, sizeof mean, "%.4g", b[i].stats.mean);
-			printf("%5lld  %-32s %-10s %5zu %12s  %-19s  %s\n", (long long)b[i].id,
-			       b[i].bench, b[i].state, b[i].stats.n, mean, when, b[i].reason);
+			printf("%5lld  %-32s %-10s %5zu %12s  %-19s  ", (long long)b[i].id,
+			       pfg_cli_safe(b[i].bench, bench, sizeof bench), b[i].state,
+			       b[i].stats.n, mean, when);
+			pfg_cli_print_safe(stdout, b[i].reason, 0);
+			putchar('\n');
 		}
 	}
 	pfg_baselines_free(b, n);
@@ -89,16 +92,23 @@ static int show(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 	if (a->json) {
 		pfg_cli_print_json(baseline_json(&b));
 	} else {
-		char when[32];
+		char when[32], text[256];
 		pfg_format_time(b.created_at, when, sizeof when);
-		printf("baseline %lld of %s: %s\n", (long long)b.id, b.bench, b.state);
-		printf("  proposed %s by %s: %s\n", when, b.created_by, b.reason);
+		printf("baseline %lld of %s: %s\n", (long long)b.id,
+		       pfg_cli_safe(b.bench, text, sizeof text), b.state);
+		printf("  proposed %s by %s: ", when, pfg_cli_safe(b.created_by, text, sizeof text));
+		pfg_cli_print_safe(stdout, b.reason, 0);
+		putchar('\n');
 		if (b.decided_by) {
 			pfg_format_time(b.decided_at, when, sizeof when);
-			printf("  %s %s by %s\n", b.state, when, b.decided_by);
+			printf("  %s %s by %s\n", b.state, when,
+			       pfg_cli_safe(b.decided_by, text, sizeof text));
 		}
-		if (b.note)
-			printf("  note: %s\n", b.note);
+		if (b.note) {
+			fputs("  note: ", stdout);
+			pfg_cli_print_safe(stdout, b.note, 0);
+			putchar('\n');
+		}
 		printf("  source run%s:", b.n_runs == 1 ? "" : "s");
 		for (size_t i = 0; i < b.n_runs; i++)
 			printf(" %lld", (long long)b.runs[i]);
@@ -144,8 +154,10 @@ static int propose(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_t
 				code = rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME;
 			continue;
 		}
+		char bench[256];
 		printf("proposed baseline %lld of %s: approve it with 'perfguard baseline "
-		       "approve %lld'\n", (long long)id, names.v[i], (long long)id);
+		       "approve %lld'\n", (long long)id,
+		       pfg_cli_safe(names.v[i], bench, sizeof bench), (long long)id);
 	}
 	pfg_strv_release(&names);
 	return code;

@@ -57,18 +57,19 @@ void pfg_cli_gate_print(FILE *f, const struct pfg_gate_report *r)
 	for (size_t i = 0; i < r->n_items; i++) {
 		const struct pfg_gate_item *it = &r->items[i];
 		const char *mark = it->fails ? "FAIL" : "note";
+		char bench[256];
+		pfg_cli_safe(it->bench, bench, sizeof bench);
 		if (strcmp(it->kind, "no_result") == 0) {
-			fprintf(f, "  %s %s: no result in this environment yet\n", mark,
-				it->bench);
+			fprintf(f, "  %s %s: no result in this environment yet\n", mark, bench);
 			continue;
 		}
 		if (strcmp(it->kind, "missing_baseline") == 0) {
-			fprintf(f, "  %s %s: no approved baseline (run %lld)\n", mark, it->bench,
+			fprintf(f, "  %s %s: no approved baseline (run %lld)\n", mark, bench,
 				(long long)it->run_id);
 			continue;
 		}
 		fprintf(f, "  %s %s: %s %s %+.1f%% (run %lld", it->fails ? "FAIL" : "pass",
-			it->bench, it->severity, it->kind, it->change_pct, (long long)it->run_id);
+			bench, it->severity, it->kind, it->change_pct, (long long)it->run_id);
 		if (it->alert_id)
 			fprintf(f, ", alert %lld, %s", (long long)it->alert_id, it->state);
 		fprintf(f, ")\n");

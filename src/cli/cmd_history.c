@@ -47,20 +47,24 @@ static void print_table(const char *unit, const struct pfg_result_row *rows, siz
 	       "status", "git", "n", "mean", "median", "stddev", "p95");
 	for (size_t i = 0; i < n; i++) {
 		const struct pfg_result_row *r = &rows[i];
-		char when[32];
+		char when[32], rev[16], safe_unit[64];
 		pfg_format_time(r->started_at, when, sizeof when);
 		printf("%6lld  %-19s  %-11s  %-8.8s %4zu", (long long)r->run_id, when,
-		       r->status, *r->git_rev ? r->git_rev : "-", r->n);
+		       r->status, *r->git_rev ? pfg_cli_safe(r->git_rev, rev, sizeof rev) : "-",
+		       r->n);
 		if (r->n) {
 			double v[] = { r->mean, r->median, r->stddev, r->p95 };
+			pfg_cli_safe(unit, safe_unit, sizeof safe_unit);
 			for (int k = 0; k < 4; k++) {
-				char buf[32];
-				pfg_format_value(v[k], unit, buf, sizeof buf);
+				char buf[96];
+				pfg_format_value(v[k], safe_unit, buf, sizeof buf);
 				printf(" %10s", buf);
 			}
 		}
-		if (!r->ok)
-			printf("  failed: %s", r->error ? r->error : "?");
+		if (!r->ok) {
+			fputs("  failed: ", stdout);
+			pfg_cli_print_safe(stdout, r->error ? r->error : "?", 0);
+		}
 		putchar('\n');
 	}
 }

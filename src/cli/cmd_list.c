@@ -64,16 +64,17 @@ static void print_table(const struct pfg_config *cfg, const struct pfg_bench_row
 	for (size_t i = 0; i < cfg->n_benchmarks; i++) {
 		const struct pfg_benchmark_cfg *b = &cfg->benchmarks[i];
 		const struct pfg_bench_row *r = find_row(rows, n, b);
-		char mean[32] = "-", when[32] = "-";
+		char mean[96] = "-", when[32] = "-", unit[64];
+		pfg_cli_safe(b->unit, unit, sizeof unit);
 		if (r && r->has_latest) {
 			if (!r->latest.ok)
 				snprintf(mean, sizeof mean, "failed");
 			else if (r->latest.n)
-				pfg_format_value(r->latest.mean, b->unit, mean, sizeof mean);
+				pfg_format_value(r->latest.mean, unit, mean, sizeof mean);
 			pfg_format_time(r->latest.started_at, when, sizeof when);
 		}
 		printf("%-*s %-10s %-6s %-6s %6zu %12s  %s\n", (int)w, b->id,
-		       pfg_bench_type_name(b->type), *b->unit ? b->unit : "-",
+		       pfg_bench_type_name(b->type), *unit ? unit : "-",
 		       pfg_direction_name(b->direction), r ? r->n_runs : 0, mean, when);
 	}
 }

@@ -56,11 +56,16 @@ int pfg_cmd_log(struct pfg_cli *cli, int argc, char **argv)
 		pfg_cli_print_json(arr);
 	} else {
 		for (size_t i = 0; i < n; i++) {
-			char when[32];
+			char when[32], actor[256], entity[64], action[64];
 			pfg_format_time(e[i].at, when, sizeof when);
-			printf("%s  %-10s %s %lld %s%s%s\n", when, e[i].actor, e[i].entity,
-			       (long long)e[i].entity_id, e[i].action,
-			       e[i].detail ? ": " : "", e[i].detail ? e[i].detail : "");
+			printf("%s  %-10s %s %lld %s%s", when,
+			       pfg_cli_safe(e[i].actor, actor, sizeof actor),
+			       pfg_cli_safe(e[i].entity, entity, sizeof entity),
+			       (long long)e[i].entity_id,
+			       pfg_cli_safe(e[i].action, action, sizeof action),
+			       e[i].detail ? ": " : "");
+			pfg_cli_print_safe(stdout, e[i].detail, 0);
+			putchar('\n');
 		}
 	}
 	pfg_audit_free(e, n);

@@ -160,8 +160,10 @@ static int report_failure(const struct pfg_cli *cli, const struct measure_opts *
 			     i + 1 - (size_t)o->warmup, o->runs, why);
 	if (m->stderr_tail && *m->stderr_tail) {
 		size_t n = strlen(m->stderr_tail);
-		fprintf(stderr, "Its stderr ended with:\n%s%s", m->stderr_tail,
-			m->stderr_tail[n - 1] == '\n' ? "" : "\n");
+		fputs("Its stderr ended with:\n", stderr);
+		pfg_cli_print_safe(stderr, m->stderr_tail, 1);
+		if (m->stderr_tail[n - 1] != '\n')
+			fputc('\n', stderr);
 	}
 	return PFG_EXIT_RUNTIME;
 }
@@ -275,11 +277,15 @@ static void print_table(const struct measure_opts *o, const struct measure_sampl
 	pfg_format_value(sm[2].mean, "ns", sys, sizeof sys);
 	pfg_format_value(sm[3].max, "KiB", rss, sizeof rss);
 	printf("Command:    ");
-	if (o->shell)
-		printf("%s (through /bin/sh -c)\n", o->shell_line);
-	else
-		for (char **a = o->argv; *a; a++)
-			printf("%s%s", *a, a[1] ? " " : "\n");
+	if (o->shell) {
+		pfg_cli_print_safe(stdout, o->shell_line, 0);
+		printf(" (through /bin/sh -c)\n");
+	} else {
+		for (char **a = o->argv; *a; a++) {
+			pfg_cli_print_safe(stdout, *a, 0);
+			putchar(a[1] ? ' ' : '\n');
+		}
+	}
 	printf("Time:       %s %s %s (mean %s stddev)\n", mean, pm, sd, pm);
 	printf("Median:     %s\n", med);
 	printf("Range:      %s %s %s (min %s max)\n", lo, to, hi, to);

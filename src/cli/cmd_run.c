@@ -112,13 +112,17 @@ static void print_table(const struct pfg_run_report *r)
 		const struct pfg_result_row *s = &o->result;
 		printf("%-*s %5zu", (int)w, o->bench->id, s->n);
 		if (!o->ok) {
-			printf("  FAILED: %s\n", o->error ? o->error : "?");
+			fputs("  FAILED: ", stdout);
+			pfg_cli_print_safe(stdout, o->error ? o->error : "?", 0);
+			putchar('\n');
 			continue;
 		}
+		char unit[64];
+		pfg_cli_safe(o->bench->unit, unit, sizeof unit);
 		double v[] = { s->mean, s->median, s->stddev, s->min, s->max, s->p95 };
 		for (int k = 0; k < 6; k++) {
-			char buf[32];
-			pfg_format_value(v[k], o->bench->unit, buf, sizeof buf);
+			char buf[96];
+			pfg_format_value(v[k], unit, buf, sizeof buf);
 			printf(" %10s", buf);
 		}
 		putchar('\n');
@@ -134,10 +138,15 @@ static void print_failures(const struct pfg_run_report *r)
 		const struct pfg_bench_outcome *o = &r->outcomes[i];
 		if (o->ok)
 			continue;
-		fprintf(stderr, "perfguard run: %s: %s\n", o->bench->id, o->error);
-		if (o->stderr_tail)
-			fprintf(stderr, "--- last lines of its stderr ---\n%s%s", o->stderr_tail,
-				o->stderr_tail[strlen(o->stderr_tail) - 1] == '\n' ? "" : "\n");
+		fprintf(stderr, "perfguard run: %s: ", o->bench->id);
+		pfg_cli_print_safe(stderr, o->error, 0);
+		fputc('\n', stderr);
+		if (o->stderr_tail) {
+			fputs("--- last lines of its stderr ---\n", stderr);
+			pfg_cli_print_safe(stderr, o->stderr_tail, 1);
+			if (o->stderr_tail[strlen(o->stderr_tail) - 1] != '\n')
+				fputc('\n', stderr);
+		}
 	}
 }
 

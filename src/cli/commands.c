@@ -130,7 +130,7 @@ const struct pfg_command pfg_commands[] = {
 	  "              successful run of each benchmark)\n"
 	  "  --all       every benchmark in the database\n"
 	  "  --note TEXT why; kept with the baseline and in the audit log\n"
-	  "  --by WHO    who acts (default $USER)\n" },
+	  "  --by WHO    who acts (default $USER, else the login name)\n" },
 	{ "alerts", pfg_cmd_alerts, "list and triage regression alerts",
 	  "Usage: perfguard alerts list [--json] [--state S] [--severity S] [--component C]\n"
 	  "       perfguard alerts show [--json] ID\n"

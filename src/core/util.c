@@ -194,3 +194,67 @@ void pfg_format_value(double v, const char *unit, char *buf, size_t len)
 			 prefix[k], unit);
 	}
 }
+
+int pfg_utf8_decode(const char *s, uint32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t c = p[0], min;
+	int need;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf)
+		need = 1, c &= 0x1f, min = 0x80;
+	else if (c >= 0xe0 && c <= 0xef)
+		need = 2, c &= 0x0f, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		need = 3, c &= 0x07, min = 0x10000;
+	else
+		return -1; /* a continuation byte, an overlong lead (c0, c1) or > f4 */
+	for (int i = 1; i <= need; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return -i; /* truncated: skip what was well-formed so far */
+		c = c << 6 | (p[i] & 0x3f);
+		/* Reject as soon as the prefix can only be an overlong form, a
+		 * surrogate or beyond U+10FFFF (the maximal well-formed subpart). */
+		if (i == 1 && need >= 2) {
+			uint32_t top = c << 6 * (need - 1);
+			if (top < min || (top >= 0xd800 && top <= 0xdfff) || top > 0x10ffff)
+				return -1;
+		}
+	}
+	*cp = c;
+	return need + 1;
+}
+
+char *pfg_utf8_sanitize(const char *s)
+{
+	size_t n = strlen(s), at = 0;
+	/* Each bad byte becomes at most 3 bytes (U+FFFD). */
+	char *out = pfg_xmalloc(3 * n + 1);
+	while (*s) {
+		uint32_t cp;
+		int k = pfg_utf8_decode(s, &cp);
+		if (k > 0) {
+			memcpy(out + at, s, (size_t)k);
+			at += (size_t)k;
+			s += k;
+		} else {
+			memcpy(out + at, "\xef\xbf\xbd", 3);
+			at += 3;
+			s += -k;
+		}
+	}
+	out[at] = '\0';
+	return out;
+}
+
+int pfg_utf8_valid(const char *s)
+{
+	uint32_t cp;
+	for (int k; *s; s += k)
+		if ((k = pfg_utf8_decode(s, &cp)) < 0)
+			return 0;
+	return 1;
+}

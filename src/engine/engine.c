@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <spawn.h>
@@ -438,8 +439,20 @@ char *pfg_engine_git_revision(const char *dir)
 
 const char *pfg_engine_actor(void)
 {
+	static _Thread_local char name[256];
 	const char *user = getenv("USER");
-	return user && *user ? user : "unknown";
+	if (user && *user)
+		return user;
+	/* No $USER (cron, systemd, `env -i`): the login name of the uid. */
+	struct passwd pw, *found = NULL;
+	char buf[4096];
+	uid_t uid = getuid();
+	if (getpwuid_r(uid, &pw, buf, sizeof buf, &found) == 0 && found &&
+	    found->pw_name && *found->pw_name)
+		snprintf(name, sizeof name, "%s", found->pw_name);
+	else
+		snprintf(name, sizeof name, "uid %lu", (unsigned long)uid);
+	return name;
 }
 
 int pfg_engine_propose_baseline(struct pfg_store *store, const char *bench,

@@ -307,6 +307,23 @@ static int create_private(const char *path, char *err, size_t errlen)
 			 strerror(errno));
 }
 
+/* Put the database in WAL mode. Switching takes an exclusive lock that
+ * SQLite does not wait for, so when several processes create the file at
+ * once, retry for up to the busy timeout. */
+static int set_wal(struct pfg_store *st, char *err, size_t errlen)
+{
+	for (int i = 0; i < 500; i++) {
+		if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) ==
+		    SQLITE_OK)
+			return PFG_OK;
+		if ((sqlite3_errcode(st->db) & 0xff) != SQLITE_BUSY &&
+		    (sqlite3_errcode(st->db) & 0xff) != SQLITE_LOCKED)
+			break;
+		sqlite3_sleep(10);
+	}
+	return store_error(st, err, errlen, "set WAL mode");
+}
+
 /* Open path read-only: for a database this process cannot write, whose
  * schema must already be current (nothing can be migrated or recovered). */
 static int open_readonly(struct pfg_store *st, char *err, size_t errlen)
@@ -364,7 +381,7 @@ int pfg_store_open(const char *path, struct pfg_store **out, char *err,
 	sqlite3_busy_timeout(st->db, 5000);
 	sqlite3_extended_result_codes(st->db, 1);
 	if (store_exec(st, "PRAGMA foreign_keys = ON", err, errlen) ||
-	    store_exec(st, "PRAGMA journal_mode = WAL", err, errlen) ||
+	    set_wal(st, err, errlen) ||
 	    store_exec(st, "PRAGMA synchronous = NORMAL", err, errlen) ||
 	    migrate(st, err, errlen) || recover_stale_runs(st, err, errlen)) {
 		pfg_store_close(st);
@@ -446,10 +463,17 @@ static int find_or_insert(struct pfg_store *st, const char *select, const char *
 		return PFG_ERUNTIME;
 	for (int i = 0; i < nparams; i++)
 		sqlite3_bind_text(stmt, i + 1, params[i], -1, SQLITE_STATIC);
-	if (store_step_done(st, stmt, err, errlen, "insert"))
-		return PFG_ERUNTIME;
-	*id = sqlite3_last_insert_rowid(st->db);
-	return PFG_OK;
+	int rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_DONE) {
+		*id = sqlite3_last_insert_rowid(st->db);
+		return PFG_OK;
+	}
+	/* Another process added the same row since the lookup: take its id. */
+	if (sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_UNIQUE &&
+	    store_lookup_id(st, select, params, nparams, id, err, errlen) == PFG_OK && *id)
+		return PFG_OK;
+	return store_error(st, err, errlen, "insert");
 }
 
 int pfg_store_environment_id(struct pfg_store *st, const struct pfg_environment *env,
