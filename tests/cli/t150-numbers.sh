@@ -58,4 +58,10 @@ expect_success 'ids beyond what SQLite holds are usage errors' '
 	expect_contains .err "--limit: expected an integer between 1 and 1000000000"
 '
 
+expect_success 'a negative schema version is a runtime error naming the file' '
+	sqlite3 odd.db "PRAGMA user_version = -5" &&
+	expect_exit 3 pg --db odd.db list &&
+	expect_contains .err "odd.db: schema version -5 is not one perfguard knows (expected 0..2); is this a perfguard database?"
+'
+
 finish
