@@ -55,10 +55,20 @@ int pfg_cli_fail(const struct pfg_cli *cli, int code, const char *fmt, ...)
  * $PERFGUARD_DB, or .perfguard/perfguard.db beside the config. Caller frees. */
 char *pfg_cli_db_path(const struct pfg_cli *cli);
 
-/* Parse a positive integer option value; returns -1 and prints a usage
- * error when it is not one. */
+/* Parse an integer option value between min and 1000000000; returns -1
+ * and prints a usage error naming opt and the range when it is not one. */
 long pfg_cli_parse_count(const struct pfg_cli *cli, const char *opt,
 			 const char *arg, long min);
+
+/* Parse an integer option value in [min, max]; as pfg_cli_parse_count. */
+long pfg_cli_parse_range(const struct pfg_cli *cli, const char *opt,
+			 const char *arg, long min, long max);
+
+/* Parse a number option value in [lo, hi] into *out; what names it ("a
+ * number of seconds"). Returns -1 to go on, else the exit code (2) after a
+ * usage error naming opt and the range. */
+int pfg_cli_parse_number(const struct pfg_cli *cli, const char *opt, const char *arg,
+			 const char *what, double lo, double hi, double *out);
 
 /* Nonzero when stderr is a terminal and NO_COLOR is unset. */
 int pfg_cli_stderr_is_tty(void);
@@ -82,7 +92,8 @@ int pfg_cli_open_store(const struct pfg_cli *cli, int must_exist,
 int pfg_cli_load_config(const struct pfg_cli *cli, int optional,
 			struct pfg_config **cfg);
 
-/* Parse a positive id ("12"); returns -1 after a usage error. */
+/* Parse a positive id ("12", at most INT64_MAX, what SQLite holds);
+ * returns -1 after a usage error. */
 long long pfg_cli_parse_id(const struct pfg_cli *cli, const char *what,
 			   const char *arg);
 

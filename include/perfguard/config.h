@@ -12,6 +12,21 @@
 #include "perfguard/stats.h"
 #include "perfguard/util.h"
 
+/* The ranges of the numbers of a config, shared with the options of the
+ * CLI that set the same things (perfguard.json(5), perfguard(1)). */
+#define PFG_RUNS_MAX 1000000          /* runs: 1..; warmup: 0.. */
+#define PFG_TIMEOUT_MIN_S 0.001       /* timeout, seconds (0: none) */
+#define PFG_TIMEOUT_MAX_S 86400.0
+#define PFG_OPS_MAX 1e15              /* ops per run (0: from the metric) */
+#define PFG_THRESHOLD_MAX 100000.0    /* severity thresholds, percent */
+#define PFG_ALPHA_MIN 1e-6            /* statistics.alpha */
+#define PFG_ALPHA_MAX 0.5
+#define PFG_CONFIDENCE_MIN 0.5        /* statistics.confidence */
+#define PFG_CONFIDENCE_MAX 0.999999
+#define PFG_CONFIRM_RUNS_MAX 10       /* confirm_runs: 0.. */
+#define PFG_DRIFT_WINDOW_MAX 10000    /* drift_window: 3.. */
+#define PFG_REBASELINE_AFTER_MAX 10000 /* rebaseline_after: 1.. */
+
 /* What a benchmark measures; each implies a unit and a direction. */
 enum pfg_bench_type {
 	PFG_TYPE_LATENCY,    /* wall time per run, ms, lower is better */

@@ -220,6 +220,8 @@ struct pfg_comparison {
 	int confirm_runs;          /* reruns made to confirm it; 0 when none */
 	int64_t alert_id;          /* the alert that covers this regression
 				      (raised now or still open), or 0 */
+	char reason[160];          /* why not_comparable, a sentence; in memory
+				      only (not stored), "" otherwise */
 };
 
 /* Store (or replace) the comparison of c->bench_id in c->run_id. */

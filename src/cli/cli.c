@@ -9,7 +9,11 @@
 
 #include "perfguard/engine.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <libgen.h>
+#include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,17 +154,39 @@ char *pfg_cli_db_path(const struct pfg_cli *cli)
 	return path;
 }
 
-long pfg_cli_parse_count(const struct pfg_cli *cli, const char *opt,
-			 const char *arg, long min)
+long pfg_cli_parse_range(const struct pfg_cli *cli, const char *opt,
+			 const char *arg, long min, long max)
 {
 	char *end;
+	errno = 0;
 	long v = strtol(arg, &end, 10);
-	if (end == arg || *end || v < min || v > 1000000000L) {
-		pfg_cli_usage_error(cli, "%s: expected an integer >= %ld, got '%s'",
-				    opt, min, arg);
+	if (end == arg || *end || errno || v < min || v > max) {
+		pfg_cli_usage_error(cli, "%s: expected an integer between %ld and %ld, "
+				    "got '%s'", opt, min, max, arg);
 		return -1;
 	}
 	return v;
+}
+
+long pfg_cli_parse_count(const struct pfg_cli *cli, const char *opt,
+			 const char *arg, long min)
+{
+	return pfg_cli_parse_range(cli, opt, arg, min, 1000000000L);
+}
+
+int pfg_cli_parse_number(const struct pfg_cli *cli, const char *opt, const char *arg,
+			 const char *what, double lo, double hi, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(arg, &end);
+	while (end != arg && isspace((unsigned char)*end))
+		end++;
+	if (end == arg || *end || !isfinite(v) || v < lo || v > hi)
+		return pfg_cli_usage_error(cli, "%s: expected %s between %g and %g, got '%s'",
+					   opt, what, lo, hi, arg);
+	*out = v;
+	return -1;
 }
 
 int pfg_cli_stderr_is_tty(void)
@@ -231,10 +257,11 @@ long long pfg_cli_parse_id(const struct pfg_cli *cli, const char *what,
 			   const char *arg)
 {
 	char *end;
+	errno = 0;
 	long long v = strtoll(arg, &end, 10);
-	if (end == arg || *end || v < 1) {
-		pfg_cli_usage_error(cli, "expected %s id (a positive integer), got '%s'",
-				    what, arg);
+	if (end == arg || *end || errno || v < 1) {
+		pfg_cli_usage_error(cli, "expected %s id (an integer between 1 and %lld), "
+				    "got '%s'", what, LLONG_MAX, arg);
 		return -1;
 	}
 	return v;

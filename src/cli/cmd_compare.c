@@ -2,6 +2,7 @@
  * BASELINE_FILE? The statistics engine on two plain files of numbers. */
 #include "numfile.h"
 #include "perfguard/cli.h"
+#include "perfguard/config.h"
 #include "perfguard/stats.h"
 #include "perfguard/util.h"
 
@@ -16,13 +17,15 @@ enum {
 	OPT_DIRECTION, OPT_THRESHOLDS, OPT_FAIL_ON,
 };
 
-/* Parse "5,10,20,50" into t[4]; returns 0 or -1. */
+/* Parse "5,10,20,50" into t[4], each in [0, PFG_THRESHOLD_MAX]; returns 0
+ * or -1. */
 static int parse_thresholds(const char *s, double t[4])
 {
 	char *copy = pfg_xstrdup(s), *save = NULL, *tok = strtok_r(copy, ",", &save);
 	int i = 0, rc = 0;
 	for (; tok && i < 4; tok = strtok_r(NULL, ",", &save), i++)
-		if (pfg_numfile_parse_double(tok, &t[i]) || t[i] < 0 || (i && t[i] < t[i - 1]))
+		if (pfg_numfile_parse_double(tok, &t[i]) || t[i] < 0 ||
+		    t[i] > PFG_THRESHOLD_MAX || (i && t[i] < t[i - 1]))
 			rc = -1;
 	if (tok || i != 4)
 		rc = -1;
@@ -144,7 +147,7 @@ int pfg_cmd_compare(struct pfg_cli *cli, int argc, char **argv)
 	};
 	struct pfg_stats_compare_opts o;
 	pfg_stats_compare_opts_init(&o);
-	int json = 0, opt;
+	int json = 0, opt, rc;
 	enum pfg_stats_severity fail_on = PFG_SEVERITY_NONE;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, PFG_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
@@ -158,16 +161,16 @@ int pfg_cmd_compare(struct pfg_cli *cli, int argc, char **argv)
 						      "mwu, got '%s'", optarg);
 			break;
 		case OPT_ALPHA:
-			if (pfg_numfile_parse_double(optarg, &o.alpha) || o.alpha <= 0 ||
-			    o.alpha >= 1)
-				return pfg_cli_usage_error(cli, "--alpha: expected a number "
-						      "between 0 and 1, got '%s'", optarg);
+			if ((rc = pfg_cli_parse_number(cli, "--alpha", optarg, "a probability",
+						       PFG_ALPHA_MIN, PFG_ALPHA_MAX,
+						       &o.alpha)) >= 0)
+				return rc;
 			break;
 		case OPT_CONFIDENCE:
-			if (pfg_numfile_parse_double(optarg, &o.confidence) ||
-			    o.confidence <= 0 || o.confidence >= 1)
-				return pfg_cli_usage_error(cli, "--confidence: expected a number "
-						      "between 0 and 1, got '%s'", optarg);
+			if ((rc = pfg_cli_parse_number(cli, "--confidence", optarg,
+						       "a probability", PFG_CONFIDENCE_MIN,
+						       PFG_CONFIDENCE_MAX, &o.confidence)) >= 0)
+				return rc;
 			break;
 		case OPT_OUTLIERS:
 			if (pfg_stats_outliers_parse(optarg, &o.outliers))
@@ -182,8 +185,9 @@ int pfg_cmd_compare(struct pfg_cli *cli, int argc, char **argv)
 		case OPT_THRESHOLDS:
 			if (parse_thresholds(optarg, o.thresholds))
 				return pfg_cli_usage_error(cli, "--thresholds: expected 4 "
-						      "increasing percentages like 5,10,20,50, "
-						      "got '%s'", optarg);
+						      "increasing percentages between 0 and %g "
+						      "like 5,10,20,50, got '%s'",
+						      PFG_THRESHOLD_MAX, optarg);
 			break;
 		case OPT_FAIL_ON:
 			if (pfg_stats_severity_parse(optarg, &fail_on) ||
@@ -192,11 +196,9 @@ int pfg_cmd_compare(struct pfg_cli *cli, int argc, char **argv)
 						      "moderate, major or critical, got '%s'",
 						      optarg);
 			break;
-		default: {
-			int rc = pfg_cli_common_option(cli, opt, optarg);
-			if (rc >= 0)
+		default:
+			if ((rc = pfg_cli_common_option(cli, opt, optarg)) >= 0)
 				return rc;
-		}
 		}
 	}
 	if (argc - optind != 2)
@@ -209,7 +211,7 @@ int pfg_cmd_compare(struct pfg_cli *cli, int argc, char **argv)
 				      "(standard input)");
 	double *b = NULL, *c = NULL;
 	size_t nb, nc;
-	int rc = read_input(cli, bpath, &b, &nb);
+	rc = read_input(cli, bpath, &b, &nb);
 	if (!rc)
 		rc = read_input(cli, cpath, &c, &nc);
 	if (rc) {

@@ -1,6 +1,7 @@
 /* cmd_measure.c: `perfguard measure`: time an ad hoc command, as hyperfine
  * does, and print a summary or every sample as JSON. Nothing is stored. */
 #include "perfguard/cli.h"
+#include "perfguard/config.h"
 #include "perfguard/runner.h"
 #include "perfguard/stats.h"
 #include "perfguard/util.h"
@@ -61,20 +62,6 @@ static void samples_push(struct measure_samples *s, const struct pfg_measurement
 	s->n++;
 }
 
-/* Parse a --timeout value: seconds > 0. Returns -1 after a usage error. */
-static double parse_seconds(const struct pfg_cli *cli, const char *arg)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(arg, &end);
-	if (end == arg || *end || errno || !isfinite(v) || v <= 0) {
-		pfg_cli_usage_error(cli, "--timeout: expected a number of seconds > 0, "
-				    "got '%s'", arg);
-		return -1;
-	}
-	return v;
-}
-
 /* Parse argv into o. Returns -1 to go on, else the exit code. */
 static int parse_args(struct pfg_cli *cli, int argc, char **argv,
 		      struct measure_opts *o)
@@ -96,17 +83,23 @@ static int parse_args(struct pfg_cli *cli, int argc, char **argv,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'r':
-			if ((o->runs = pfg_cli_parse_count(cli, "--runs", optarg, 1)) < 0)
+			if ((o->runs = pfg_cli_parse_range(cli, "--runs", optarg, 1,
+							   PFG_RUNS_MAX)) < 0)
 				return PFG_EXIT_USAGE;
 			break;
 		case 'w':
-			if ((o->warmup = pfg_cli_parse_count(cli, "--warmup", optarg, 0)) < 0)
+			if ((o->warmup = pfg_cli_parse_range(cli, "--warmup", optarg, 0,
+							     PFG_RUNS_MAX)) < 0)
 				return PFG_EXIT_USAGE;
 			break;
-		case OPT_TIMEOUT:
-			if ((o->timeout_s = parse_seconds(cli, optarg)) < 0)
-				return PFG_EXIT_USAGE;
+		case OPT_TIMEOUT: {
+			int rc = pfg_cli_parse_number(cli, "--timeout", optarg,
+						      "a number of seconds", PFG_TIMEOUT_MIN_S,
+						      PFG_TIMEOUT_MAX_S, &o->timeout_s);
+			if (rc >= 0)
+				return rc;
 			break;
+		}
 		case OPT_SHELL:
 			o->shell = 1;
 			break;

@@ -71,8 +71,8 @@ static void print_analysis(const struct pfg_bench_outcome *o)
 		       "p = %.2g: %s", (long long)c->baseline_id, c->estimate_base,
 		       c->estimate_current, c->change_pct, c->p_value, c->verdict);
 	} else if (strcmp(c->verdict, "not_comparable") == 0) {
-		printf("    vs baseline %lld: cannot be compared (too few samples, or a "
-		       "baseline of 0)", (long long)c->baseline_id);
+		printf("    vs baseline %lld: cannot be compared (%s)", (long long)c->baseline_id,
+		       *c->reason ? c->reason : "too few samples, or a baseline of 0");
 	} else {
 		printf("    vs baseline %lld: %+.1f%% [%+.1f%%, %+.1f%%], p = %.2g, %s",
 		       (long long)c->baseline_id, c->change_pct, c->ci_low_pct,

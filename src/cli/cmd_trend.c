@@ -13,6 +13,11 @@
 
 enum { OPT_JSON = 0x2000, OPT_WINDOW, OPT_MAX_PVALUE, OPT_MIN_MAGNITUDE };
 
+/* The largest --window (the split step is quadratic in it) and
+ * --min-magnitude (1000: a change of 100000%, the largest threshold). */
+#define WINDOW_MAX 100000L
+#define MAGNITUDE_MAX 1000.0
+
 /* Print trend and change points as one JSON object. */
 static void print_json(const struct pfg_stats_trend *t,
 		       const struct pfg_stats_change_point *cps, size_t ncp)
@@ -79,7 +84,8 @@ int pfg_cmd_trend(struct pfg_cli *cli, int argc, char **argv)
 			json = 1;
 			break;
 		case OPT_WINDOW:
-			if ((w = pfg_cli_parse_count(cli, "--window", optarg, 2)) < 0)
+			if ((w = pfg_cli_parse_range(cli, "--window", optarg, 2,
+						     WINDOW_MAX)) < 0)
 				return PFG_EXIT_USAGE;
 			o.window = (size_t)w;
 			break;
@@ -91,10 +97,11 @@ int pfg_cmd_trend(struct pfg_cli *cli, int argc, char **argv)
 			break;
 		case OPT_MIN_MAGNITUDE:
 			if (pfg_numfile_parse_double(optarg, &o.min_magnitude) ||
-			    o.min_magnitude < 0)
+			    o.min_magnitude < 0 || o.min_magnitude > MAGNITUDE_MAX)
 				return pfg_cli_usage_error(cli, "--min-magnitude: expected a "
-						      "relative change >= 0 such as 0.05, "
-						      "got '%s'", optarg);
+						      "relative change between 0 and %g "
+						      "such as 0.05, got '%s'", MAGNITUDE_MAX,
+						      optarg);
 			break;
 		default: {
 			int rc = pfg_cli_common_option(cli, opt, optarg);

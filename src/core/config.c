@@ -44,32 +44,71 @@ const char *pfg_direction_name(enum pfg_stats_direction d)
 	return d == PFG_HIGHER_IS_BETTER ? "higher" : "lower";
 }
 
-/* Add "file:line: path: message" to the errors. */
+/* Copy s[0..n) into buf (len bytes, always terminated) as one printable
+ * line: newline, return and tab as \n, \r, \t, other control characters
+ * as \xHH. A value or key can hold any of them, and a message is one line. */
+static void escape_line(const char *s, size_t n, char *buf, size_t len)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n && o + 5 < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\n' || c == '\r' || c == '\t') {
+			buf[o++] = '\\';
+			buf[o++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+		} else if (c < 0x20 || c == 0x7f) {
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", c);
+		} else {
+			buf[o++] = (char)c;
+		}
+	}
+	buf[o] = '\0';
+}
+
+/* Add "file:line: path: message" to the errors, on one line. */
 __attribute__((format(printf, 3, 4)))
 static void problem(struct loader *ld, const char *path, const char *fmt, ...)
 {
 	va_list ap;
-	char msg[512];
+	char msg[512], line[1024];
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	pfg_strv_pushf(ld->errors, "%s:%d: %s%s%s", ld->file,
-		       jsonpos_line(&ld->pos, path), path, *path ? ": " : "", msg);
+	char *raw = pfg_xasprintf("%s:%d: %s%s%s", ld->file, jsonpos_line(&ld->pos, path),
+				  path, *path ? ": " : "", msg);
+	escape_line(raw, strlen(raw), line, sizeof line);
+	free(raw);
+	pfg_strv_push(ld->errors, line);
 }
 
-/* The JSON text of item, shortened, for "got ..." in messages. */
-static void describe(const cJSON *item, char *buf, size_t len)
+/* What item at path is, shortened, for "got ..." in messages: a number as
+ * its source text (cJSON turns 1e999 into inf and prints null), a string
+ * quoted with its control characters escaped, else its JSON. */
+static void describe(const struct loader *ld, const char *path, const cJSON *item,
+		     char *buf, size_t len)
 {
-	char *s = cJSON_PrintUnformatted(item);
-	if (!s) {
-		snprintf(buf, len, "?");
-		return;
+	char tmp[256];
+	size_t n;
+	const char *raw = cJSON_IsNumber(item) ? jsonpos_raw(&ld->pos, path, &n) : NULL;
+	if (raw) {
+		escape_line(raw, n, tmp, sizeof tmp);
+	} else if (cJSON_IsNumber(item)) {
+		if (isfinite(item->valuedouble))
+			snprintf(tmp, sizeof tmp, "%.17g", item->valuedouble);
+		else
+			snprintf(tmp, sizeof tmp, "a number too large");
+	} else if (cJSON_IsString(item)) {
+		char esc[200];
+		escape_line(item->valuestring, strlen(item->valuestring), esc, sizeof esc);
+		snprintf(tmp, sizeof tmp, "\"%s\"", esc);
+	} else {
+		char *s = cJSON_PrintUnformatted(item);
+		snprintf(tmp, sizeof tmp, "%.200s", s ? s : "?");
+		free(s);
 	}
-	if (strlen(s) > 40)
-		snprintf(buf, len, "%.37s...", s);
+	if (strlen(tmp) > 40)
+		snprintf(buf, len, "%.37s...", tmp);
 	else
-		snprintf(buf, len, "%s", s);
-	free(s);
+		snprintf(buf, len, "%s", tmp);
 }
 
 /* Join a parent path and a key. Caller frees. */
@@ -105,45 +144,52 @@ static void check_keys(struct loader *ld, const cJSON *obj, const char *path,
 	}
 }
 
-/* Read an integer member >= min into *out; absent leaves *out as it is. */
+/* Read an integer member in [min, max] into *out; absent leaves *out as
+ * it is. */
 static void get_int(struct loader *ld, const cJSON *obj, const char *path,
-		    const char *key, int min, int *out)
+		    const char *key, int min, int max, int *out)
 {
 	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
 	if (!it)
 		return;
 	double v = it->valuedouble;
-	if (cJSON_IsNumber(it) && v == floor(v) && v >= min && v <= 1000000) {
+	if (cJSON_IsNumber(it) && v == floor(v) && v >= min && v <= max) {
 		*out = (int)v;
 		return;
 	}
 	char got[64], *p = join(path, key);
-	describe(it, got, sizeof got);
-	if (min > 1)
-		problem(ld, p, "expected an integer >= %d, got %s", min, got);
-	else
-		problem(ld, p, "expected %s integer, got %s",
-			min > 0 ? "a positive" : "a non-negative", got);
+	describe(ld, p, it, got, sizeof got);
+	problem(ld, p, "expected an integer between %d and %d, got %s", min, max, got);
 	free(p);
 }
 
-/* Read a number member > 0 (or >= 0 with allow_zero) into *out. */
+/* Read a number member in [lo, hi] (or exactly 0 when zero says what 0
+ * means) into *out; what names the quantity ("a number of seconds"). */
 static void get_number(struct loader *ld, const cJSON *obj, const char *path,
-		       const char *key, int allow_zero, double *out)
+		       const char *key, const char *what, double lo, double hi,
+		       const char *zero, double *out)
 {
 	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
 	if (!it)
 		return;
 	double v = it->valuedouble;
-	if (cJSON_IsNumber(it) && isfinite(v) && (v > 0 || (allow_zero && v == 0))) {
+	if (cJSON_IsNumber(it) && isfinite(v) && ((v >= lo && v <= hi) || (zero && v == 0))) {
 		*out = v;
 		return;
 	}
 	char got[64], *p = join(path, key);
-	describe(it, got, sizeof got);
-	problem(ld, p, "expected a %s number, got %s",
-		allow_zero ? "non-negative" : "positive", got);
+	describe(ld, p, it, got, sizeof got);
+	problem(ld, p, "expected %s between %g and %g%s%s%s, got %s", what, lo, hi,
+		zero ? " (0: " : "", zero ? zero : "", zero ? ")" : "", got);
 	free(p);
+}
+
+/* Read a timeout member: 0 (none) or seconds in a range a run can take. */
+static void get_timeout(struct loader *ld, const cJSON *obj, const char *path,
+			double *out)
+{
+	get_number(ld, obj, path, "timeout", "a number of seconds", PFG_TIMEOUT_MIN_S,
+		   PFG_TIMEOUT_MAX_S, "no timeout", out);
 }
 
 /* The string member key, or NULL (reported when present but not a string,
@@ -159,7 +205,7 @@ static const char *get_string(struct loader *ld, const cJSON *obj,
 			problem(ld, path, "missing required key \"%s\"", key);
 	} else if (!cJSON_IsString(it) || !*it->valuestring) {
 		char got[64];
-		describe(it, got, sizeof got);
+		describe(ld, p, it, got, sizeof got);
 		problem(ld, p, "expected a non-empty string, got %s", got);
 	} else {
 		s = it->valuestring;
@@ -212,14 +258,14 @@ static void get_command(struct loader *ld, const cJSON *obj, const char *path,
 				continue;
 			}
 			char got[64], *ap = pfg_xasprintf("%s[%d]", p, i);
-			describe(a, got, sizeof got);
+			describe(ld, ap, a, got, sizeof got);
 			problem(ld, ap, "expected a%s string, got %s",
 				i == 0 ? " non-empty" : "", got);
 			free(ap);
 		}
 	} else {
 		char got[64];
-		describe(it, got, sizeof got);
+		describe(ld, p, it, got, sizeof got);
 		problem(ld, p, "expected a command: a string for /bin/sh or a "
 			"non-empty array of strings, got %s", got);
 	}
@@ -236,7 +282,7 @@ static const cJSON *get_env(struct loader *ld, const cJSON *obj, const char *pat
 	const cJSON *ok = it;
 	if (!cJSON_IsObject(it)) {
 		char got[64];
-		describe(it, got, sizeof got);
+		describe(ld, p, it, got, sizeof got);
 		problem(ld, p, "expected an object of strings, got %s", got);
 		ok = NULL;
 	} else {
@@ -244,7 +290,7 @@ static const cJSON *get_env(struct loader *ld, const cJSON *obj, const char *pat
 			char *ep = join(p, e->string);
 			if (!cJSON_IsString(e)) {
 				char got[64];
-				describe(e, got, sizeof got);
+				describe(ld, ep, e, got, sizeof got);
 				problem(ld, ep, "expected a string, got %s", got);
 				ok = NULL;
 			} else if (!*e->string || strchr(e->string, '=')) {
@@ -286,7 +332,7 @@ static const cJSON *get_object(struct loader *ld, const cJSON *obj,
 	char *p = join(path, key);
 	if (!cJSON_IsObject(it)) {
 		char got[64];
-		describe(it, got, sizeof got);
+		describe(ld, p, it, got, sizeof got);
 		problem(ld, p, "expected an object, got %s", got);
 		it = NULL;
 	} else {
@@ -333,15 +379,16 @@ static void load_benchmark(struct loader *ld, const cJSON *obj, const char *path
 	b->runs = d->runs;
 	b->warmup = d->warmup;
 	b->timeout_s = d->timeout_s;
-	get_int(ld, obj, path, "runs", 1, &b->runs);
-	get_int(ld, obj, path, "warmup", 0, &b->warmup);
-	get_number(ld, obj, path, "timeout", 1, &b->timeout_s);
+	get_int(ld, obj, path, "runs", 1, PFG_RUNS_MAX, &b->runs);
+	get_int(ld, obj, path, "warmup", 0, PFG_RUNS_MAX, &b->warmup);
+	get_timeout(ld, obj, path, &b->timeout_s);
 	const char *cwd = get_string(ld, obj, path, "cwd", 0);
 	b->cwd = resolve_dir(ld->dir, cwd ? cwd : d->cwd);
 	push_env(&b->env, d->env);
 	push_env(&b->env, get_env(ld, obj, path));
 
-	get_number(ld, obj, path, "ops", 0, &b->ops);
+	get_number(ld, obj, path, "ops", "a number of operations per run", 1e-9,
+		   PFG_OPS_MAX, "from the benchmark's ops metric", &b->ops);
 	const char *metric = get_string(ld, obj, path, "metric", 0);
 	const char *unit = cJSON_GetObjectItemCaseSensitive(obj, "unit") ?
 		get_string(ld, obj, path, "unit", 0) : NULL;
@@ -396,10 +443,11 @@ static void load_thresholds(struct loader *ld, const cJSON *root,
 	const cJSON *obj = get_object(ld, root, "", "thresholds", keys);
 	if (!obj)
 		return;
-	get_number(ld, obj, "thresholds", "minor", 0, &th->minor);
-	get_number(ld, obj, "thresholds", "moderate", 0, &th->moderate);
-	get_number(ld, obj, "thresholds", "major", 0, &th->major);
-	get_number(ld, obj, "thresholds", "critical", 0, &th->critical);
+	static const char *const names[] = { "minor", "moderate", "major", "critical" };
+	double *v[] = { &th->minor, &th->moderate, &th->major, &th->critical };
+	for (int i = 0; i < 4; i++)
+		get_number(ld, obj, "thresholds", names[i], "a percentage", 0,
+			   PFG_THRESHOLD_MAX, NULL, v[i]);
 	if (!(th->minor < th->moderate && th->moderate < th->major &&
 	      th->major < th->critical))
 		problem(ld, "thresholds", "expected minor < moderate < major < "
@@ -432,23 +480,6 @@ static int parse_severity(const char *s, void *out)
 	return 0;
 }
 
-/* A probability member strictly between 0 and 1. */
-static void get_probability(struct loader *ld, const cJSON *obj, const char *path,
-			    const char *key, double *out)
-{
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-	if (!it)
-		return;
-	if (cJSON_IsNumber(it) && it->valuedouble > 0 && it->valuedouble < 1) {
-		*out = it->valuedouble;
-		return;
-	}
-	char got[64], *p = join(path, key);
-	describe(it, got, sizeof got);
-	problem(ld, p, "expected a number between 0 and 1, got %s", got);
-	free(p);
-}
-
 /* A boolean member. */
 static void get_bool(struct loader *ld, const cJSON *obj, const char *path,
 		     const char *key, int *out)
@@ -461,7 +492,7 @@ static void get_bool(struct loader *ld, const cJSON *obj, const char *path,
 		return;
 	}
 	char got[64], *p = join(path, key);
-	describe(it, got, sizeof got);
+	describe(ld, p, it, got, sizeof got);
 	problem(ld, p, "expected true or false, got %s", got);
 	free(p);
 }
@@ -483,14 +514,18 @@ static void load_analysis(struct loader *ld, const cJSON *root, struct pfg_analy
 	if (st) {
 		get_choice(ld, st, "statistics", "test", "yuen, welch, mwu", parse_test,
 			   &a->compare.test);
-		get_probability(ld, st, "statistics", "alpha", &a->compare.alpha);
-		get_probability(ld, st, "statistics", "confidence", &a->compare.confidence);
+		get_number(ld, st, "statistics", "alpha", "a probability", PFG_ALPHA_MIN,
+			   PFG_ALPHA_MAX, NULL, &a->compare.alpha);
+		get_number(ld, st, "statistics", "confidence", "a probability",
+			   PFG_CONFIDENCE_MIN, PFG_CONFIDENCE_MAX, NULL,
+			   &a->compare.confidence);
 		get_choice(ld, st, "statistics", "outliers", "none, iqr, mad",
 			   parse_outliers, &a->compare.outliers);
 	}
-	get_int(ld, root, "", "confirm_runs", 0, &a->confirm_runs);
-	get_int(ld, root, "", "drift_window", 3, &a->drift_window);
-	get_int(ld, root, "", "rebaseline_after", 1, &a->rebaseline_after);
+	get_int(ld, root, "", "confirm_runs", 0, PFG_CONFIRM_RUNS_MAX, &a->confirm_runs);
+	get_int(ld, root, "", "drift_window", 3, PFG_DRIFT_WINDOW_MAX, &a->drift_window);
+	get_int(ld, root, "", "rebaseline_after", 1, PFG_REBASELINE_AFTER_MAX,
+		&a->rebaseline_after);
 	const char *ab = get_string(ld, root, "", "auto_baseline", 0);
 	if (ab && strcmp(ab, "propose") && strcmp(ab, "approve"))
 		problem(ld, "auto_baseline", "expected \"propose\" or \"approve\", got \"%s\"", ab);
@@ -513,9 +548,9 @@ static void load_defaults(struct loader *ld, const cJSON *root, struct defaults 
 	const cJSON *obj = get_object(ld, root, "", "defaults", keys);
 	if (!obj)
 		return;
-	get_int(ld, obj, "defaults", "runs", 1, &d->runs);
-	get_int(ld, obj, "defaults", "warmup", 0, &d->warmup);
-	get_number(ld, obj, "defaults", "timeout", 1, &d->timeout_s);
+	get_int(ld, obj, "defaults", "runs", 1, PFG_RUNS_MAX, &d->runs);
+	get_int(ld, obj, "defaults", "warmup", 0, PFG_RUNS_MAX, &d->warmup);
+	get_timeout(ld, obj, "defaults", &d->timeout_s);
 	d->cwd = get_string(ld, obj, "defaults", "cwd", 0);
 	d->env = get_env(ld, obj, "defaults");
 }
@@ -532,7 +567,7 @@ static const cJSON *get_array(struct loader *ld, const cJSON *obj,
 	if (cJSON_IsArray(it) && cJSON_GetArraySize(it) > 0)
 		return it;
 	char got[64], *p = join(path, key);
-	describe(it, got, sizeof got);
+	describe(ld, p, it, got, sizeof got);
 	problem(ld, p, "expected a non-empty array, got %s", got);
 	free(p);
 	return NULL;
@@ -620,11 +655,12 @@ int pfg_config_parse(const char *text, const char *file, const char *dir,
 	if (!root) {
 		const char *at = cJSON_GetErrorPtr();
 		size_t off = at && at >= text ? (size_t)(at - text) : 0;
-		char near[24];
-		snprintf(near, sizeof near, "%s", text + off);
-		for (char *q = near; *q; q++)
+		char raw[24], near[100];
+		snprintf(raw, sizeof raw, "%s", text + off);
+		for (char *q = raw; *q; q++)
 			if (*q == '\n' || *q == '\r')
 				*q = '\0';
+		escape_line(raw, strlen(raw), near, sizeof near);
 		pfg_strv_pushf(errors, "%s:%d: malformed JSON%s%s%s", file,
 			       jsonpos_offset_line(text, off),
 			       *near ? " near '" : " (unexpected end of file)",
@@ -639,6 +675,11 @@ int pfg_config_parse(const char *text, const char *file, const char *dir,
 	ld.dir = cfg->dir;
 
 	size_t before = errors->n;
+	/* cJSON cuts a string at \u0000: the rest of it would be lost. */
+	for (size_t i = 0; i < ld.pos.n; i++)
+		if (ld.pos.v[i].nul)
+			problem(&ld, ld.pos.v[i].path, "a string here holds \\u0000 (a NUL "
+				"character), which no name, command or variable can hold");
 	if (!cJSON_IsObject(root)) {
 		problem(&ld, "", "expected an object with \"components\"");
 	} else {

@@ -109,8 +109,10 @@ void analysis_compare(const struct analysis *a, const double *cur, size_t n,
 	struct pfg_stats_compare_result r;
 	compare_opts(a, &o);
 	snprintf(c->test, sizeof c->test, "%s", pfg_stats_test_name(o.test));
-	if (pfg_stats_compare(a->base, a->n_base, cur, n, &o, &r, NULL, 0) != 0) {
-		/* Too few values, or a baseline of zero: nothing can be said. */
+	if (pfg_stats_compare(a->base, a->n_base, cur, n, &o, &r, c->reason,
+			      sizeof c->reason) != 0) {
+		/* Too few values, a baseline of zero, values too large: nothing
+		 * can be said, and c->reason says why. */
 		snprintf(c->verdict, sizeof c->verdict, "not_comparable");
 		return;
 	}

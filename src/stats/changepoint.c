@@ -3,6 +3,7 @@
  * otava/change_point_divisive/). */
 #include "perfguard/stats.h"
 #include "perfguard/util.h"
+#include "stats_int.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -21,17 +22,30 @@ void pfg_stats_change_points_free(struct pfg_stats_change_point *cps)
 	free(cps);
 }
 
-/* Mean and standard deviation (divisor n; 0 when n < 2) of x[0..n). */
+/* The power of two that values of magnitude up to big are divided by so
+ * that sums of them, of their differences and of their squares cannot
+ * overflow: 0 (none) up to 2^500. Dividing by a power of two is exact, so
+ * the statistics do not change; values at or below 2^500 are never scaled. */
+static int scale_exp(double big)
+{
+	return big > 0x1p500 ? ilogb(big) + 1 : 0;
+}
+
+/* Mean and standard deviation (divisor n; 0 when n < 2) of x[0..n),
+ * computed on values scaled by scale_exp() when they are huge. */
 static void mean_std(const double *x, size_t n, double *mean, double *std)
 {
+	int e = scale_exp(pfg_stats_max_abs(x, n));
 	double s = 0;
 	for (size_t i = 0; i < n; i++)
-		s += x[i];
+		s += ldexp(x[i], -e);
 	double m = s / (double)n, ss = 0;
-	for (size_t i = 0; i < n; i++)
-		ss += (x[i] - m) * (x[i] - m);
-	*mean = m;
-	*std = n >= 2 ? sqrt(ss / (double)n) : 0.0;
+	for (size_t i = 0; i < n; i++) {
+		double d = ldexp(x[i], -e) - m;
+		ss += d * d;
+	}
+	*mean = ldexp(m, e);
+	*std = n >= 2 ? ldexp(sqrt(ss / (double)n), e) : 0.0;
 }
 
 /* a / b - 1, or 0 when b is 0 (Otava's value_if_nan). */
@@ -43,6 +57,7 @@ static double rel_change(double a, double b)
 void pfg_stats_cp_test(const double *left, size_t nl, const double *right, size_t nr,
 		       struct pfg_stats_change_point *cp)
 {
+	pfg_stats_gsl_init();
 	mean_std(left, nl, &cp->mean_before, &cp->stddev_before);
 	mean_std(right, nr, &cp->mean_after, &cp->stddev_after);
 	double fwd = rel_change(cp->mean_after, cp->mean_before);
@@ -54,17 +69,24 @@ void pfg_stats_cp_test(const double *left, size_t nl, const double *right, size_
 		return;
 	/* Student's t with pooled variance from the divisor-n deviations, as
 	 * scipy's ttest_ind_from_stats(mean1, std1, n1, mean2, std2, n2). */
+	/* t is scale-free: huge means and deviations are scaled first, so that
+	 * neither their squares nor their difference overflow. */
+	double big = fmax(fmax(fabs(cp->mean_before), fabs(cp->mean_after)),
+			  fmax(cp->stddev_before, cp->stddev_after));
+	int e = scale_exp(big);
 	double df = (double)(nl + nr - 2), n1 = (double)nl, n2 = (double)nr;
-	double v1 = cp->stddev_before * cp->stddev_before;
-	double v2 = cp->stddev_after * cp->stddev_after;
+	double sb = ldexp(cp->stddev_before, -e), sa = ldexp(cp->stddev_after, -e);
+	double v1 = sb * sb;
+	double v2 = sa * sa;
 	double pooled = ((n1 - 1) * v1 + (n2 - 1) * v2) / df;
 	double denom = sqrt(pooled * (1 / n1 + 1 / n2));
-	double d = cp->mean_before - cp->mean_after;
+	double d = ldexp(cp->mean_before, -e) - ldexp(cp->mean_after, -e);
 	if (!(denom > 0)) {
 		cp->p_value = d == 0 ? 1.0 : 0.0;
 		return;
 	}
-	cp->p_value = fmin(1.0, 2.0 * gsl_cdf_tdist_Q(fabs(d / denom), df));
+	double p = 2.0 * gsl_cdf_tdist_Q(fabs(d / denom), df);
+	cp->p_value = p >= 0 ? fmin(1.0, p) : 1.0; /* NaN: a GSL error, no evidence */
 }
 
 /* Scratch space for candidate searches over intervals of up to cap values. */
@@ -256,21 +278,66 @@ static void give(struct cplist *l, struct pfg_stats_change_point **out, size_t *
 	*count = l->n;
 }
 
+/* A copy of x[0..n) divided by 2^e, e from scale_exp() (*e = 0 and NULL
+ * when the values are small enough to use as they are). Caller frees. */
+static double *scaled_copy(const double *x, size_t n, int *e)
+{
+	*e = scale_exp(pfg_stats_max_abs(x, n));
+	if (!*e)
+		return NULL;
+	double *s = pfg_xmalloc(n * sizeof *s);
+	for (size_t i = 0; i < n; i++)
+		s[i] = ldexp(x[i], -*e);
+	return s;
+}
+
+/* Scale the points of l found on values divided by 2^e back to the
+ * caller's units, then hand them over as (*out, *count). Returns 0, or
+ * PFG_EINPUT (nothing handed over) when a change in percent overflows. */
+static int finish(struct cplist *l, int e, const double *x, size_t n,
+		  struct pfg_stats_change_point **out, size_t *count, char *err,
+		  size_t errlen)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct pfg_stats_change_point *cp = &l->v[i];
+		cp->mean_before = ldexp(cp->mean_before, e);
+		cp->mean_after = ldexp(cp->mean_after, e);
+		cp->stddev_before = ldexp(cp->stddev_before, e);
+		cp->stddev_after = ldexp(cp->stddev_after, e);
+		cp->qhat = ldexp(cp->qhat, e);
+		if (!isfinite(cp->change_pct) || !isfinite(cp->magnitude)) {
+			size_t index = cp->index;
+			free(l->v);
+			*out = NULL;
+			*count = 0;
+			return pfg_error(err, errlen, PFG_EINPUT,
+					 "values too large to find change points: the change "
+					 "in percent at index %zu overflows (max %g)", index,
+					 pfg_stats_max_abs(x, n));
+		}
+	}
+	give(l, out, count);
+	return PFG_OK;
+}
+
 int pfg_stats_edivisive(const double *x, size_t n, double max_pvalue,
 			struct pfg_stats_change_point **out, size_t *count,
 			char *err, size_t errlen)
 {
+	pfg_stats_gsl_init();
 	int rc = pfg_stats_check(x, n, 0, "the series", err, errlen);
 	if (rc)
 		return rc;
+	int e;
+	double *xs = scaled_copy(x, n, &e);
 	struct cplist l = { 0 };
 	struct qwork w = { 0 };
 	if (n >= 2)
-		detect(x, 0, n, max_pvalue, &w, &l);
+		detect(xs ? xs : x, 0, n, max_pvalue, &w, &l);
 	free(w.ws);
 	free(w.wt);
-	give(&l, out, count);
-	return PFG_OK;
+	free(xs);
+	return finish(&l, e, x, n, out, count, err, errlen);
 }
 
 /* Otava's merge step: drop the point of largest p while it is above
@@ -304,6 +371,7 @@ int pfg_stats_change_points(const double *x, size_t n, const struct pfg_stats_cp
 			    struct pfg_stats_change_point **out, size_t *count,
 			    char *err, size_t errlen)
 {
+	pfg_stats_gsl_init();
 	int rc = pfg_stats_check(x, n, 0, "the series", err, errlen);
 	if (rc)
 		return rc;
@@ -317,6 +385,13 @@ int pfg_stats_change_points(const double *x, size_t n, const struct pfg_stats_cp
 		return pfg_error(err, errlen, PFG_EINPUT,
 				 "min-magnitude must be a non-negative number, got %g",
 				 o->min_magnitude);
+	/* Huge values are scaled by a power of two (exactly) so that the sums
+	 * of differences in the divergence cannot overflow. */
+	const double *orig = x;
+	int e;
+	double *xs = scaled_copy(x, n, &e);
+	if (xs)
+		x = xs;
 	double p = o->max_pvalue;
 	double first_pass = p < 0.05 ? 10 * p : p < 0.5 ? 2 * p : p;
 	/* Split: windows of o->window points; the next one starts at the last
@@ -346,6 +421,6 @@ int pfg_stats_change_points(const double *x, size_t n, const struct pfg_stats_cp
 	/* Report each final point against its final neighbours. */
 	for (size_t i = 0; i < weak.n; i++)
 		restat(x, n, &weak, i);
-	give(&weak, out, count);
-	return PFG_OK;
+	free(xs);
+	return finish(&weak, e, orig, n, out, count, err, errlen);
 }

@@ -114,20 +114,23 @@ enum pfg_stats_verdict pfg_stats_verdict_of(int significant, double worse_pct,
 double pfg_stats_mde(double sd, double location, size_t n_base, size_t n_cur,
 		     double df, double alpha, double power)
 {
+	pfg_stats_gsl_init();
 	if (sd <= 0)
 		return 0.0;
-	if (location == 0 || n_base == 0 || n_cur == 0)
+	if (location == 0 || n_base == 0 || n_cur == 0 || !isfinite(sd))
 		return HUGE_VAL;
 	double za, zb;
-	if (df > 0) {
+	if (df > 0 && isfinite(df)) {
 		za = gsl_cdf_tdist_Pinv(1 - alpha / 2, df);
 		zb = gsl_cdf_tdist_Pinv(power, df);
 	} else {
 		za = gsl_cdf_ugaussian_Pinv(1 - alpha / 2);
 		zb = gsl_cdf_ugaussian_Pinv(power);
 	}
-	return 100.0 * (za + zb) * sd * sqrt(1.0 / (double)n_base + 1.0 / (double)n_cur) /
-	       fabs(location);
+	double mde = 100.0 * (za + zb) * sd * sqrt(1.0 / (double)n_base + 1.0 / (double)n_cur) /
+		     fabs(location);
+	/* NaN only from a GSL error (its handler is off): say "unbounded". */
+	return isnan(mde) ? HUGE_VAL : mde;
 }
 
 /* What a t-type test needs of one sample: the location it compares, the
@@ -170,26 +173,33 @@ static void welch_side(const double *x, size_t n, struct tside *out)
 
 /* A t-type test (Welch-Satterthwaite df) of current against baseline: fills
  * statistic, df, p_value and the interval of the difference into r, with
- * change_pct and the interval in percent of |b->est|. */
-static void t_test(const struct tside *b, const struct tside *c, double confidence,
-		   struct pfg_stats_compare_result *r)
+ * change_pct and the interval in percent of |b->est|. Returns 0, or -1 when
+ * the variance, its square (in the df) or the statistic overflows: GSL's t
+ * distribution is then never called with what it cannot take. */
+static int t_test(const struct tside *b, const struct tside *c, double confidence,
+		  struct pfg_stats_compare_result *r)
 {
 	double diff = c->est - b->est, v = b->vn + c->vn, scale = 100.0 / fabs(b->est);
 	r->change_pct = diff * scale;
+	if (!isfinite(v))
+		return -1;
 	if (v <= 0) { /* both samples constant */
 		r->statistic = 0;
 		r->df = 0;
 		r->p_value = diff == 0 ? 1.0 : 0.0;
 		r->ci_low_pct = r->ci_high_pct = r->change_pct;
-		return;
+		return 0;
 	}
 	double se = sqrt(v);
 	r->df = v * v / (b->vn * b->vn / b->dof + c->vn * c->vn / c->dof);
 	r->statistic = diff / se;
+	if (!(isfinite(r->df) && r->df > 0 && isfinite(r->statistic)))
+		return -1;
 	r->p_value = fmin(1.0, 2.0 * gsl_cdf_tdist_Q(fabs(r->statistic), r->df));
 	double q = gsl_cdf_tdist_Qinv((1 - confidence) / 2, r->df);
 	r->ci_low_pct = (diff - q * se) * scale;
 	r->ci_high_pct = (diff + q * se) * scale;
+	return 0;
 }
 
 /* Mann-Whitney U of cur against base (both sorted), tie-corrected normal
@@ -330,10 +340,31 @@ static double *prune(const double *x, size_t n, const struct pfg_stats_compare_o
 	return s;
 }
 
+/* The error for values too large to compare: what overflowed, and the
+ * largest magnitude of either sample. Returns PFG_EINPUT. */
+static int too_large(const double *base, size_t n_base, const double *cur, size_t n_cur,
+		     const char *what, char *err, size_t errlen)
+{
+	double mb = pfg_stats_max_abs(base, n_base), mc = pfg_stats_max_abs(cur, n_cur);
+	return pfg_error(err, errlen, PFG_EINPUT,
+			 "values too large to compare: %s overflows (max %g)", what,
+			 mb > mc ? mb : mc);
+}
+
+/* Nonzero when every number a comparison reports is finite (mde_pct may be
+ * HUGE_VAL: "unbounded"). */
+static int result_finite(const struct pfg_stats_compare_result *r)
+{
+	return isfinite(r->change_pct) && isfinite(r->ci_low_pct) &&
+	       isfinite(r->ci_high_pct) && isfinite(r->statistic) && isfinite(r->df) &&
+	       r->p_value >= 0 && r->p_value <= 1 && !isnan(r->mde_pct);
+}
+
 int pfg_stats_compare(const double *base, size_t n_base, const double *cur,
 		      size_t n_cur, const struct pfg_stats_compare_opts *o,
 		      struct pfg_stats_compare_result *r, char *err, size_t errlen)
 {
+	pfg_stats_gsl_init();
 	int rc = check_opts(o, err, errlen);
 	if (!rc)
 		rc = pfg_stats_check(base, n_base, 2, "the baseline", err, errlen);
@@ -364,6 +395,15 @@ int pfg_stats_compare(const double *base, size_t n_base, const double *cur,
 	struct pfg_stats_summary db, dc;
 	pfg_stats_summarize_sorted(b, nb, &db);
 	pfg_stats_summarize_sorted(c, nc, &dc);
+	if (!(isfinite(db.mean) && isfinite(dc.mean))) {
+		rc = too_large(base, n_base, cur, n_cur, "the mean", err, errlen);
+		goto out;
+	}
+	if (!(isfinite(db.stddev) && isfinite(dc.stddev) && isfinite(db.mad) &&
+	      isfinite(dc.mad))) {
+		rc = too_large(base, n_base, cur, n_cur, "the variance", err, errlen);
+		goto out;
+	}
 	r->mean_base = db.mean;
 	r->mean_current = dc.mean;
 	r->median_base = db.median;
@@ -398,6 +438,14 @@ int pfg_stats_compare(const double *base, size_t n_base, const double *cur,
 	}
 	r->estimate_base = tb.est;
 	r->estimate_current = tc.est;
+	if (!(isfinite(tb.est) && isfinite(tc.est))) {
+		rc = too_large(base, n_base, cur, n_cur, "the mean", err, errlen);
+		goto out;
+	}
+	if (!(isfinite(tb.vn) && isfinite(tc.vn) && isfinite(noise))) {
+		rc = too_large(base, n_base, cur, n_cur, "the variance", err, errlen);
+		goto out;
+	}
 	if (tb.est == 0) {
 		rc = pfg_error(err, errlen, PFG_EINPUT,
 			       "the baseline's %s is 0, so a change in percent is undefined",
@@ -409,8 +457,18 @@ int pfg_stats_compare(const double *base, size_t n_base, const double *cur,
 		mwu_test(b, nb, c, nc, r);
 		r->change_pct = 100.0 * (tc.est - tb.est) / fabs(tb.est);
 		mwu_interval(b, nb, c, nc, tb.est, o, r);
-	} else {
-		t_test(&tb, &tc, o->confidence, r);
+	} else if (t_test(&tb, &tc, o->confidence, r)) {
+		rc = too_large(base, n_base, cur, n_cur, "the variance", err, errlen);
+		goto out;
+	}
+	if (!isfinite(r->change_pct) || !isfinite(r->ci_low_pct) ||
+	    !isfinite(r->ci_high_pct)) {
+		rc = pfg_error(err, errlen, PFG_EINPUT,
+			       "values too large to compare: the change in percent "
+			       "overflows (baseline %s %g, current %g)",
+			       o->test == PFG_TEST_YUEN ? "trimmed mean" :
+			       o->test == PFG_TEST_WELCH ? "mean" : "median", tb.est, tc.est);
+		goto out;
 	}
 	r->significant = r->p_value < o->alpha;
 	r->worse_pct = o->direction == PFG_LOWER_IS_BETTER ? r->change_pct : -r->change_pct;
@@ -420,6 +478,8 @@ int pfg_stats_compare(const double *base, size_t n_base, const double *cur,
 	r->severity = r->verdict == PFG_VERDICT_REGRESSION
 			      ? pfg_stats_severity_of(r->worse_pct, o->thresholds)
 			      : PFG_SEVERITY_NONE;
+	if (!result_finite(r))
+		rc = too_large(base, n_base, cur, n_cur, "the test statistic", err, errlen);
 out:
 	free(b);
 	free(c);

@@ -3,11 +3,35 @@
 #include "perfguard/util.h"
 #include "stats_int.h"
 
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+static pthread_once_t gsl_once = PTHREAD_ONCE_INIT;
+
+/* Install "no handler": GSL functions return their error status. */
+static void gsl_handler_off(void)
+{
+	gsl_set_error_handler_off();
+}
+
+void pfg_stats_gsl_init(void)
+{
+	pthread_once(&gsl_once, gsl_handler_off);
+}
+
+double pfg_stats_max_abs(const double *x, size_t n)
+{
+	double m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (fabs(x[i]) > m)
+			m = fabs(x[i]);
+	return m;
+}
 
 int pfg_stats_check(const double *x, size_t n, size_t min_n, const char *what,
 		    char *err, size_t errlen)
@@ -76,6 +100,7 @@ void pfg_stats_summarize_sorted(const double *s, size_t n, struct pfg_stats_summ
 int pfg_stats_summarize(const double *x, size_t n, struct pfg_stats_summary *out,
 			char *err, size_t errlen)
 {
+	pfg_stats_gsl_init();
 	int rc = pfg_stats_check(x, n, 1, "the sample", err, errlen);
 	if (rc)
 		return rc;
@@ -86,5 +111,18 @@ int pfg_stats_summarize(const double *x, size_t n, struct pfg_stats_summary *out
 	out->stddev = n > 1 ? gsl_stats_sd_m(x, 1, n, out->mean) : 0.0;
 	out->cv = out->mean != 0 ? out->stddev / fabs(out->mean) : 0.0;
 	free(s);
+	/* Finite values can still overflow on the way: a mean of 1e308 and
+	 * -1e308 steps through -inf, a deviation of 1e200 squares to inf. */
+	const char *what = !isfinite(out->mean) ? "the mean" :
+		!isfinite(out->stddev) || !isfinite(out->iqr) || !isfinite(out->mad) ||
+		!isfinite(out->median) || !isfinite(out->p95) || !isfinite(out->cv)
+		? "the variance" : NULL;
+	if (what) {
+		double max = pfg_stats_max_abs(x, n);
+		memset(out, 0, sizeof *out);
+		return pfg_error(err, errlen, PFG_EINPUT,
+				 "values too large to summarise: %s overflows (max %g)",
+				 what, max);
+	}
 	return PFG_OK;
 }

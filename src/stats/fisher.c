@@ -1,6 +1,7 @@
 /* fisher.c: Fisher's exact test on failed/total counts. */
 #include "perfguard/stats.h"
 #include "perfguard/util.h"
+#include "stats_int.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -9,6 +10,7 @@ int pfg_stats_fisher_exact(unsigned long failed_base, unsigned long total_base,
 			   unsigned long failed_cur, unsigned long total_cur,
 			   double *p_value, char *err, size_t errlen)
 {
+	pfg_stats_gsl_init();
 	if (failed_base > total_base || failed_cur > total_cur)
 		return pfg_error(err, errlen, PFG_EINPUT,
 				 "failed runs (%lu, %lu) cannot exceed total runs (%lu, %lu)",
@@ -34,6 +36,10 @@ int pfg_stats_fisher_exact(unsigned long failed_base, unsigned long total_base,
 		if (px <= limit)
 			p += px;
 	}
+	if (!(p >= 0)) /* NaN: a GSL error, its handler being off */
+		return pfg_error(err, errlen, PFG_EINPUT,
+				 "Fisher's exact test failed on %lu/%lu against %lu/%lu "
+				 "failed runs", failed_base, total_base, failed_cur, total_cur);
 	*p_value = fmin(1.0, p);
 	return PFG_OK;
 }

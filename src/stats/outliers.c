@@ -54,6 +54,7 @@ void pfg_stats_fences_sorted(const double *s, size_t n, int m, double *lo, doubl
 int pfg_stats_outliers_detect(const double *x, size_t n, enum pfg_stats_outliers m,
 			      unsigned char *mask, size_t *count, char *err, size_t errlen)
 {
+	pfg_stats_gsl_init();
 	int rc = pfg_stats_check(x, n, 1, "the sample", err, errlen);
 	if (rc)
 		return rc;

@@ -5,6 +5,15 @@
 
 #include <stddef.h>
 
+/* Turn GSL's abort-on-error handler off, once for the process and safe
+ * from any thread (pthread_once). Every exported stats function that calls
+ * GSL calls this first: GSL then returns error codes or NaN, which the
+ * callers check, instead of aborting the program. */
+void pfg_stats_gsl_init(void);
+
+/* The largest |x[i]| of x[0..n), 0 when n is 0. */
+double pfg_stats_max_abs(const double *x, size_t n);
+
 /* A sorted copy of x[0..n); caller frees. */
 double *pfg_stats_sorted_copy(const double *x, size_t n);
 

@@ -1,6 +1,7 @@
 /* trend.c: least squares trend of a history, as scipy.stats.linregress. */
 #include "perfguard/stats.h"
 #include "perfguard/util.h"
+#include "stats_int.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_fit.h>
@@ -12,6 +13,7 @@
 int pfg_stats_trend_fit(const double *x, const double *y, size_t n,
 			struct pfg_stats_trend *out, char *err, size_t errlen)
 {
+	pfg_stats_gsl_init();
 	int rc = pfg_stats_check(y, n, 2, "the series", err, errlen);
 	if (!rc && x)
 		rc = pfg_stats_check(x, n, 2, "the x values", err, errlen);
@@ -32,13 +34,32 @@ int pfg_stats_trend_fit(const double *x, const double *y, size_t n,
 		sxx += (x[i] - xm) * (x[i] - xm);
 		syy += (y[i] - ym) * (y[i] - ym);
 	}
+	/* Sums of squares overflow long before the values do (1e155 squared). */
+	if (!isfinite(xm) || !isfinite(ym) || !isfinite(sxx) || !isfinite(syy)) {
+		int over_y = !isfinite(ym) || !isfinite(syy);
+		double max = pfg_stats_max_abs(over_y ? y : x, n);
+		free(xs);
+		memset(out, 0, sizeof *out);
+		return pfg_error(err, errlen, PFG_EINPUT,
+				 "values too large to fit a trend: the sum of squares of "
+				 "the %s overflows (max %g)", over_y ? "series" : "x values",
+				 max);
+	}
 	if (sxx == 0) {
 		free(xs);
 		return pfg_error(err, errlen, PFG_EINPUT,
 				 "all x values are equal, so no line can be fitted");
 	}
 	double c0, c1, cov00, cov01, cov11, sumsq;
-	gsl_fit_linear(x, 1, y, 1, n, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+	int status = gsl_fit_linear(x, 1, y, 1, n, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+	if (status || !isfinite(c0) || !isfinite(c1)) {
+		double max = pfg_stats_max_abs(y, n);
+		free(xs);
+		memset(out, 0, sizeof *out);
+		return pfg_error(err, errlen, PFG_EINPUT,
+				 "values too large to fit a trend: the line overflows "
+				 "(max %g)", max);
+	}
 	out->slope = c1;
 	out->intercept = c0;
 	if (syy == 0) {
@@ -57,6 +78,10 @@ int pfg_stats_trend_fit(const double *x, const double *y, size_t n,
 		double t = r * sqrt(df / ((1.0 - r + tiny) * (1.0 + r + tiny)));
 		out->slope_p_value = fmin(1.0, 2.0 * gsl_cdf_tdist_Q(fabs(t), df));
 		out->slope_stderr = sqrt(fmax(0.0, (1 - r * r) * syy / sxx / df));
+		if (!(out->slope_p_value >= 0 && out->slope_p_value <= 1))
+			out->slope_p_value = 1.0; /* a GSL error: no evidence */
+		if (!isfinite(out->slope_stderr))
+			out->slope_stderr = HUGE_VAL;
 	}
 	free(xs);
 	return PFG_OK;

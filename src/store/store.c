@@ -197,12 +197,18 @@ static int migrate(struct pfg_store *st, char *err, size_t errlen)
 		return PFG_ERUNTIME;
 	int v = pfg_store_schema_version(st);
 	if (v < 0 || v > nmig) {
+		/* -1 with no SQLite error is a user_version of -1: say what it is
+		 * before ROLLBACK replaces SQLite's message ("not an error"). */
+		int rc = v < 0 && sqlite3_errcode(st->db) != SQLITE_OK
+			? store_error(st, err, errlen, "read schema version")
+			: v < 0 ? pfg_error(err, errlen, PFG_ERUNTIME, "%s: schema version %d "
+					    "is not one perfguard knows (expected 0..%d); is "
+					    "this a perfguard database?", st->path, v, nmig)
+			: pfg_error(err, errlen, PFG_ERUNTIME,
+				    "%s: schema version %d is newer than this perfguard "
+				    "knows (%d): upgrade perfguard", st->path, v, nmig);
 		store_exec(st, "ROLLBACK", NULL, 0);
-		if (v < 0)
-			return store_error(st, err, errlen, "read schema version");
-		return pfg_error(err, errlen, PFG_ERUNTIME,
-				 "%s: schema version %d is newer than this perfguard "
-				 "knows (%d): upgrade perfguard", st->path, v, nmig);
+		return rc;
 	}
 	for (; v < nmig; v++) {
 		char pragma[64];

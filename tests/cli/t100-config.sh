@@ -32,7 +32,7 @@ expect_success 'a wrong type names file, line, path and value' '
 	}
 	JSON
 	expect_exit 2 pg run &&
-	expect_contains .err "perfguard.json:6: components[0].benchmarks[0].runs: expected a positive integer, got \"ten\"" &&
+	expect_contains .err "perfguard.json:6: components[0].benchmarks[0].runs: expected an integer between 1 and 1000000, got \"ten\"" &&
 	test ! -e ran && test ! -e .perfguard
 '
 
@@ -49,6 +49,72 @@ expect_success 'every problem is reported at once' '
 	expect_contains .err "perfguard.json:3: components[0].benchmarks[1].name: duplicate benchmark name" &&
 	expect_contains .err "4 problems in the config" &&
 	test ! -e .perfguard
+'
+
+expect_success 'a timeout beyond a day names the field, the range and the value as written' '
+	cat > perfguard.json <<-JSON
+	{
+	  "defaults": {
+	    "runs": 2,
+	    "warmup": 0,
+	    "env": {"A": "b"},
+	    "cwd": ".",
+	    "timeout": 9300000000
+	  },
+	  "components": [{"name": "c", "benchmarks": [
+	    {"name": "b", "type": "latency", "command": ["touch", "ran"]}]}]
+	}
+	JSON
+	expect_exit 2 pg run &&
+	expect_contains .err "perfguard.json:7: defaults.timeout: expected a number of seconds between 0.001 and 86400 (0: no timeout), got 9300000000" &&
+	test ! -e ran && test ! -e .perfguard
+'
+
+expect_success 'numbers too large for a double say what was written, not null' '
+	cat > perfguard.json <<-JSON
+	{"confirm_runs": 1e999, "components": [{"name": "c", "benchmarks": [
+	  {"name": "b", "type": "latency", "command": ["touch", "ran"], "runs": 1e999}]}]}
+	JSON
+	expect_exit 2 pg run &&
+	expect_contains .err "perfguard.json:1: confirm_runs: expected an integer between 0 and 10, got 1e999" &&
+	expect_contains .err "perfguard.json:2: components[0].benchmarks[0].runs: expected an integer between 1 and 1000000, got 1e999" &&
+	! grep -q null .err && test ! -e ran
+'
+
+expect_success 'every number has a range: thresholds, alpha, windows, ops' '
+	cat > perfguard.json <<-JSON
+	{"thresholds": {"critical": 1e300}, "statistics": {"alpha": 0.9},
+	 "drift_window": 100000, "rebaseline_after": 0,
+	 "components": [{"name": "c", "benchmarks": [
+	  {"name": "b", "type": "throughput", "command": "true", "ops": -5, "warmup": 1e7}]}]}
+	JSON
+	expect_exit 2 pg run &&
+	expect_contains .err "perfguard.json:1: thresholds.critical: expected a percentage between 0 and 100000, got 1e300" &&
+	expect_contains .err "perfguard.json:1: statistics.alpha: expected a probability between 1e-06 and 0.5, got 0.9" &&
+	expect_contains .err "perfguard.json:2: drift_window: expected an integer between 3 and 10000, got 100000" &&
+	expect_contains .err "perfguard.json:2: rebaseline_after: expected an integer between 1 and 10000, got 0" &&
+	expect_contains .err "perfguard.json:4: components[0].benchmarks[0].ops: expected a number of operations per run between 1e-09 and 1e+15" &&
+	expect_contains .err "perfguard.json:4: components[0].benchmarks[0].warmup: expected an integer between 0 and 1000000, got 1e7" &&
+	expect_contains .err "6 problems in the config"
+'
+
+expect_success 'a value with a newline or an escape sequence stays on one line' '
+	printf "%s\n" "{\"components\": [{\"name\": \"c\", \"benchmarks\": [" \
+	  "{\"name\": \"b\\nx\\u001b[2J\", \"type\": \"latency\", \"command\": \"true\"}]}]}" > perfguard.json &&
+	expect_exit 2 pg run &&
+	test "$(wc -l < .err)" = 2 &&
+	expect_contains .err "perfguard.json:2: components[0].benchmarks[0].name: expected letters, digits, '"'"'_'"'"', '"'"'.'"'"' or '"'"'-'"'"', got \"b\\nx\\x1b[2J\"" &&
+	! grep -q "$(printf "\033")" .err
+'
+
+expect_success 'a NUL inside a string is an error naming the field' '
+	cat > perfguard.json <<-JSON
+	{"components": [{"name": "c", "benchmarks": [
+	  {"name": "b", "type": "latency", "command": ["touch", "ran\u0000; rm -rf x"]}]}]}
+	JSON
+	expect_exit 2 pg run &&
+	expect_contains .err "perfguard.json:2: components[0].benchmarks[0].command[1]: a string here holds \\u0000 (a NUL character)" &&
+	test ! -e ran && test ! -e .perfguard
 '
 
 expect_success 'list checks the config too' '

@@ -51,15 +51,15 @@ expect_success 'arguments reach the command verbatim, without a shell' '
 	expect_exit 0 pg measure --runs 1 -- sh -c "test \"\$1\" = \"a b;*\"" sh "a b;*"
 '
 
-expect_success '--runs must be a positive integer' '
+expect_success '--runs, --warmup and --timeout must lie in their ranges' '
 	expect_exit 2 pg measure --runs 0 -- true &&
-	expect_contains .err "--runs: expected an integer >= 1, got '\''0'\''" &&
+	expect_contains .err "--runs: expected an integer between 1 and 1000000, got '\''0'\''" &&
 	expect_exit 2 pg measure --runs ten -- true &&
-	expect_contains .err "--runs: expected an integer >= 1, got '\''ten'\''" &&
+	expect_contains .err "--runs: expected an integer between 1 and 1000000, got '\''ten'\''" &&
 	expect_exit 2 pg measure --warmup -1 -- true &&
-	expect_contains .err "--warmup: expected an integer >= 0" &&
+	expect_contains .err "--warmup: expected an integer between 0 and 1000000" &&
 	expect_exit 2 pg measure --timeout soon -- true &&
-	expect_contains .err "--timeout: expected a number of seconds > 0"
+	expect_contains .err "--timeout: expected a number of seconds between 0.001 and 86400"
 '
 
 expect_success 'no command is a usage error' '

@@ -168,6 +168,32 @@ expect_success 'a missing file and bad options: exit 2' '
 	expect_exit 2 pg compare --bogus base.txt cur.txt
 '
 
+expect_success 'values whose variance overflows: exit 2 with a sentence, never an abort' '
+	printf "1\n2\n3\n" >A
+	printf "1\n2\n1e78\n" >B
+	expect_exit 2 pg compare A B
+	expect_contains "$WORK/.err" "perfguard compare: A vs B: values too large to compare: the variance overflows (max 1e+78)"
+	expect_exit 2 pg compare --json --test welch A B
+	expect_contains "$WORK/.err" "values too large to compare"
+	printf "100\n101\n99\n" >C
+	printf "1e308\n1.5e308\n1.7e308\n" >D
+	expect_exit 2 pg compare C D
+	expect_contains "$WORK/.err" "values too large to compare"
+	printf "1e-308\n1e-308\n" >E
+	printf "1\n1\n" >F
+	expect_exit 2 pg compare --test welch E F
+	expect_contains "$WORK/.err" "values too large to compare: the change in percent overflows"
+'
+
+expect_success 'option values out of range: exit 2 naming the range' '
+	expect_exit 2 pg compare --alpha 0.7 base.txt cur.txt
+	expect_contains "$WORK/.err" "--alpha: expected a probability between 1e-06 and 0.5, got '"'"'0.7'"'"'"
+	expect_exit 2 pg compare --confidence 1e-999 base.txt cur.txt
+	expect_contains "$WORK/.err" "--confidence: expected a probability between 0.5 and 0.999999"
+	expect_exit 2 pg compare --thresholds 5,10,20,1e6 base.txt cur.txt
+	expect_contains "$WORK/.err" "--thresholds: expected 4 increasing percentages between 0 and 100000"
+'
+
 expect_success '--help prints the usage' '
 	pg compare --help >out
 	expect_contains out "Usage: perfguard compare"

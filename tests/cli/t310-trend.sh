@@ -69,7 +69,24 @@ expect_success 'bad input: exit 2 with file and line' '
 	expect_exit 2 pg trend nosuch.txt
 '
 
+expect_success 'values whose squares overflow: exit 2 with a sentence, never an abort' '
+	printf "1\n2\n1e200\n" >big.txt
+	expect_exit 2 pg trend big.txt
+	expect_contains "$WORK/.err" "perfguard trend: big.txt: values too large to fit a trend: the sum of squares of the series overflows (max 1e+200)"
+	expect_exit 2 pg trend --json big.txt
+	printf "100\n100\n100\n1e308\n1e308\n1e308\n" >jump.txt
+	expect_exit 2 pg trend jump.txt
+	expect_contains "$WORK/.err" "values too large to fit a trend"
+	printf "1e-308\n2e-308\n3e-308\n4e-308\n" >tiny.txt
+	pg trend --json tiny.txt >out
+	expect_contains out "\"r2\":"
+'
+
 expect_success 'bad options: exit 2' '
+	expect_exit 2 pg trend --window 100001 steps.txt
+	expect_contains "$WORK/.err" "--window: expected an integer between 2 and 100000, got '"'"'100001'"'"'"
+	expect_exit 2 pg trend --min-magnitude 1e308 steps.txt
+	expect_contains "$WORK/.err" "--min-magnitude: expected a relative change between 0 and 1000"
 	expect_exit 2 pg trend --window 1 steps.txt
 	expect_exit 2 pg trend --window x steps.txt
 	expect_exit 2 pg trend --max-pvalue 0 steps.txt

@@ -122,7 +122,7 @@ static void test_wrong_type_names_line_and_path(void **state)
 		"  ]\n"
 		"}\n";
 	expect_one_error(text, "perfguard.json:12: components[0].benchmarks[1].runs: "
-			 "expected a positive integer, got \"ten\"");
+			 "expected an integer between 1 and 1000000, got \"ten\"");
 }
 
 static void test_malformed_json_gives_line(void **state)
@@ -242,15 +242,16 @@ static void test_bad_numbers(void **state)
 	(void)state;
 	char *t = one_bench("\"type\": \"cpu\", \"command\": \"true\", \"runs\": 0");
 	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].runs: "
-			 "expected a positive integer, got 0");
+			 "expected an integer between 1 and 1000000, got 0");
 	free(t);
 	t = one_bench("\"type\": \"cpu\", \"command\": \"true\", \"warmup\": 1.5");
 	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].warmup: "
-			 "expected a non-negative integer, got 1.5");
+			 "expected an integer between 0 and 1000000, got 1.5");
 	free(t);
 	t = one_bench("\"type\": \"cpu\", \"command\": \"true\", \"timeout\": -1");
 	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].timeout: "
-			 "expected a non-negative number, got -1");
+			 "expected a number of seconds between 0.001 and 86400 (0: no "
+			 "timeout), got -1");
 	free(t);
 }
 
@@ -330,16 +331,168 @@ static void test_analysis_settings(void **state)
 			 "perfguard.json:1: statistics.test: expected one of yuen, welch, mwu, got \"t\"");
 	expect_one_error("{\"statistics\": {\"alpha\": 5}, \"components\": [{\"name\": \"c\","
 			 " \"benchmarks\": [{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"t\"}]}]}",
-			 "perfguard.json:1: statistics.alpha: expected a number between 0 and 1, got 5");
+			 "perfguard.json:1: statistics.alpha: expected a probability between 1e-06 and 0.5, got 5");
 	expect_one_error("{\"drift_window\": 2, \"components\": [{\"name\": \"c\","
 			 " \"benchmarks\": [{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"t\"}]}]}",
-			 "perfguard.json:1: drift_window: expected an integer >= 3, got 2");
+			 "perfguard.json:1: drift_window: expected an integer between 3 and 10000, got 2");
 	expect_one_error("{\"gate\": {\"fail_on\": \"none\"}, \"components\": [{\"name\": \"c\","
 			 " \"benchmarks\": [{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"t\"}]}]}",
 			 "perfguard.json:1: gate.fail_on: expected one of minor, moderate, major, critical, got \"none\"");
 	expect_one_error("{\"auto_baseline\": \"yes\", \"components\": [{\"name\": \"c\","
 			 " \"benchmarks\": [{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"t\"}]}]}",
 			 "perfguard.json:1: auto_baseline: expected \"propose\" or \"approve\", got \"yes\"");
+}
+
+/* A config whose defaults object is body, on line 2. */
+static char *with_defaults(const char *body)
+{
+	return pfg_xasprintf("{\n\"defaults\": {%s},\n\"components\": [{\"name\": \"c\", "
+			     "\"benchmarks\": [{\"name\": \"b\", \"type\": \"cpu\", "
+			     "\"command\": \"t\"}]}]}", body);
+}
+
+/* Expect one error for a defaults object body. */
+static void expect_defaults_error(const char *body, const char *want)
+{
+	char *t = with_defaults(body);
+	expect_one_error(t, want);
+	free(t);
+}
+
+/* Every number is bounded to what the code holds and what makes sense;
+ * the message names the field, the range and the value as written. */
+static void test_number_ranges(void **state)
+{
+	(void)state;
+	/* 9.3e9 s is more nanoseconds than an int64 holds: every run timed out. */
+	expect_defaults_error("\"timeout\": 9300000000",
+			      "perfguard.json:2: defaults.timeout: expected a number of "
+			      "seconds between 0.001 and 86400 (0: no timeout), got 9300000000");
+	expect_defaults_error("\"timeout\": 9.3e9",
+			      "perfguard.json:2: defaults.timeout: expected a number of "
+			      "seconds between 0.001 and 86400 (0: no timeout), got 9.3e9");
+	expect_defaults_error("\"timeout\": 1e-5",
+			      "perfguard.json:2: defaults.timeout: expected a number of "
+			      "seconds between 0.001 and 86400 (0: no timeout), got 1e-5");
+	/* cJSON reads 1e999 as infinity and prints it as null. */
+	expect_defaults_error("\"runs\": 1e999",
+			      "perfguard.json:2: defaults.runs: expected an integer between "
+			      "1 and 1000000, got 1e999");
+	expect_defaults_error("\"runs\": -1e999",
+			      "perfguard.json:2: defaults.runs: expected an integer between "
+			      "1 and 1000000, got -1e999");
+	expect_defaults_error("\"runs\": 2147483648",
+			      "perfguard.json:2: defaults.runs: expected an integer between "
+			      "1 and 1000000, got 2147483648");
+	expect_defaults_error("\"warmup\": 1000001",
+			      "perfguard.json:2: defaults.warmup: expected an integer between "
+			      "0 and 1000000, got 1000001");
+	struct pfg_config *cfg;
+	struct pfg_strv errs;
+	char *t = with_defaults("\"runs\": 1000000, \"warmup\": 0, \"timeout\": 86400");
+	assert_int_equal(parse(t, &cfg, &errs), 0);
+	assert_int_equal(cfg->benchmarks[0].runs, 1000000);
+	assert_true(cfg->benchmarks[0].timeout_s == 86400);
+	pfg_config_free(cfg);
+	free(t);
+	t = with_defaults("\"timeout\": 0");
+	assert_int_equal(parse(t, &cfg, &errs), 0);
+	assert_true(cfg->benchmarks[0].timeout_s == 0);
+	pfg_config_free(cfg);
+	free(t);
+	/* A benchmark's own numbers. */
+	t = one_bench("\"type\": \"throughput\", \"command\": \"t\", \"ops\": 1e16");
+	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].ops: expected a "
+			 "number of operations per run between 1e-09 and 1e+15 (0: from the "
+			 "benchmark's ops metric), got 1e16");
+	free(t);
+	t = one_bench("\"type\": \"cpu\", \"command\": \"t\", \"timeout\": 86401");
+	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].timeout: "
+			 "expected a number of seconds between 0.001 and 86400 (0: no "
+			 "timeout), got 86401");
+	free(t);
+	/* Suite-wide settings. */
+	static const struct { const char *json, *want; } top[] = {
+		{ "\"confirm_runs\": 11", "confirm_runs: expected an integer between 0 and 10, got 11" },
+		{ "\"drift_window\": 1e6", "drift_window: expected an integer between 3 and 10000, got 1e6" },
+		{ "\"rebaseline_after\": 0", "rebaseline_after: expected an integer between 1 and 10000, got 0" },
+		{ "\"statistics\": {\"alpha\": 1e-999}", "statistics.alpha: expected a probability between 1e-06 and 0.5, got 1e-999" },
+		{ "\"statistics\": {\"confidence\": 1}", "statistics.confidence: expected a probability between 0.5 and 0.999999, got 1" },
+		{ "\"thresholds\": {\"critical\": 1e300}", "thresholds.critical: expected a percentage between 0 and 100000, got 1e300" },
+		{ "\"thresholds\": {\"minor\": -0.5}", "thresholds.minor: expected a percentage between 0 and 100000, got -0.5" },
+	};
+	for (size_t i = 0; i < sizeof top / sizeof top[0]; i++) {
+		t = pfg_xasprintf("{%s, \"components\": [{\"name\": \"c\", \"benchmarks\": "
+				  "[{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"t\"}]}]}",
+				  top[i].json);
+		char *want = pfg_xasprintf("perfguard.json:1: %s", top[i].want);
+		expect_one_error(t, want);
+		free(want);
+		free(t);
+	}
+}
+
+/* A message stays one line whatever the value or key holds. */
+static void test_errors_are_one_line(void **state)
+{
+	(void)state;
+	expect_one_error("{\"components\": [{\"name\": \"a\\nb\\u001b[31m\", \"benchmarks\": [\n"
+			 "{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"t\"}]}]}",
+			 "perfguard.json:1: components[0].name: expected letters, digits, "
+			 "'_', '.' or '-', got \"a\\nb\\x1b[31m\"");
+	char *t = one_bench("\"type\": \"cpu\", \"command\": \"t\", \"runs\": \"1\\r\\n2\\t\"");
+	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].runs: expected an "
+			 "integer between 1 and 1000000, got \"1\\r\\n2\\t\"");
+	free(t);
+	/* Raw control characters, which cJSON lets through in strings. */
+	expect_one_error("{\"components\": [{\"name\": \"x\x1b\ty\", \"benchmarks\": [\n"
+			 "{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"t\"}]}]}",
+			 "perfguard.json:1: components[0].name: expected letters, digits, "
+			 "'_', '.' or '-', got \"x\\x1b\\ty\"");
+	/* A key with a control character (in the path and the message). */
+	t = one_bench("\"type\": \"cpu\", \"command\": \"t\", \"ru\\u0007ns\": 1");
+	struct pfg_config *cfg;
+	struct pfg_strv errs;
+	assert_int_equal(parse(t, &cfg, &errs), 1);
+	assert_null(strchr(errs.v[0], '\a'));
+	assert_non_null(strstr(errs.v[0], "ru\\x07ns: unknown key"));
+	pfg_strv_release(&errs);
+	free(t);
+	/* Malformed JSON near a control character. */
+	assert_int_equal(parse("{\"a\" \x07\x1b\x07}", &cfg, &errs), 1);
+	for (const char *c = errs.v[0]; *c; c++)
+		assert_true((unsigned char)*c >= 0x20);
+	assert_non_null(strstr(errs.v[0], "malformed JSON near"));
+	pfg_strv_release(&errs);
+}
+
+/* cJSON cuts a string at \u0000: the field is named instead. */
+static void test_nul_in_strings(void **state)
+{
+	(void)state;
+	char *t = one_bench("\"type\": \"cpu\", \"command\": \"rm -rf /tmp/x\\u0000 /\"");
+	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].command: a string "
+			 "here holds \\u0000 (a NUL character), which no name, command or "
+			 "variable can hold");
+	free(t);
+	t = one_bench("\"type\": \"cpu\", \"command\": [\"echo\", \"a\\u0000b\"]");
+	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].command[1]: a "
+			 "string here holds \\u0000 (a NUL character), which no name, "
+			 "command or variable can hold");
+	free(t);
+	t = one_bench("\"type\": \"cpu\", \"command\": \"t\", \"env\": {\"A\": \"x\\u0000\"}");
+	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].env.A: a string "
+			 "here holds \\u0000 (a NUL character), which no name, command or "
+			 "variable can hold");
+	free(t);
+	/* An escaped backslash before u0000 is text, not a NUL. */
+	struct pfg_config *cfg;
+	struct pfg_strv errs;
+	t = one_bench("\"type\": \"cpu\", \"command\": \"printf '\\\\u0000'\"");
+	assert_int_equal(parse(t, &cfg, &errs), 0);
+	assert_string_equal(cfg->benchmarks[0].command.argv.v[0], "printf '\\u0000'");
+	pfg_config_free(cfg);
+	free(t);
 }
 
 static void test_missing_file(void **state)
@@ -376,6 +529,9 @@ int main(void)
 		cmocka_unit_test(test_every_problem_is_reported),
 		cmocka_unit_test(test_analysis_settings),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_number_ranges),
+		cmocka_unit_test(test_errors_are_one_line),
+		cmocka_unit_test(test_nul_in_strings),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

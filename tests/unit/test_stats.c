@@ -690,6 +690,212 @@ static void test_change_point_recall_precision(void **state)
 	gsl_rng_free(rng);
 }
 
+/* Run pfg_stats_compare with test t; return its code and fill r, err. */
+static int try_compare(const double *b, size_t nb, const double *c, size_t nc,
+		       enum pfg_stats_test t, struct pfg_stats_compare_result *r, char *err)
+{
+	struct pfg_stats_compare_opts o;
+	pfg_stats_compare_opts_init(&o);
+	o.test = t;
+	err[0] = '\0';
+	return pfg_stats_compare(b, nb, c, nc, &o, r, err, PFG_ERR_MAX);
+}
+
+/* Assert that every number of a successful comparison is finite. */
+static void assert_finite_result(const struct pfg_stats_compare_result *r)
+{
+	assert_true(isfinite(r->change_pct) && isfinite(r->ci_low_pct) &&
+		    isfinite(r->ci_high_pct) && isfinite(r->statistic) &&
+		    isfinite(r->df) && isfinite(r->estimate_base) &&
+		    isfinite(r->estimate_current) && isfinite(r->mean_base) &&
+		    isfinite(r->mean_current) && isfinite(r->stddev_base) &&
+		    isfinite(r->stddev_current));
+	assert_true(r->p_value >= 0 && r->p_value <= 1);
+	assert_false(isnan(r->mde_pct));
+}
+
+/* Either a clean result or PFG_EINPUT with a sentence: never an abort. */
+static void assert_clean(int rc, const struct pfg_stats_compare_result *r, const char *err)
+{
+	if (rc == 0) {
+		assert_finite_result(r);
+	} else {
+		assert_int_equal(rc, PFG_EINPUT);
+		assert_true(strlen(err) > 10);
+	}
+}
+
+/* 1e78 squared in the Welch-Satterthwaite df overflows: GSL's gamma used to
+ * abort the process ("x too large to extract fraction part"). */
+static void test_compare_values_too_large(void **state)
+{
+	(void)state;
+	const double a[] = { 1, 2, 3 }, b[] = { 1, 2, 1e78 };
+	struct pfg_stats_compare_result r;
+	char err[PFG_ERR_MAX];
+	for (int t = PFG_TEST_YUEN; t <= PFG_TEST_WELCH; t++) {
+		assert_int_equal(try_compare(a, 3, b, 3, t, &r, err), PFG_EINPUT);
+		assert_string_equal(err, "values too large to compare: the variance "
+			"overflows (max 1e+78)");
+	}
+	/* Medians do not overflow: Mann-Whitney compares them. */
+	assert_int_equal(try_compare(a, 3, b, 3, PFG_TEST_MWU, &r, err), 0);
+	assert_finite_result(&r);
+	/* A custom metric of 1e308 against a baseline of about 100: every sum
+	 * of the current sample overflows. */
+	const double base[] = { 100, 101, 102, 99, 100 };
+	const double huge[] = { 1e308, 1e308, 1e308, 1e308, 1e308 };
+	for (int t = PFG_TEST_YUEN; t <= PFG_TEST_WELCH; t++) {
+		assert_int_equal(try_compare(base, 5, huge, 5, t, &r, err), PFG_EINPUT);
+		assert_non_null(strstr(err, "values too large to compare"));
+		assert_non_null(strstr(err, "(max 1e+308)"));
+	}
+	assert_clean(try_compare(base, 5, huge, 5, PFG_TEST_MWU, &r, err), &r, err);
+	/* Mixtures of signs and magnitudes: the mean steps through infinity. */
+	const double mix[] = { -1.7e308, 1.7e308, 0, 5, -1e308, 1e308 };
+	for (int t = PFG_TEST_YUEN; t <= PFG_TEST_MWU; t++) {
+		assert_clean(try_compare(base, 5, mix, 6, t, &r, err), &r, err);
+		assert_clean(try_compare(mix, 6, base, 5, t, &r, err), &r, err);
+		assert_clean(try_compare(mix, 6, mix, 6, t, &r, err), &r, err);
+	}
+	assert_int_equal(try_compare(base, 5, mix, 6, PFG_TEST_WELCH, &r, err), PFG_EINPUT);
+	/* A tiny baseline makes the change in percent overflow. */
+	const double tiny[] = { 1e-308, 1e-308, 1e-308 }, one[] = { 1, 1, 1 };
+	assert_int_equal(try_compare(tiny, 3, one, 3, PFG_TEST_WELCH, &r, err), PFG_EINPUT);
+	assert_non_null(strstr(err, "the change in percent overflows"));
+	/* Subnormal and tiny values on both sides: a clean answer. */
+	const double t1[] = { 1e-308, 2e-308, 3e-308, 4e-320 };
+	const double t2[] = { 2e-308, 3e-308, 4e-308, 5e-308 };
+	for (int t = PFG_TEST_YUEN; t <= PFG_TEST_MWU; t++)
+		assert_clean(try_compare(t1, 4, t2, 4, t, &r, err), &r, err);
+	/* 1e154 squares to 1e308; its square in the df overflows. */
+	const double s1[] = { 1e154, 3e154, 2e154 }, s2[] = { 2e154, 5e154, 1e154 };
+	for (int t = PFG_TEST_YUEN; t <= PFG_TEST_MWU; t++)
+		assert_clean(try_compare(s1, 3, s2, 3, t, &r, err), &r, err);
+}
+
+/* NaN and infinities are refused by name and position. */
+static void test_compare_non_finite(void **state)
+{
+	(void)state;
+	const double ok[] = { 1, 2, 3 };
+	const double bad[][3] = { { 1, NAN, 3 }, { 1, 2, INFINITY }, { -INFINITY, 2, 3 } };
+	struct pfg_stats_compare_result r;
+	char err[PFG_ERR_MAX];
+	for (int t = PFG_TEST_YUEN; t <= PFG_TEST_MWU; t++)
+		for (size_t i = 0; i < N_OF(bad); i++) {
+			assert_int_equal(try_compare(ok, 3, bad[i], 3, t, &r, err), PFG_EINPUT);
+			assert_non_null(strstr(err, "the current sample holds"));
+			assert_int_equal(try_compare(bad[i], 3, ok, 3, t, &r, err), PFG_EINPUT);
+			assert_non_null(strstr(err, "the baseline holds"));
+		}
+	struct pfg_stats_summary sm;
+	struct pfg_stats_trend tr;
+	struct pfg_stats_change_point *cps;
+	size_t n;
+	struct pfg_stats_cp_opts o;
+	pfg_stats_cp_opts_init(&o);
+	assert_int_equal(pfg_stats_summarize(bad[0], 3, &sm, err, sizeof err), PFG_EINPUT);
+	assert_int_equal(pfg_stats_trend_fit(NULL, bad[1], 3, &tr, err, sizeof err), PFG_EINPUT);
+	assert_int_equal(pfg_stats_change_points(bad[2], 3, &o, &cps, &n, err, sizeof err),
+			 PFG_EINPUT);
+	assert_true(isinf(pfg_stats_mde(INFINITY, 1, 5, 5, 8, 0.05, 0.8)));
+	assert_true(isinf(pfg_stats_mde(1, 1, 5, 5, NAN, 0.05, 0.8)) ||
+		    isfinite(pfg_stats_mde(1, 1, 5, 5, NAN, 0.05, 0.8)));
+}
+
+/* Summaries, trends and change points of huge values: an error or a
+ * finite answer, never an abort or a NaN. */
+static void test_huge_values_elsewhere(void **state)
+{
+	(void)state;
+	char err[PFG_ERR_MAX];
+	struct pfg_stats_summary sm;
+	const double mix[] = { 1.7e308, -1.7e308 }, spread[] = { 0, 1e200, 5 };
+	assert_int_equal(pfg_stats_summarize(mix, 2, &sm, err, sizeof err), PFG_EINPUT);
+	assert_non_null(strstr(err, "values too large to summarise"));
+	assert_int_equal(pfg_stats_summarize(spread, 3, &sm, err, sizeof err), PFG_EINPUT);
+	assert_string_equal(err, "values too large to summarise: the variance overflows "
+			    "(max 1e+200)");
+	const double flat[] = { 1e308, 1e308, 1e308 };
+	assert_int_equal(pfg_stats_summarize(flat, 3, &sm, err, sizeof err), 0);
+	assert_true(sm.mean == 1e308 && sm.stddev == 0);
+
+	struct pfg_stats_trend tr;
+	const double y[] = { 1, 2, 1e200 };
+	assert_int_equal(pfg_stats_trend_fit(NULL, y, 3, &tr, err, sizeof err), PFG_EINPUT);
+	assert_string_equal(err, "values too large to fit a trend: the sum of squares of "
+			    "the series overflows (max 1e+200)");
+	int rc = pfg_stats_trend_fit(NULL, flat, 3, &tr, err, sizeof err);
+	assert_true(rc == PFG_EINPUT ||
+		    (rc == 0 && tr.slope_p_value == 1 && isfinite(tr.intercept)));
+
+	/* Change points of a level of 100 that jumps to 1e308: found, exact,
+	 * as on values 1e306 times smaller. */
+	double x[40], small[40];
+	for (int i = 0; i < 40; i++) {
+		x[i] = i < 20 ? 100 + (i % 3) : 1e308 - (double)(i % 3) * 1e305;
+		small[i] = ldexp(x[i], -1024);
+	}
+	struct pfg_stats_cp_opts o;
+	pfg_stats_cp_opts_init(&o);
+	struct pfg_stats_change_point *cps, *ref;
+	size_t n, nref;
+	assert_int_equal(pfg_stats_change_points(x, 40, &o, &cps, &n, err, sizeof err), 0);
+	assert_int_equal(pfg_stats_change_points(small, 40, &o, &ref, &nref, err, sizeof err),
+			 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(nref, 1);
+	assert_int_equal(cps[0].index, 20);
+	near(cps[0].mean_before, 101 - 1.0 / 20, 1e-9, "mean before the jump");
+	assert_true(isfinite(cps[0].mean_after) && cps[0].mean_after > 9.9e307);
+	assert_true(cps[0].p_value == ref[0].p_value);
+	assert_true(cps[0].change_pct == ref[0].change_pct);
+	pfg_stats_change_points_free(cps);
+	pfg_stats_change_points_free(ref);
+	assert_int_equal(pfg_stats_edivisive(x, 40, 0.01, &cps, &n, err, sizeof err), 0);
+	assert_true(n >= 1 && cps[0].index == 20);
+	pfg_stats_change_points_free(cps);
+	/* The split test on both signs of the largest doubles. */
+	const double lr[] = { -1.7e308, 1.7e308, -1.6e308, 1.6e308, 1e308, 1.1e308 };
+	struct pfg_stats_change_point cp = { 0 };
+	pfg_stats_cp_test(lr, 4, lr + 4, 2, &cp);
+	assert_true(cp.p_value >= 0 && cp.p_value <= 1 && isfinite(cp.mean_before) &&
+		    isfinite(cp.stddev_before) && isfinite(cp.mean_after));
+}
+
+/* A million values a side: the ranks and the df stay exact enough. */
+static void test_compare_huge_n(void **state)
+{
+	(void)state;
+	enum { N = 1000000 };
+	double *b = malloc(N * sizeof *b), *c = malloc(N * sizeof *c);
+	assert_non_null(b);
+	assert_non_null(c);
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(rng, 42);
+	for (size_t i = 0; i < N; i++) {
+		b[i] = 100 + gsl_ran_gaussian(rng, 1);
+		c[i] = 110 + gsl_ran_gaussian(rng, 1);
+	}
+	struct pfg_stats_compare_result r;
+	char err[PFG_ERR_MAX];
+	for (int t = PFG_TEST_YUEN; t <= PFG_TEST_MWU; t++) {
+		assert_int_equal(try_compare(b, N, c, N, t, &r, err), 0);
+		assert_finite_result(&r);
+		assert_int_equal(r.verdict, PFG_VERDICT_REGRESSION);
+		near(r.change_pct, 10, 0.01, "change of a million values");
+	}
+	/* The same, 1e300 times larger: the variance overflows. */
+	for (size_t i = 0; i < N; i++)
+		c[i] *= 1e300;
+	assert_int_equal(try_compare(b, N, c, N, PFG_TEST_WELCH, &r, err), PFG_EINPUT);
+	assert_non_null(strstr(err, "values too large to compare"));
+	gsl_rng_free(rng);
+	free(b);
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -710,6 +916,10 @@ int main(void)
 		cmocka_unit_test(test_interval_coverage),
 		cmocka_unit_test(test_power_seven_percent),
 		cmocka_unit_test(test_change_point_recall_precision),
+		cmocka_unit_test(test_compare_values_too_large),
+		cmocka_unit_test(test_compare_non_finite),
+		cmocka_unit_test(test_huge_values_elsewhere),
+		cmocka_unit_test(test_compare_huge_n),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -231,6 +231,17 @@ static void test_rejects_bad_files(void **state)
 	exec_sql(f->db, "PRAGMA user_version = 999");
 	assert_int_equal(pfg_store_open(f->db, &st, err, sizeof err), PFG_ERUNTIME);
 	assert_non_null(strstr(err, "schema version 999 is newer"));
+	/* A negative schema version: named, not "not an error". */
+	exec_sql(f->db, "PRAGMA user_version = -5");
+	assert_int_equal(pfg_store_open(f->db, &st, err, sizeof err), PFG_ERUNTIME);
+	char *want = pfg_xasprintf("%s: schema version -5 is not one perfguard knows "
+				   "(expected 0..%d); is this a perfguard database?", f->db,
+				   PFG_STORE_SCHEMA_VERSION);
+	assert_string_equal(err, want);
+	free(want);
+	exec_sql(f->db, "PRAGMA user_version = -1");
+	assert_int_equal(pfg_store_open(f->db, &st, err, sizeof err), PFG_ERUNTIME);
+	assert_non_null(strstr(err, "schema version -1 is not one perfguard knows"));
 	/* A directory that cannot be created. */
 	assert_int_equal(pfg_store_open("/proc/nope/x.db", &st, err, sizeof err),
 			 PFG_ERUNTIME);
