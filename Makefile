@@ -200,4 +200,4 @@ help:
 	@echo "make install    install under PREFIX (DESTDIR honoured)"
 	@echo "V=1 shows full command lines."
 
--include $(OBJS:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(FUZZ_BINS:=.d)
