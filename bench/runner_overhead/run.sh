@@ -12,7 +12,9 @@ prog=/bin/true
 pg="$build/perfguard"
 bare="$build/bench/runner_overhead/bare_loop"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/perfguard-bench.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp" || true' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # Print the JSON value at a path of keys/indices given after the file.
 json_get() {

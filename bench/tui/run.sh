@@ -12,7 +12,15 @@ command -v tmux >/dev/null && command -v sqlite3 >/dev/null || {
 	echo "bench/tui: needs tmux and sqlite3"; exit 1; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/perfguard-bench-tui.XXXXXX")
 sock="pfgbench-$$"
-trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$work"' EXIT
+# Under dash a command that fails in an EXIT trap ends the trap there (set -e
+# holds in it), so nothing in cleanup may fail: tmux has usually exited already.
+cleanup() {
+	tmux -L "$sock" kill-server 2>/dev/null || true
+	cd / && rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 cd "$work"
 
 # The schema comes from the real program: one tiny run creates it.
