@@ -380,8 +380,9 @@ static int metric_name_ok(const char *s, size_t n)
 	if (!n)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && !strchr("_.:-", s[i]))
-			return 0;
+		if (!(((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || (s[i] && strchr("_.:-", s[i]))))
+			return 0; /* ASCII only, whatever the locale */
 	return 1;
 }
 
