@@ -32,6 +32,7 @@ static int name_ok(const char *s)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Parse data as a metrics file and check the result's contract. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pfg_measurement m;

@@ -153,6 +153,7 @@ static int gone_soon(pid_t pid)
 	return 0;
 }
 
+/* A background process of a run that exits 0 dies with the run. */
 static void test_background_killed_after_run(void **state)
 {
 	(void)state;
