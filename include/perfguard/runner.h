@@ -4,7 +4,9 @@
  * or statistics. One call of pfg_runner_exec() is one run of a command:
  * wall time on CLOCK_MONOTONIC, user and system CPU and peak RSS from
  * wait4(), exit code or signal, the tail of stderr, and the custom metrics
- * the command wrote to the file named by $PERFGUARD_METRICS. */
+ * the command wrote to the file named by $PERFGUARD_METRICS. When the run
+ * ends, whatever is left of its process group is killed with SIGKILL
+ * (background processes included; one that left the group escapes). */
 #ifndef PERFGUARD_RUNNER_H
 #define PERFGUARD_RUNNER_H
 
@@ -13,6 +15,11 @@
 
 /* Bytes of a failing command's stderr kept for the user. */
 #define PFG_STDERR_TAIL 2048
+
+/* The largest metrics file read (64 MiB) and the most metrics one run may
+ * report: past either, the run's metrics are rejected. */
+#define PFG_METRICS_MAX_BYTES ((size_t)64 << 20)
+#define PFG_METRICS_MAX_COUNT 1000000
 
 /* What to run and how. Strings are borrowed for the duration of the call. */
 struct pfg_exec_spec {
@@ -26,7 +33,13 @@ struct pfg_exec_spec {
 	double timeout_s;        /* 0: none */
 	double grace_s;          /* TERM -> KILL grace period; 0: 2 seconds */
 	int metrics;             /* nonzero: set $PERFGUARD_METRICS to a fresh
-				    temporary file and parse it afterwards */
+				    file, $TMPDIR/perfguard-metrics-PID-XXXXXX,
+				    parse it afterwards and remove it. Only a
+				    regular file is read (not a link, FIFO or
+				    device), at most PFG_METRICS_MAX_BYTES. The
+				    first such run of a process removes the
+				    files left by perfguard processes that are
+				    gone (killed before they could). */
 	int cancel_fd;           /* -1, or an fd that becomes readable to ask
 				    for cancellation (the TUI's worker) */
 	int keep_stdout;         /* nonzero: inherit stdout instead of
@@ -59,7 +72,8 @@ struct pfg_measurement {
 	int exit_code;
 	int term_signal;       /* nonzero when killed by a signal */
 	int timed_out;         /* killed by perfguard after timeout_s */
-	int cancelled;         /* killed because cancellation was asked */
+	int cancelled;         /* killed because cancellation was asked, or
+				  a stop came while its metrics were parsed */
 	double timeout_s;      /* the timeout that expired, when timed_out */
 	struct pfg_metric *metrics;
 	size_t n_metrics;
@@ -68,13 +82,30 @@ struct pfg_measurement {
 	char *stderr_tail;     /* last PFG_STDERR_TAIL bytes of stderr, or NULL */
 };
 
-/* Run spec once and fill out. Returns 0 when the command was started and
+/* Run spec once and fill out. Waiting for the command uses a pidfd, or,
+ * where pidfd_open(2) is missing or refused (old kernels, valgrind, a
+ * seccomp filter) or PERFGUARD_NO_PIDFD=1 was set when the first run
+ * started, a poll every 2 ms with the same timeout and cancel behaviour.
+ * Returns 0 when the command was started and
  * reaped, whatever its exit status (see pfg_measurement_ok); returns a
  * negative code and fills err when it could not be started at all (no
  * such command, cwd missing, fork failure). out is always initialised
  * and must be released. */
 int pfg_runner_exec(const struct pfg_exec_spec *spec,
 		    struct pfg_measurement *out, char *err, size_t errlen);
+
+/* Parse the text of a metrics file (size bytes, need not end in NUL):
+ * lines "name value [unit]" with a name of [A-Za-z0-9_.:-], a finite
+ * number and an optional unit, blank lines and '#' comments skipped, CR
+ * before LF ignored. Any other line, a NUL byte, a name given twice or
+ * more than PFG_METRICS_MAX_COUNT metrics reject the whole text. Time is
+ * linear in size. Replaces m's metrics (other fields are kept). Returns 0
+ * when accepted; PFG_EINPUT when rejected, with m->metrics_error saying
+ * why (line and what was expected) and no metrics; PFG_ERUNTIME when
+ * pfg_runner_kill_all() was called meanwhile (a stop request), with
+ * metrics_error set too. The runner reads every metrics file with it. */
+int pfg_runner_parse_metrics(const char *text, size_t size,
+			     struct pfg_measurement *m);
 
 /* Nonzero when the run exited 0, was not killed, and its metrics parsed. */
 int pfg_measurement_ok(const struct pfg_measurement *m);
@@ -101,7 +132,9 @@ void pfg_measurement_release(struct pfg_measurement *m);
 int pfg_runner_spawner_start(char *err, size_t errlen);
 
 /* Kill every process group that a pfg_runner_exec() in this process
- * still has running. Async-signal-safe: for SIGINT/SIGTERM handlers. */
+ * still has running, and ask the runs in progress to stop (a run busy
+ * parsing a large metrics file stops parsing and reports cancelled).
+ * Async-signal-safe: for SIGINT/SIGTERM handlers. */
 void pfg_runner_kill_all(void);
 
 #endif

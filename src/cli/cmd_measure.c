@@ -17,10 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The signal that asked us to stop (SIGINT, SIGTERM), or 0. */
+/* The signal that asked us to stop (SIGINT, SIGTERM, SIGHUP), or 0. */
 static volatile sig_atomic_t measure_stop;
 
-/* On SIGINT/SIGTERM: kill the running command's group and remember. */
+/* On SIGINT/SIGTERM/SIGHUP: kill the running command's group and remember. */
 static void measure_on_signal(int sig)
 {
 	measure_stop = sig;
@@ -205,9 +205,9 @@ static int measure_all(const struct pfg_cli *cli, const struct measure_opts *o,
 		pfg_measurement_release(&m);
 	}
 	pfg_cli_progress(total, total, NULL);
-	if (measure_stop)
-		return pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "interrupted after %zu of %ld runs",
-				    s->n, o->runs);
+	if (measure_stop) /* 128 + the signal, as perfguard run and a shell do */
+		return pfg_cli_fail(cli, 128 + measure_stop, "interrupted after %zu of %ld "
+				    "runs", s->n, o->runs);
 	return -1;
 }
 
@@ -313,10 +313,12 @@ int pfg_cmd_measure(struct pfg_cli *cli, int argc, char **argv)
 		return rc;
 	}
 	struct measure_samples s = { 0 };
-	struct sigaction sa = { .sa_handler = measure_on_signal }, old_int, old_term;
+	struct sigaction sa = { .sa_handler = measure_on_signal }, old_int, old_term,
+			 old_hup;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
 
 	rc = measure_all(cli, &o, &s);
 	if (rc < 0)
@@ -324,13 +326,12 @@ int pfg_cmd_measure(struct pfg_cli *cli, int argc, char **argv)
 
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
 	free(s.wall);
 	free(s.user);
 	free(s.sys);
 	free(s.rss);
 	free(s.exit_code);
 	free(o.shell_line);
-	if (measure_stop) /* die of the signal, so that a calling shell stops too */
-		raise(measure_stop);
 	return rc;
 }

@@ -62,7 +62,8 @@ const struct pfg_command pfg_commands[] = {
 	  "  --json           print a summary and every sample as JSON on stdout\n"
 	  "\n"
 	  "Exit status: 0 when every run succeeded, 2 for a usage error or a\n"
-	  "command that does not exist, 3 when a run failed (its stderr is shown).\n" },
+	  "command that does not exist, 3 when a run failed (its stderr is shown),\n"
+	  "128 + the signal when stopped by one (Ctrl-C: 130).\n" },
 	{ "compare", pfg_cmd_compare, "did CURRENT_FILE regress against BASELINE_FILE?",
 	  "Usage: perfguard compare [--json] [--test yuen|welch|mwu] [--alpha A]\n"
 	  "                         [--confidence C] [--outliers iqr|mad|none]\n"

@@ -5,8 +5,10 @@
 #include "perfguard/util.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <poll.h>
 #include <pthread.h>
@@ -34,8 +36,9 @@ extern char **environ;
 #define PFG_RUNNER_SLOTS 64
 static atomic_int pfg_running[PFG_RUNNER_SLOTS];
 
-/* The largest metrics file read: anything bigger is a runaway benchmark. */
-#define PFG_METRICS_MAX (16u << 20)
+/* Bumped by every pfg_runner_kill_all(): a run that sees it change since
+ * it started stops parsing its metrics. Lock-free, so signal-safe. */
+static atomic_uint pfg_stop_gen;
 
 /* Claim a slot for pgid; returns its index, or -1 when all are taken. */
 static int slot_claim(pid_t pgid)
@@ -58,6 +61,7 @@ static void slot_free(int slot)
 void pfg_runner_kill_all(void)
 {
 	int saved = errno;
+	atomic_fetch_add(&pfg_stop_gen, 1u);
 	for (int i = 0; i < PFG_RUNNER_SLOTS; i++) {
 		int pgid = atomic_load(&pfg_running[i]);
 		if (pgid > 0)
@@ -233,18 +237,29 @@ static int cancel_requested(int cancel_fd)
 	return poll(&p, 1, 0) > 0 && p.revents;
 }
 
-/* Set once pidfd_open() turned out not to exist (kernels before 5.3,
- * valgrind): later runs go straight to polling. */
+/* Set once pidfd_open() turned out not to be usable (ENOSYS before Linux
+ * 5.3 and under valgrind, EPERM from a seccomp filter, EINVAL), or when
+ * PERFGUARD_NO_PIDFD=1 asked: later runs go straight to polling. */
 static atomic_int pfg_no_pidfd;
+static pthread_once_t pfg_no_pidfd_once = PTHREAD_ONCE_INIT;
 
-/* Open a pidfd for pid, or -1 (ENOSYS on old kernels). */
+/* Read PERFGUARD_NO_PIDFD once: set and not "0" forces polling. */
+static void read_no_pidfd_env(void)
+{
+	const char *v = getenv("PERFGUARD_NO_PIDFD");
+	if (v && *v && strcmp(v, "0") != 0)
+		atomic_store(&pfg_no_pidfd, 1);
+}
+
+/* Open a pidfd for pid, or -1 (then the caller polls). */
 static int pidfd_for(pid_t pid)
 {
+	pthread_once(&pfg_no_pidfd_once, read_no_pidfd_env);
 #ifdef SYS_pidfd_open
 	if (atomic_load(&pfg_no_pidfd))
 		return -1;
 	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (fd < 0 && errno == ENOSYS)
+	if (fd < 0 && (errno == ENOSYS || errno == EPERM || errno == EINVAL))
 		atomic_store(&pfg_no_pidfd, 1);
 	return fd;
 #else
@@ -254,7 +269,7 @@ static int pidfd_for(pid_t pid)
 #endif
 }
 
-/* Nonzero when pid has exited (it stays a zombie until reaped). */
+/* Nonzero when our child pid has exited (it stays a zombie until reaped). */
 static int has_exited(pid_t pid)
 {
 	siginfo_t si;
@@ -265,9 +280,30 @@ static int has_exited(pid_t pid)
 	return si.si_pid == pid;
 }
 
+/* Nonzero when pid, a child of the spawner that the spawner has not
+ * reaped, has exited: /proc shows it as a zombie (or it is gone). */
+static int proc_exited(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ESRCH;
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf - 1)) < 0 && errno == EINTR)
+		;
+	close(fd);
+	if (n <= 0)
+		return 1;
+	buf[n] = '\0';
+	const char *rp = strrchr(buf, ')'); /* the name may hold ')' too */
+	return rp && rp[1] == ' ' && (rp[2] == 'Z' || rp[2] == 'X');
+}
+
 /* State of one wait: what we watch and what happened. */
 struct waiter {
 	pid_t pid;
+	int foreign;        /* the spawner's child, not ours: no waitid() */
 	int pidfd;          /* -1: poll with short timeouts instead */
 	int errfd;          /* stderr pipe (we hold its write end too), -1
 			       after a read error */
@@ -319,7 +355,8 @@ static int wait_exit(struct waiter *w, int64_t deadline, int watch_cancel)
 		}
 		if (r > 0 && ican >= 0 && fds[ican].revents)
 			return -1;
-		if (ipid >= 0 ? r > 0 && fds[ipid].revents != 0 : has_exited(w->pid))
+		if (ipid >= 0 ? r > 0 && fds[ipid].revents != 0 :
+		    w->foreign ? proc_exited(w->pid) : has_exited(w->pid))
 			return 1;
 		if (deadline && pfg_now_ns() >= deadline)
 			return 0;
@@ -337,34 +374,34 @@ static void kill_group(struct waiter *w, int64_t grace_ns)
 	wait_exit(w, 0, 0);
 }
 
-/* Nonzero when name is a valid metric name: [A-Za-z0-9_.:-]+. */
-static int metric_name_ok(const char *s)
+/* Nonzero when the n bytes at s are a valid metric name: [A-Za-z0-9_.:-]+. */
+static int metric_name_ok(const char *s, size_t n)
 {
-	if (!*s)
+	if (!n)
 		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("_.:-", *s))
-			return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!(((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || (s[i] && strchr("_.:-", s[i]))))
+			return 0; /* ASCII only, whatever the locale */
 	return 1;
 }
 
-/* Copy line into buf for an error message: at most 60 characters, with
- * control characters shown as '?'. */
-static void quote_line(const char *line, char *buf, size_t len)
+/* Copy the n bytes of line into buf for an error message: at most 60
+ * characters, with control characters shown as '?'. */
+static void quote_line(const char *line, size_t n, char *buf, size_t len)
 {
-	size_t k = 0;
-	for (; *line && k + 4 < len && k < 60; line++)
-		buf[k++] = (unsigned char)*line < 0x20 || *line == 0x7f ? '?' : *line;
-	if (*line && k + 4 < len) {
+	size_t k = 0, i = 0;
+	for (; i < n && k + 4 < len && k < 60; i++)
+		buf[k++] = (unsigned char)line[i] < 0x20 || line[i] == 0x7f ? '?' : line[i];
+	if (i < n && k + 4 < len) {
 		memcpy(buf + k, "...", 3);
 		k += 3;
 	}
 	buf[k] = '\0';
 }
 
-/* Drop the metrics parsed so far and record why the file was rejected. */
-__attribute__((format(printf, 2, 3)))
-static void metrics_reject(struct pfg_measurement *m, const char *fmt, ...)
+/* Drop m's metrics and metrics_error. */
+static void metrics_clear(struct pfg_measurement *m)
 {
 	for (size_t i = 0; i < m->n_metrics; i++) {
 		free(m->metrics[i].name);
@@ -373,6 +410,15 @@ static void metrics_reject(struct pfg_measurement *m, const char *fmt, ...)
 	free(m->metrics);
 	m->metrics = NULL;
 	m->n_metrics = 0;
+	free(m->metrics_error);
+	m->metrics_error = NULL;
+}
+
+/* Drop the metrics parsed so far and record why the file was rejected. */
+__attribute__((format(printf, 2, 3)))
+static void metrics_reject(struct pfg_measurement *m, const char *fmt, ...)
+{
+	metrics_clear(m);
 	va_list ap;
 	va_start(ap, fmt);
 	char msg[512];
@@ -381,94 +427,258 @@ static void metrics_reject(struct pfg_measurement *m, const char *fmt, ...)
 	m->metrics_error = pfg_xstrdup(msg);
 }
 
-/* Parse the metrics file text into m: lines "name value [unit]", blank
- * lines and '#' comments skipped. On any bad line m gets metrics_error
- * and no metrics. */
-static void parse_metrics(char *text, size_t size, struct pfg_measurement *m)
+/* The metric names seen so far, for finding a duplicate in constant time:
+ * open addressing with linear probing; a slot holds 1 + the index of a
+ * metric in m->metrics, or 0 when free. At most half full. */
+struct name_table {
+	uint32_t *slot;
+	size_t mask; /* slots - 1; slots is a power of two */
+};
+
+/* FNV-1a of the n bytes at s. */
+static uint64_t name_hash(const char *s, size_t n)
 {
-	if (memchr(text, '\0', size)) {
-		metrics_reject(m, "metrics file: expected text lines 'name value [unit]', "
-			       "got a NUL byte");
-		return;
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
 	}
-	size_t cap = 0;
-	int lineno = 0;
-	char *save_line = NULL;
-	for (char *line = text; line; line = save_line) {
-		char *nl = strchr(line, '\n');
-		save_line = nl ? nl + 1 : NULL;
-		if (nl)
-			*nl = '\0';
-		lineno++;
-		size_t ll = strlen(line);
-		if (ll && line[ll - 1] == '\r')
-			line[--ll] = '\0';
-		char shown[80];
-		quote_line(line, shown, sizeof shown);
-		char *tok[4] = { NULL };
-		int ntok = 0;
-		char *sp;
-		for (char *t = strtok_r(line, " \t", &sp); t; t = strtok_r(NULL, " \t", &sp)) {
-			if (ntok == 4)
-				break;
-			tok[ntok++] = t;
-		}
-		if (ntok == 0 || tok[0][0] == '#')
-			continue;
-		char *end = NULL;
-		double v = ntok >= 2 ? strtod(tok[1], &end) : 0;
-		if (ntok < 2 || ntok > 3 || !metric_name_ok(tok[0]) || end == tok[1] || *end) {
-			metrics_reject(m, "metrics file line %d: expected 'name value [unit]', "
-				       "got '%s'", lineno, shown);
-			return;
-		}
-		if (!isfinite(v)) {
-			metrics_reject(m, "metrics file line %d: the value of '%s' is not a "
-				       "finite number: '%s'", lineno, tok[0], tok[1]);
-			return;
-		}
-		for (size_t i = 0; i < m->n_metrics; i++)
-			if (strcmp(m->metrics[i].name, tok[0]) == 0) {
-				metrics_reject(m, "metrics file line %d: metric '%s' given twice",
-					       lineno, tok[0]);
-				return;
-			}
-		if (m->n_metrics == cap) {
-			cap = cap ? 2 * cap : 8;
-			m->metrics = pfg_xrealloc(m->metrics, cap * sizeof *m->metrics);
-		}
-		m->metrics[m->n_metrics++] = (struct pfg_metric){
-			.name = pfg_xstrdup(tok[0]),
-			.value = v,
-			.unit = pfg_xstrdup(ntok == 3 ? tok[2] : ""),
-		};
+	return h;
+}
+
+/* The slot of the name of n bytes at s (hash h): the one holding it, or
+ * the free one where it belongs. */
+static size_t table_find(const struct name_table *t, const struct pfg_measurement *m,
+			 const char *s, size_t n, uint64_t h)
+{
+	size_t i = (size_t)h & t->mask;
+	for (;;) {
+		uint32_t v = t->slot[i];
+		if (v == 0)
+			return i;
+		const char *name = m->metrics[v - 1].name;
+		if (strncmp(name, s, n) == 0 && name[n] == '\0')
+			return i;
+		i = (i + 1) & t->mask;
 	}
 }
 
-/* Read and parse the metrics file at path into m. A missing file counts
- * as empty (the command may have removed it). */
-static void read_metrics(const char *path, struct pfg_measurement *m)
+/* Make room for one more name: double the table when it would be more
+ * than half full, re-inserting m's metrics. */
+static void table_reserve(struct name_table *t, const struct pfg_measurement *m)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (t->slot && 2 * (m->n_metrics + 1) <= t->mask + 1)
 		return;
-	struct stat st;
-	if (fstat(fd, &st) == 0 && st.st_size > (off_t)PFG_METRICS_MAX) {
-		close(fd);
-		metrics_reject(m, "metrics file: %lld bytes, more than the %u allowed",
-			       (long long)st.st_size, PFG_METRICS_MAX);
-		return;
+	size_t slots = t->slot ? 2 * (t->mask + 1) : 64;
+	free(t->slot);
+	t->slot = pfg_xcalloc(slots, sizeof *t->slot);
+	t->mask = slots - 1;
+	for (size_t k = 0; k < m->n_metrics; k++) {
+		const char *name = m->metrics[k].name;
+		size_t n = strlen(name);
+		t->slot[table_find(t, m, name, n, name_hash(name, n))] = (uint32_t)(k + 1);
 	}
-	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, len = 0;
+}
+
+/* What may stop a parse: cancel_fd becoming readable (-1: none), or
+ * pfg_runner_kill_all() moving pfg_stop_gen away from gen. */
+struct parse_stop {
+	int cancel_fd;
+	unsigned gen;
+};
+
+/* Nonzero when the parse must stop now. */
+static int parse_must_stop(const struct parse_stop *stop)
+{
+	return atomic_load(&pfg_stop_gen) != stop->gen ||
+	       cancel_requested(stop->cancel_fd);
+}
+
+/* Lines parsed between two looks at a stop request. */
+#define PFG_PARSE_STOP_EVERY 4096
+
+/* A token of a line: where it starts and how long it is. */
+struct token {
+	const char *s;
+	size_t n;
+};
+
+/* Parse one line of n bytes (no newline), line number lineno, into m,
+ * with t for duplicates. Returns 0, or PFG_EINPUT after rejecting. */
+static int parse_line(const char *line, size_t n, int lineno, struct pfg_measurement *m,
+		      struct name_table *t)
+{
+	if (n && line[n - 1] == '\r')
+		n--;
+	struct token tok[4];
+	int ntok = 0;
+	for (size_t i = 0; i < n && ntok < 4;) {
+		if (line[i] == ' ' || line[i] == '\t') {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < n && line[j] != ' ' && line[j] != '\t')
+			j++;
+		tok[ntok++] = (struct token){ line + i, j - i };
+		i = j;
+	}
+	if (ntok == 0 || tok[0].s[0] == '#')
+		return 0;
+	double v = 0;
+	int number = 0;
+	if (ntok >= 2) {
+		/* strtod needs a NUL: copy the value token. */
+		char small[64], *copy = tok[1].n < sizeof small ? small :
+					pfg_xmalloc(tok[1].n + 1);
+		memcpy(copy, tok[1].s, tok[1].n);
+		copy[tok[1].n] = '\0';
+		char *end = NULL;
+		v = strtod(copy, &end);
+		number = end != copy && *end == '\0';
+		if (copy != small)
+			free(copy);
+	}
+	if (ntok < 2 || ntok > 3 || !metric_name_ok(tok[0].s, tok[0].n) || !number) {
+		char shown[80];
+		quote_line(line, n, shown, sizeof shown);
+		metrics_reject(m, "metrics file line %d: expected 'name value [unit]', "
+			       "got '%s'", lineno, shown);
+		return PFG_EINPUT;
+	}
+	if (!isfinite(v)) {
+		metrics_reject(m, "metrics file line %d: the value of '%.*s' is not a "
+			       "finite number: '%.*s'", lineno, (int)tok[0].n, tok[0].s,
+			       (int)tok[1].n, tok[1].s);
+		return PFG_EINPUT;
+	}
+	table_reserve(t, m);
+	uint64_t h = name_hash(tok[0].s, tok[0].n);
+	size_t slot = table_find(t, m, tok[0].s, tok[0].n, h);
+	if (t->slot[slot]) {
+		metrics_reject(m, "metrics file line %d: metric '%.*s' given twice",
+			       lineno, (int)tok[0].n, tok[0].s);
+		return PFG_EINPUT;
+	}
+	if (m->n_metrics == PFG_METRICS_MAX_COUNT) {
+		metrics_reject(m, "metrics file line %d: more than %d metrics", lineno,
+			       PFG_METRICS_MAX_COUNT);
+		return PFG_EINPUT;
+	}
+	size_t k = m->n_metrics;
+	if (k == 0 || (k >= 8 && (k & (k - 1)) == 0)) /* full: 8, 16, 32... */
+		m->metrics = pfg_xrealloc(m->metrics, (k ? 2 * k : 8) * sizeof *m->metrics);
+	char *name = pfg_xmalloc(tok[0].n + 1);
+	memcpy(name, tok[0].s, tok[0].n);
+	name[tok[0].n] = '\0';
+	char *unit = pfg_xmalloc(ntok == 3 ? tok[2].n + 1 : 1);
+	if (ntok == 3)
+		memcpy(unit, tok[2].s, tok[2].n);
+	unit[ntok == 3 ? tok[2].n : 0] = '\0';
+	m->metrics[k] = (struct pfg_metric){ .name = name, .value = v, .unit = unit };
+	m->n_metrics = k + 1;
+	t->slot[slot] = (uint32_t)(k + 1);
+	return 0;
+}
+
+/* Parse the metrics text into m (see pfg_runner_parse_metrics), looking
+ * at stop every PFG_PARSE_STOP_EVERY lines. */
+static int parse_metrics(const char *text, size_t size, struct pfg_measurement *m,
+			 const struct parse_stop *stop)
+{
+	metrics_clear(m);
+	if (size && memchr(text, '\0', size)) {
+		metrics_reject(m, "metrics file: expected text lines 'name value [unit]', "
+			       "got a NUL byte");
+		return PFG_EINPUT;
+	}
+	struct name_table t = { NULL, 0 };
+	int rc = 0, lineno = 0;
+	for (const char *p = text, *end = text + size; p < end && rc == 0;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		if (++lineno % PFG_PARSE_STOP_EVERY == 0 && parse_must_stop(stop)) {
+			metrics_reject(m, "metrics file: not read to the end, the run was "
+				       "stopped");
+			rc = PFG_ERUNTIME;
+			break;
+		}
+		rc = parse_line(p, (size_t)(le - p), lineno, m, &t);
+		p = nl ? nl + 1 : end;
+	}
+	free(t.slot);
+	return rc;
+}
+
+int pfg_runner_parse_metrics(const char *text, size_t size, struct pfg_measurement *m)
+{
+	struct parse_stop stop = { -1, atomic_load(&pfg_stop_gen) };
+	return parse_metrics(text, size, m, &stop);
+}
+
+/* What a file of mode is, for the message rejecting it. */
+static const char *file_kind(mode_t mode)
+{
+	return S_ISFIFO(mode) ? "a FIFO" : S_ISDIR(mode) ? "a directory" :
+	       S_ISCHR(mode) ? "a character device" : S_ISBLK(mode) ? "a block device" :
+	       S_ISSOCK(mode) ? "a socket" : S_ISLNK(mode) ? "a symbolic link" :
+	       "not a regular file";
+}
+
+/* Read and parse the metrics file at path into m. A missing file counts
+ * as empty (the command may have removed it). Only a regular file is read:
+ * the command may have replaced it with a FIFO (reading would block) or a
+ * link to a file that is none of its business, so it is opened without
+ * following links and without blocking. At most PFG_METRICS_MAX_BYTES are
+ * read. Returns as parse_metrics(), 0 for a missing file. */
+static int read_metrics(const char *path, struct pfg_measurement *m,
+			const struct parse_stop *stop)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		if (errno == ELOOP)
+			metrics_reject(m, "metrics file is a symbolic link, expected a "
+				       "regular file");
+		else if (errno == ENXIO)
+			metrics_reject(m, "metrics file is a socket, expected a regular file");
+		else
+			metrics_reject(m, "metrics file: cannot open it: %s", strerror(errno));
+		return PFG_EINPUT;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		metrics_reject(m, "metrics file: cannot stat it: %s", strerror(errno));
+		close(fd);
+		return PFG_EINPUT;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		metrics_reject(m, "metrics file is %s, expected a regular file",
+			       file_kind(st.st_mode));
+		close(fd);
+		return PFG_EINPUT;
+	}
+	if ((uint64_t)st.st_size > PFG_METRICS_MAX_BYTES) {
+		close(fd);
+		metrics_reject(m, "metrics file: %lld bytes, more than the %zu MiB allowed",
+			       (long long)st.st_size, PFG_METRICS_MAX_BYTES >> 20);
+		return PFG_EINPUT;
+	}
+	/* It may still grow while we read: read at most one byte too many. */
+	size_t cap = (size_t)st.st_size + 1 + 4096, len = 0;
+	if (cap > PFG_METRICS_MAX_BYTES + 1)
+		cap = PFG_METRICS_MAX_BYTES + 1;
 	char *buf = pfg_xmalloc(cap);
 	for (;;) {
-		if (len + 1 >= cap) {
-			if (cap > PFG_METRICS_MAX)
+		if (len == cap) {
+			if (cap > PFG_METRICS_MAX_BYTES)
 				break;
-			cap *= 2;
+			cap = cap * 2 > PFG_METRICS_MAX_BYTES + 1 ? PFG_METRICS_MAX_BYTES + 1
+								  : cap * 2;
 			buf = pfg_xrealloc(buf, cap);
 		}
-		ssize_t r = read(fd, buf + len, cap - len - 1);
+		ssize_t r = read(fd, buf + len, cap - len);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
@@ -476,18 +686,75 @@ static void read_metrics(const char *path, struct pfg_measurement *m)
 		len += (size_t)r;
 	}
 	close(fd);
-	buf[len] = '\0';
-	parse_metrics(buf, len, m);
+	int rc;
+	if (len > PFG_METRICS_MAX_BYTES) {
+		metrics_reject(m, "metrics file: more than the %zu MiB allowed",
+			       PFG_METRICS_MAX_BYTES >> 20);
+		rc = PFG_EINPUT;
+	} else {
+		rc = parse_metrics(buf, len, m, stop);
+	}
 	free(buf);
+	return rc;
 }
 
-/* Create the empty metrics file; returns its malloc'd path or NULL. */
-static char *make_metrics_file(char *err, size_t errlen)
+/* The prefix of metrics file names; the creating process's pid follows. */
+#define PFG_METRICS_PREFIX "perfguard-metrics-"
+
+/* Remove from dir the metrics files of perfguard processes that are gone
+ * (killed with SIGKILL before they could remove them): regular files of
+ * ours named perfguard-metrics-PID-* whose PID no process has. Best
+ * effort; a file of a live process, or of another user, stays. */
+static void sweep_stale_metrics(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	size_t plen = strlen(PFG_METRICS_PREFIX);
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		const char *name = e->d_name;
+		if (strncmp(name, PFG_METRICS_PREFIX, plen) != 0 ||
+		    !isdigit((unsigned char)name[plen]))
+			continue;
+		char *end;
+		errno = 0;
+		long pid = strtol(name + plen, &end, 10);
+		if (errno || *end != '-' || pid <= 0 || pid > INT_MAX)
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue; /* alive, or not ours to signal: alive */
+		struct stat st;
+		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_uid == geteuid())
+			unlinkat(dirfd(d), name, 0);
+	}
+	closedir(d);
+}
+
+/* The directory of metrics files, $TMPDIR or /tmp. */
+static const char *metrics_dir(void)
 {
 	const char *dir = getenv("TMPDIR");
-	if (!dir || !*dir)
-		dir = "/tmp";
-	char *path = pfg_xasprintf("%s/perfguard-metrics-XXXXXX", dir);
+	return dir && *dir ? dir : "/tmp";
+}
+
+static pthread_once_t pfg_sweep_once = PTHREAD_ONCE_INIT;
+
+/* Sweep the metrics directory once per process, before its first file. */
+static void sweep_once(void)
+{
+	sweep_stale_metrics(metrics_dir());
+}
+
+/* Create the empty metrics file, $TMPDIR/perfguard-metrics-PID-XXXXXX;
+ * returns its malloc'd path or NULL. */
+static char *make_metrics_file(char *err, size_t errlen)
+{
+	pthread_once(&pfg_sweep_once, sweep_once);
+	const char *dir = metrics_dir();
+	char *path = pfg_xasprintf("%s/" PFG_METRICS_PREFIX "%ld-XXXXXX", dir,
+				   (long)getpid());
 	int fd = mkostemp(path, O_CLOEXEC);
 	if (fd < 0) {
 		pfg_error(err, errlen, PFG_ERUNTIME, "cannot create a metrics file in "
@@ -497,6 +764,14 @@ static char *make_metrics_file(char *err, size_t errlen)
 	}
 	close(fd);
 	return path;
+}
+
+/* Remove the metrics file at path, whatever the command made of it (a
+ * directory it created there is removed only when empty). */
+static void remove_metrics_file(const char *path)
+{
+	if (unlink(path) != 0 && (errno == EISDIR || errno == EPERM))
+		rmdir(path);
 }
 
 /* Nonzero when dir exists and is a directory we may enter; fills err. */
@@ -764,10 +1039,13 @@ int pfg_runner_spawner_start(char *err, size_t errlen)
 	int fds[2];
 	if (pfg_spawner_fd >= 0)
 		return 0;
+	/* A run spawned elsewhere is watched by pidfd, or else by /proc. */
 	int probe = pidfd_for(getpid());
-	if (probe < 0) /* a run spawned elsewhere can only be watched by pidfd */
-		return pfg_error(err, errlen, PFG_ERUNTIME, "pidfd_open is not available");
-	close(probe);
+	if (probe >= 0)
+		close(probe);
+	else if (access("/proc/self/stat", R_OK) != 0)
+		return pfg_error(err, errlen, PFG_ERUNTIME, "neither pidfd_open nor "
+				 "/proc is available");
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
 		return pfg_error(err, errlen, PFG_ERUNTIME, "socketpair: %s", strerror(errno));
 	pid_t parent = getpid(), pid = fork();
@@ -885,6 +1163,7 @@ int pfg_runner_exec(const struct pfg_exec_spec *spec,
 		out->cancelled = 1;
 		return 0;
 	}
+	struct parse_stop stop = { spec->cancel_fd, atomic_load(&pfg_stop_gen) };
 
 	char *metrics_path = NULL, *metrics_var = NULL, *resolved_owned = NULL;
 	char **envp = environ, **argv_owned = NULL;
@@ -967,6 +1246,7 @@ int pfg_runner_exec(const struct pfg_exec_spec *spec,
 
 	struct waiter w = {
 		.pid = pid,
+		.foreign = spawner,
 		.pidfd = pidfd_for(pid),
 		.errfd = pipefd[0],
 		.cancel_fd = spec->cancel_fd,
@@ -982,6 +1262,10 @@ int pfg_runner_exec(const struct pfg_exec_spec *spec,
 		out->cancelled = how < 0;
 		kill_group(&w, grace);
 	}
+	/* What the run left in its group (a background process) dies with it.
+	 * The leader is not reaped yet, so its pid still names this group. A
+	 * process that left the group (setsid) escapes. */
+	kill(-pid, SIGKILL);
 	/* Free the slot before reaping: once reaped, the pgid may be reused. */
 	slot_free(slot);
 
@@ -1036,8 +1320,8 @@ int pfg_runner_exec(const struct pfg_exec_spec *spec,
 		memcpy(out->stderr_tail, t, n);
 		out->stderr_tail[n] = '\0';
 	}
-	if (metrics_path)
-		read_metrics(metrics_path, out);
+	if (metrics_path && read_metrics(metrics_path, out, &stop) == PFG_ERUNTIME)
+		out->cancelled = 1; /* stopped while parsing */
 	rc = 0;
 
 done:
@@ -1046,7 +1330,7 @@ done:
 	if (pipefd[1] >= 0)
 		close(pipefd[1]);
 	if (metrics_path) {
-		unlink(metrics_path);
+		remove_metrics_file(metrics_path);
 		free(metrics_path);
 	}
 	free(metrics_var);

@@ -93,4 +93,34 @@ expect_success '--timeout kills a hanging run and exits 3' '
 	expect_contains .err "timed out after 0.3 s"
 '
 
+# Start a measure of `sleep 5` in the background, wait until the sleep
+# runs, send signal $1 and leave its exit status in file status.
+stop_measure_with() {
+	rm -f status
+	"$PERFGUARD" measure --runs 3 --warmup 0 -- sleep 5 >m.out 2>m.err &
+	pid=$!
+	for i in $(seq 1 200); do
+		pgrep -P $pid -x sleep >/dev/null && break
+		sleep 0.05
+	done
+	child=$(pgrep -P $pid -x sleep) || return 1
+	kill -"$1" $pid
+	rc=0
+	wait $pid || rc=$?
+	echo $rc > status
+	for i in $(seq 1 50); do kill -0 "$child" 2>/dev/null || break; sleep 0.1; done
+	! kill -0 "$child" 2>/dev/null
+}
+
+expect_success 'Ctrl-C stops a measurement with exit 130, as run does' '
+	stop_measure_with INT &&
+	test "$(cat status)" = 130 &&
+	expect_contains m.err "interrupted after 0 of 3 runs"
+'
+
+expect_success 'SIGTERM exits 143 and SIGHUP 129' '
+	stop_measure_with TERM && test "$(cat status)" = 143 &&
+	stop_measure_with HUP && test "$(cat status)" = 129
+'
+
 finish

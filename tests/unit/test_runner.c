@@ -1,9 +1,12 @@
 /* test_runner.c: the runner against real processes: exit codes, signals,
  * timeouts that kill a whole process tree, cancellation, CPU and memory
- * figures, stderr, the metrics file, the environment and the cwd.
+ * figures, stderr, the metrics file (and what a hostile benchmark makes of
+ * it), the environment and the cwd.
  *
  * The binary doubles as its own helper: `test_runner --burn MS` spins
- * for MS ms of CPU and `test_runner --alloc MIB` touches MIB MiB. */
+ * for MS ms of CPU and `test_runner --alloc MIB` touches MIB MiB. After
+ * its tests it runs itself with --no-pidfd: the waits again (timeout,
+ * cancel, stop) with PERFGUARD_NO_PIDFD=1, through the polling fallback. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,8 +19,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <spawn.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +31,8 @@
 
 #include "perfguard/runner.h"
 #include "perfguard/util.h"
+
+extern char **environ;
 
 /* The path of this binary, for the helper modes. */
 static char self_exe[PATH_MAX];
@@ -735,15 +743,429 @@ static void test_no_fd_leak(void **state)
 	assert_int_equal(before, after);
 }
 
+/* Run a shell script with metrics on (timeout 20 s) and fill m. */
+static void run_metrics(const char *script, struct pfg_measurement *m)
+{
+	char *argv[] = { (char *)script, NULL };
+	struct pfg_exec_spec s = spec_for(argv);
+	s.shell = 1;
+	s.metrics = 1;
+	s.timeout_s = 20;
+	char err[PFG_ERR_MAX] = "";
+	int rc = pfg_runner_exec(&s, m, err, sizeof err);
+	if (rc != 0)
+		print_error("unexpected error: %s\n", err);
+	assert_int_equal(rc, 0);
+}
+
+/* A FIFO in place of the metrics file does not hang the run: it is
+ * rejected, and removed afterwards. */
+static void test_metrics_fifo(void **state)
+{
+	(void)state;
+	struct pfg_measurement m;
+	int64_t t0 = pfg_now_ns();
+	run_metrics("echo \"$PERFGUARD_METRICS\" >&2; rm -f \"$PERFGUARD_METRICS\" && "
+		    "mkfifo \"$PERFGUARD_METRICS\"", &m);
+	assert_true(pfg_now_ns() - t0 < 10000000000LL); /* not the 20 s timeout */
+	assert_false(m.timed_out);
+	assert_int_equal(m.exit_code, 0);
+	assert_non_null(m.metrics_error);
+	assert_string_equal(m.metrics_error, "metrics file is a FIFO, expected a regular file");
+	assert_int_equal(m.n_metrics, 0);
+	assert_false(pfg_measurement_ok(&m));
+	char buf[600];
+	pfg_measurement_describe(&m, buf, sizeof buf);
+	assert_string_equal(buf, "bad metrics file: metrics file is a FIFO, expected a "
+			    "regular file");
+	char *nl = strchr(m.stderr_tail, '\n');
+	assert_non_null(nl);
+	*nl = '\0';
+	assert_int_equal(access(m.stderr_tail, F_OK), -1);
+	pfg_measurement_release(&m);
+}
+
+/* A symbolic link in place of the metrics file is not followed: what it
+ * points to is never read, so none of it shows in the error. */
+static void test_metrics_symlink(void **state)
+{
+	(void)state;
+	char secret[PATH_MAX + 16], cmd[2 * PATH_MAX];
+	scratch_path(secret, sizeof secret, "shadow");
+	FILE *f = fopen(secret, "w");
+	assert_non_null(f);
+	fputs("root:$6$SECRETHASH:19000:0:99999:7:::\n", f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "ln -sf '%s' \"$PERFGUARD_METRICS\"", secret);
+	struct pfg_measurement m;
+	run_metrics(cmd, &m);
+	assert_int_equal(m.exit_code, 0);
+	assert_non_null(m.metrics_error);
+	assert_string_equal(m.metrics_error, "metrics file is a symbolic link, expected a "
+			    "regular file");
+	assert_null(strstr(m.metrics_error, "SECRET"));
+	pfg_measurement_release(&m);
+	/* A link to a good metrics file is refused all the same. */
+	scratch_path(secret, sizeof secret, "good-metrics");
+	f = fopen(secret, "w");
+	assert_non_null(f);
+	fputs("x 1\n", f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "ln -sf '%s' \"$PERFGUARD_METRICS\"", secret);
+	run_metrics(cmd, &m);
+	assert_non_null(m.metrics_error);
+	assert_int_equal(m.n_metrics, 0);
+	pfg_measurement_release(&m);
+	assert_int_equal(access(secret, F_OK), 0); /* the target is left alone */
+}
+
+/* A directory in place of the metrics file is rejected and removed. */
+static void test_metrics_directory(void **state)
+{
+	(void)state;
+	struct pfg_measurement m;
+	run_metrics("echo \"$PERFGUARD_METRICS\" >&2; rm -f \"$PERFGUARD_METRICS\" && "
+		    "mkdir \"$PERFGUARD_METRICS\"", &m);
+	assert_non_null(m.metrics_error);
+	assert_string_equal(m.metrics_error, "metrics file is a directory, expected a "
+			    "regular file");
+	char *nl = strchr(m.stderr_tail, '\n');
+	assert_non_null(nl);
+	*nl = '\0';
+	assert_int_equal(access(m.stderr_tail, F_OK), -1);
+	pfg_measurement_release(&m);
+}
+
+/* Up to 64 MiB is read; a bigger file is rejected without being read. */
+static void test_metrics_size_cap(void **state)
+{
+	(void)state;
+	struct pfg_measurement m;
+	/* 20 MB of comments, then a metric: over the old 16 MiB, under 64. */
+	run_metrics("yes '# a comment line of padding' | head -n 600000 > "
+		    "\"$PERFGUARD_METRICS\"; echo 'last 7 ms' >> \"$PERFGUARD_METRICS\"", &m);
+	assert_null(m.metrics_error);
+	assert_int_equal(m.n_metrics, 1);
+	assert_true(pfg_measurement_metric(&m, "last")->value == 7.0);
+	pfg_measurement_release(&m);
+	run_metrics("echo 'x 1' > \"$PERFGUARD_METRICS\"; truncate -s 65M "
+		    "\"$PERFGUARD_METRICS\"", &m);
+	assert_non_null(m.metrics_error);
+	assert_string_equal(m.metrics_error, "metrics file: 68157440 bytes, more than the "
+			    "64 MiB allowed");
+	pfg_measurement_release(&m);
+}
+
+/* 200,000 distinct names are all kept, each with its own value and unit,
+ * in the order written. */
+static void test_metrics_many_names(void **state)
+{
+	(void)state;
+	enum { N = 200000 };
+	size_t cap = (size_t)N * 32, len = 0;
+	char *text = pfg_xmalloc(cap);
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len, i % 3 ? "m%d %d\n" :
+					"m%d %d u%d\n", i, i, i);
+	struct pfg_measurement m;
+	memset(&m, 0, sizeof m);
+	assert_int_equal(pfg_runner_parse_metrics(text, len, &m), 0);
+	assert_null(m.metrics_error);
+	assert_int_equal(m.n_metrics, N);
+	char want[32];
+	for (int i = 0; i < N; i++) {
+		snprintf(want, sizeof want, "m%d", i);
+		assert_string_equal(m.metrics[i].name, want);
+		assert_true(m.metrics[i].value == (double)i);
+		if (i % 3)
+			assert_string_equal(m.metrics[i].unit, "");
+		else {
+			snprintf(want, sizeof want, "u%d", i);
+			assert_string_equal(m.metrics[i].unit, want);
+		}
+	}
+	assert_true(pfg_measurement_metric(&m, "m199999")->value == 199999.0);
+	assert_null(pfg_measurement_metric(&m, "m200000"));
+	pfg_measurement_release(&m);
+
+	/* The same name again, far down: rejected at its line. */
+	len += (size_t)snprintf(text + len, cap - len, "m123456 1\n");
+	memset(&m, 0, sizeof m);
+	assert_int_equal(pfg_runner_parse_metrics(text, len, &m), PFG_EINPUT);
+	assert_string_equal(m.metrics_error, "metrics file line 200001: metric 'm123456' "
+			    "given twice");
+	assert_int_equal(m.n_metrics, 0);
+	assert_null(m.metrics);
+	pfg_measurement_release(&m);
+	free(text);
+}
+
+/* Parse text (a C string) and return pfg_runner_parse_metrics's code. */
+static int parse_str(const char *text, struct pfg_measurement *m)
+{
+	memset(m, 0, sizeof *m);
+	return pfg_runner_parse_metrics(text, strlen(text), m);
+}
+
+/* Duplicates are rejected as before: the whole file, naming the line; a
+ * name that is a prefix of another is not a duplicate. */
+static void test_metrics_duplicates(void **state)
+{
+	(void)state;
+	struct pfg_measurement m;
+	assert_int_equal(parse_str("a 1\nb 2\n# a 5\na 3\n", &m), PFG_EINPUT);
+	assert_string_equal(m.metrics_error, "metrics file line 4: metric 'a' given twice");
+	assert_int_equal(m.n_metrics, 0);
+	pfg_measurement_release(&m);
+	assert_int_equal(parse_str("ab 1\na 2\nabc 3\nb 4\nm1 5\nm10 6\n", &m), 0);
+	assert_int_equal(m.n_metrics, 6);
+	assert_true(pfg_measurement_metric(&m, "a")->value == 2.0);
+	assert_true(pfg_measurement_metric(&m, "m10")->value == 6.0);
+	pfg_measurement_release(&m);
+	/* Same value and unit counts as twice too. */
+	assert_int_equal(parse_str("x 1 ms\r\nx 1 ms\r\n", &m), PFG_EINPUT);
+	assert_string_equal(m.metrics_error, "metrics file line 2: metric 'x' given twice");
+	pfg_measurement_release(&m);
+}
+
+/* The parser reads exactly size bytes (no NUL needed), and keeps the
+ * rules of the file: CR before LF, tabs, the last line without LF. */
+static void test_metrics_parse_text(void **state)
+{
+	(void)state;
+	struct pfg_measurement m;
+	memset(&m, 0, sizeof m);
+	const char buf[] = { 'a', ' ', '1', '2', '\n', 'b', '\t', '3', 'x' };
+	assert_int_equal(pfg_runner_parse_metrics(buf, 8, &m), 0); /* "b\t3" last */
+	assert_int_equal(m.n_metrics, 2);
+	assert_true(m.metrics[0].value == 12.0 && m.metrics[1].value == 3.0);
+	assert_int_equal(pfg_runner_parse_metrics(buf, 9, &m), PFG_EINPUT);
+	assert_string_equal(m.metrics_error, "metrics file line 2: expected 'name value "
+			    "[unit]', got 'b?3x'");
+	assert_int_equal(pfg_runner_parse_metrics("a 1\0b 2", 7, &m), PFG_EINPUT);
+	assert_non_null(strstr(m.metrics_error, "NUL byte"));
+	assert_int_equal(pfg_runner_parse_metrics("", 0, &m), 0);
+	assert_int_equal(m.n_metrics, 0);
+	assert_null(m.metrics_error);
+	assert_int_equal(parse_str("a 1 ms extra\n", &m), PFG_EINPUT);
+	assert_string_equal(m.metrics_error, "metrics file line 1: expected 'name value "
+			    "[unit]', got 'a 1 ms extra'");
+	pfg_measurement_release(&m);
+}
+
+/* Write 200,000 metric lines to $PERFGUARD_METRICS, a shell fragment. */
+#define MANY_METRICS "awk 'BEGIN { for (i = 0; i < 200000; i++) print \"m\" i, i }' " \
+	"> \"$PERFGUARD_METRICS\""
+
+/* A cancel request that comes while a large metrics file is parsed stops
+ * the parse: the run reports cancelled and keeps no metrics. */
+static void test_metrics_parse_cancelled(void **state)
+{
+	(void)state;
+	char fifo[PATH_MAX + 16], cmd[2 * PATH_MAX];
+	scratch_path(fifo, sizeof fifo, "cancel.fifo");
+	unlink(fifo);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	int fd = open(fifo, O_RDONLY | O_NONBLOCK);
+	assert_true(fd >= 0);
+	/* The file is complete before the command asks to cancel. */
+	snprintf(cmd, sizeof cmd, MANY_METRICS "; echo x > '%s'; sleep 30", fifo);
+	char *argv[] = { cmd, NULL };
+	struct pfg_exec_spec s = spec_for(argv);
+	s.shell = 1;
+	s.metrics = 1;
+	s.cancel_fd = fd;
+	struct pfg_measurement m;
+	char err[PFG_ERR_MAX];
+	assert_int_equal(pfg_runner_exec(&s, &m, err, sizeof err), 0);
+	assert_true(m.cancelled);
+	assert_int_equal(m.n_metrics, 0);
+	assert_non_null(m.metrics_error);
+	assert_string_equal(m.metrics_error, "metrics file: not read to the end, the run "
+			    "was stopped");
+	pfg_measurement_release(&m);
+	close(fd);
+	unlink(fifo);
+}
+
+/* Call pfg_runner_kill_all() once the file named by arg exists. */
+static void *kill_all_when_ready(void *arg)
+{
+	for (int i = 0; i < 3000 && access(arg, F_OK) != 0; i++) {
+		struct timespec ts = { 0, 10000000 };
+		nanosleep(&ts, NULL);
+	}
+	pfg_runner_kill_all();
+	return NULL;
+}
+
+/* A stop request (pfg_runner_kill_all, as on SIGTERM) stops the parse of
+ * the run's metrics too. */
+static void test_metrics_parse_stopped(void **state)
+{
+	(void)state;
+	char ready[PATH_MAX + 16], cmd[2 * PATH_MAX];
+	scratch_path(ready, sizeof ready, "metrics.ready");
+	unlink(ready);
+	snprintf(cmd, sizeof cmd, MANY_METRICS "; touch '%s'; sleep 30", ready);
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, kill_all_when_ready, ready), 0);
+	struct pfg_measurement m;
+	run_metrics(cmd, &m);
+	pthread_join(t, NULL);
+	assert_int_equal(m.term_signal, SIGKILL);
+	assert_true(m.cancelled);
+	assert_int_equal(m.n_metrics, 0);
+	assert_non_null(strstr(m.metrics_error, "the run was stopped"));
+	pfg_measurement_release(&m);
+	/* The next run is not stopped by the old request. */
+	run_metrics(MANY_METRICS, &m);
+	assert_false(m.cancelled);
+	assert_int_equal(m.n_metrics, 200000);
+	pfg_measurement_release(&m);
+}
+
+/* Background processes of a run that exits normally do not outlive it. */
+static void test_background_killed_after_run(void **state)
+{
+	(void)state;
+	char pidfile[PATH_MAX + 16], cmd[2 * PATH_MAX];
+	scratch_path(pidfile, sizeof pidfile, "leftover.pid");
+	unlink(pidfile);
+	snprintf(cmd, sizeof cmd, "sleep 300 & echo $! > '%s'; exit 0", pidfile);
+	struct pfg_measurement m;
+	run_sh(cmd, &m);
+	assert_true(pfg_measurement_ok(&m));
+	pid_t bg = read_pid(pidfile);
+	assert_true(bg > 0);
+	assert_true(process_gone(bg));
+	pfg_measurement_release(&m);
+	/* So do those of a failing run, and of an argv run (no shell). */
+	snprintf(cmd, sizeof cmd, "sleep 300 & echo $! > '%s'; exit 4", pidfile);
+	unlink(pidfile);
+	char *argv[] = { "sh", "-c", cmd, NULL };
+	struct pfg_exec_spec s = spec_for(argv);
+	char err[PFG_ERR_MAX];
+	assert_int_equal(pfg_runner_exec(&s, &m, err, sizeof err), 0);
+	assert_int_equal(m.exit_code, 4);
+	bg = read_pid(pidfile);
+	assert_true(bg > 0);
+	assert_true(process_gone(bg));
+	pfg_measurement_release(&m);
+}
+
+/* Nonzero when this process holds a pidfd now. */
+static int holds_pidfd(void)
+{
+	char path[64], target[128];
+	int found = 0;
+	for (int fd = 0; fd < 1024 && !found; fd++) {
+		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+		ssize_t n = readlink(path, target, sizeof target - 1);
+		if (n > 0) {
+			target[n] = '\0';
+			found = strstr(target, "pidfd") != NULL;
+		}
+	}
+	return found;
+}
+
+/* Record in *arg whether a pidfd is held 200 ms into a run, then stop it. */
+static void *look_for_pidfd(void *arg)
+{
+	struct timespec ts = { 0, 200000000 };
+	nanosleep(&ts, NULL);
+	*(int *)arg = holds_pidfd();
+	pfg_runner_kill_all();
+	return NULL;
+}
+
+/* Whether this binary runs its tests with PERFGUARD_NO_PIDFD=1. */
+static int no_pidfd_mode;
+
+/* The runner waits on a pidfd where the kernel has one, and by polling
+ * when PERFGUARD_NO_PIDFD=1 forces the fallback. */
+static void test_wait_path(void **state)
+{
+	(void)state;
+	int probe = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	if (probe >= 0)
+		close(probe);
+	int held = -1;
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, look_for_pidfd, &held), 0);
+	struct pfg_measurement m;
+	run_sh("sleep 30", &m);
+	pthread_join(t, NULL);
+	assert_int_equal(m.term_signal, SIGKILL);
+	pfg_measurement_release(&m);
+	print_message("waiting with %s\n", held ? "a pidfd" : "polling");
+	assert_int_equal(held, probe >= 0 && !no_pidfd_mode);
+}
+
+/* Metrics files that setup() left as if by killed perfguard processes. */
+static char stale_dead[PATH_MAX + 64], stale_live[PATH_MAX + 64],
+	    stale_unnamed[PATH_MAX + 64];
+
+/* The first run with metrics in a process removes the metrics files of
+ * perfguard processes that are gone, and only those. */
+static void test_stale_metrics_swept(void **state)
+{
+	(void)state;
+	assert_int_equal(access(stale_dead, F_OK), 0);
+	struct pfg_measurement m;
+	run_metrics("echo \"$PERFGUARD_METRICS\" >&2", &m);
+	assert_int_equal(access(stale_dead, F_OK), -1);
+	assert_int_equal(access(stale_live, F_OK), 0);
+	assert_int_equal(access(stale_unnamed, F_OK), 0);
+	/* The run's own file carries our pid. */
+	char want[64];
+	snprintf(want, sizeof want, "/perfguard-metrics-%ld-", (long)getpid());
+	assert_non_null(strstr(m.stderr_tail, want));
+	pfg_measurement_release(&m);
+}
+
+/* Create the stale metrics files in dir: one of a pid that is gone, one
+ * of a live process (our parent), one without a pid. */
+static int make_stale_files(const char *dir)
+{
+	pid_t dead = fork();
+	if (dead == 0)
+		_exit(0);
+	if (dead < 0 || waitpid(dead, NULL, 0) != dead)
+		return -1;
+	snprintf(stale_dead, sizeof stale_dead, "%s/perfguard-metrics-%ld-AbC123", dir,
+		 (long)dead);
+	snprintf(stale_live, sizeof stale_live, "%s/perfguard-metrics-%ld-XyZ789", dir,
+		 (long)getppid());
+	snprintf(stale_unnamed, sizeof stale_unnamed, "%s/perfguard-metrics-Qw3rty", dir);
+	const char *paths[] = { stale_dead, stale_live, stale_unnamed };
+	for (int i = 0; i < 3; i++) {
+		int fd = open(paths[i], O_WRONLY | O_CREAT | O_EXCL, 0600);
+		if (fd < 0)
+			return -1;
+		close(fd);
+	}
+	return 0;
+}
+
+/* $TMPDIR as it was before setup() pointed it at the scratch directory. */
+static char *saved_tmpdir;
+
 /* Create the scratch directory. */
 static int setup(void **state)
 {
 	(void)state;
 	const char *tmp = getenv("TMPDIR");
+	saved_tmpdir = tmp ? pfg_xstrdup(tmp) : NULL;
 	snprintf(scratch, sizeof scratch, "%s/pfg-test-runner.XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp");
 	unsetenv("PERFGUARD_METRICS");
-	return mkdtemp(scratch) ? 0 : -1;
+	if (!mkdtemp(scratch))
+		return -1;
+	/* Metrics files go to the scratch directory, where stale ones wait. */
+	setenv("TMPDIR", scratch, 1);
+	return make_stale_files(scratch);
 }
 
 /* Remove the scratch directory. */
@@ -751,6 +1173,12 @@ static int teardown(void **state)
 {
 	(void)state;
 	char cmd[PATH_MAX + 32];
+	if (saved_tmpdir)
+		setenv("TMPDIR", saved_tmpdir, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved_tmpdir);
+	saved_tmpdir = NULL;
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", scratch);
 	return system(cmd) == 0 ? 0 : -1;
 }
@@ -767,8 +1195,29 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	self_exe[n] = '\0';
+	const char *np = getenv("PERFGUARD_NO_PIDFD");
+	no_pidfd_mode = np && *np && strcmp(np, "0") != 0;
+	if (argc == 2 && strcmp(argv[1], "--no-pidfd") == 0) {
+		setenv("PERFGUARD_NO_PIDFD", "1", 1);
+		no_pidfd_mode = 1;
+	}
 
+	const struct CMUnitTest waits[] = {
+		cmocka_unit_test(test_wait_path),
+		cmocka_unit_test(test_timeout_kills_tree),
+		cmocka_unit_test(test_timeout_term_suffices),
+		cmocka_unit_test(test_cancel_fd),
+		cmocka_unit_test(test_kill_all),
+		cmocka_unit_test(test_background_killed_after_run),
+		cmocka_unit_test(test_metrics_parse_cancelled),
+		cmocka_unit_test(test_metrics_parse_stopped),
+	};
+	if (argc == 2 && strcmp(argv[1], "--no-pidfd") == 0)
+		return cmocka_run_group_tests_name("runner without pidfd", waits, setup,
+						   teardown);
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stale_metrics_swept),
+		cmocka_unit_test(test_wait_path),
 		cmocka_unit_test(test_true_ok),
 		cmocka_unit_test(test_exit_code),
 		cmocka_unit_test(test_shell_mode),
@@ -790,6 +1239,28 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_cwd),
 		cmocka_unit_test(test_env),
 		cmocka_unit_test(test_no_fd_leak),
+		cmocka_unit_test(test_metrics_fifo),
+		cmocka_unit_test(test_metrics_symlink),
+		cmocka_unit_test(test_metrics_directory),
+		cmocka_unit_test(test_metrics_size_cap),
+		cmocka_unit_test(test_metrics_many_names),
+		cmocka_unit_test(test_metrics_duplicates),
+		cmocka_unit_test(test_metrics_parse_text),
+		cmocka_unit_test(test_metrics_parse_cancelled),
+		cmocka_unit_test(test_metrics_parse_stopped),
+		cmocka_unit_test(test_background_killed_after_run),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	int failed = cmocka_run_group_tests_name("runner", tests, setup, teardown);
+	if (no_pidfd_mode)
+		return failed;
+	/* The waits again through the fallback, in a process of their own
+	 * (PERFGUARD_NO_PIDFD is read once). */
+	char *args[] = { self_exe, "--no-pidfd", NULL };
+	pid_t pid;
+	int status = 0;
+	fflush(NULL);
+	if (posix_spawn(&pid, self_exe, NULL, NULL, args, environ) != 0 ||
+	    waitpid(pid, &status, 0) != pid)
+		return 1;
+	return failed || !WIFEXITED(status) || WEXITSTATUS(status) != 0;
 }

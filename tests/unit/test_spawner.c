@@ -1,6 +1,9 @@
 /* test_spawner.c: runs spawned through the spawner process report peak RSS
  * from its small size, not from the caller's, and keep every other figure:
- * exit codes, stderr, timeouts killing the group, cancellation. */
+ * exit codes, stderr, timeouts killing the group, cancellation, the group
+ * killed after every run. After its tests it runs itself with --no-pidfd:
+ * the waits again with PERFGUARD_NO_PIDFD=1 (the spawner's runs are then
+ * watched through /proc). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +15,8 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +142,41 @@ static void test_cancel(void **state)
 	close(fds[1]);
 }
 
+/* Wait up to 2 s until pid is gone; nonzero when it is. */
+static int gone_soon(pid_t pid)
+{
+	for (int i = 0; i < 100; i++) {
+		if (kill(pid, 0) != 0 && errno == ESRCH)
+			return 1;
+		usleep(20000);
+	}
+	return 0;
+}
+
+/* A background process of a run that exits 0 dies with the run. */
+static void test_background_killed_after_run(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/pfg-spawner-bg-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	char *cmd = pfg_xasprintf("sleep 300 & echo $! > %s; exit 0", path);
+	char *argv[] = { cmd, NULL };
+	struct pfg_measurement m;
+	run(argv, 1, 0, -1, &m);
+	assert_true(m.exited && m.exit_code == 0);
+	FILE *f = fopen(path, "r");
+	long child = 0;
+	assert_int_equal(fscanf(f, "%ld", &child), 1);
+	fclose(f);
+	unlink(path);
+	assert_true(child > 0);
+	assert_true(gone_soon((pid_t)child));
+	pfg_measurement_release(&m);
+	free(cmd);
+}
+
 static int start_spawner(void **state)
 {
 	(void)state;
@@ -144,14 +184,43 @@ static int start_spawner(void **state)
 	return pfg_runner_spawner_start(err, sizeof err) == 0 ? 0 : -1;
 }
 
-int main(void)
+extern char **environ;
+
+int main(int argc, char **argv)
 {
+	const struct CMUnitTest waits[] = {
+		cmocka_unit_test(test_exit_codes_signals_and_stderr),
+		cmocka_unit_test(test_timeout_kills_the_group),
+		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_background_killed_after_run),
+	};
+	if (argc == 2 && strcmp(argv[1], "--no-pidfd") == 0) {
+		setenv("PERFGUARD_NO_PIDFD", "1", 1);
+		return cmocka_run_group_tests_name("spawner without pidfd", waits,
+						   start_spawner, NULL);
+	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_peak_rss_does_not_start_at_the_callers_size),
 		cmocka_unit_test(test_exit_codes_signals_and_stderr),
 		cmocka_unit_test(test_timeout_kills_the_group),
 		cmocka_unit_test(test_runs_not_asking_spawn_directly),
 		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_background_killed_after_run),
 	};
-	return cmocka_run_group_tests_name("spawner", tests, start_spawner, NULL);
+	int failed = cmocka_run_group_tests_name("spawner", tests, start_spawner, NULL);
+	/* The waits again through the fallback, in a process of their own
+	 * (PERFGUARD_NO_PIDFD is read once). */
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0)
+		return 1;
+	self[n] = '\0';
+	char *args[] = { self, "--no-pidfd", NULL };
+	pid_t pid;
+	int status = 0;
+	fflush(NULL);
+	if (posix_spawn(&pid, self, NULL, NULL, args, environ) != 0 ||
+	    waitpid(pid, &status, 0) != pid)
+		return 1;
+	return failed || !WIFEXITED(status) || WEXITSTATUS(status) != 0;
 }
