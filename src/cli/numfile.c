@@ -40,8 +40,14 @@ int pfg_numfile_read(const char *path, double **out, size_t *n, char *err, size_
 	size_t cap = 0, count = 0, alloc = 0, lineno = 0;
 	double *v = NULL;
 	int rc = PFG_OK;
-	while (getline(&line, &cap, f) >= 0) {
+	ssize_t len;
+	while ((len = getline(&line, &cap, f)) >= 0) {
 		lineno++;
+		if (memchr(line, '\0', (size_t)len)) {
+			rc = pfg_error(err, errlen, PFG_EINPUT, "%s:%zu: holds a NUL byte, "
+				       "expected a number per line", name, lineno);
+			break;
+		}
 		char *hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';

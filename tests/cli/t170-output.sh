@@ -115,7 +115,7 @@ expect_success 'a benchmark name with escapes in a config error is shown visibly
 		"{\"name\": \"a\\u001b[2J\\u0007b\", \"type\": \"latency\", \"command\": \"true\"}]}]}" \
 		> badname.json &&
 	expect_exit 2 pg -c badname.json run &&
-	no_raw_controls .err && expect_contains .err "a^[[2J^Gb"
+	no_raw_controls .err && expect_contains .err "a\\x1b[2J\\x07b"
 '
 
 expect_success 'names with escapes and bad bytes in the database are shown visibly' '

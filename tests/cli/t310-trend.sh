@@ -95,4 +95,10 @@ expect_success 'bad options: exit 2' '
 	expect_exit 2 pg trend
 '
 
+expect_success 'a NUL byte inside a line is an error, not a cut line' '
+	printf "1\n2\0009x\n3\n" > nul.txt &&
+	expect_exit 2 pg trend nul.txt &&
+	expect_contains "$WORK/.err" "nul.txt:2: holds a NUL byte"
+'
+
 finish
