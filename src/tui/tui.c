@@ -91,7 +91,7 @@ static int pfg_match(const struct pfg_tui *ui, const char *text)
 }
 
 /* The benchmark row selected in the tree, or NULL. */
-static const struct pfg_tui_bench *pfg_sel_bench(const struct pfg_tui *ui)
+static const struct pfg_query_bench *pfg_sel_bench(const struct pfg_tui *ui)
 {
 	if (!ui->snap || ui->sel_row >= ui->n_rows || ui->rows[ui->sel_row].is_comp)
 		return NULL;
@@ -99,7 +99,7 @@ static const struct pfg_tui_bench *pfg_sel_bench(const struct pfg_tui *ui)
 }
 
 /* The alert selected in the alerts pane, or NULL. */
-static const struct pfg_tui_alert *pfg_sel_alert(const struct pfg_tui *ui)
+static const struct pfg_query_alert *pfg_sel_alert(const struct pfg_tui *ui)
 {
 	if (!ui->snap || ui->sel_alert >= ui->n_alert_rows)
 		return NULL;
@@ -107,10 +107,10 @@ static const struct pfg_tui_alert *pfg_sel_alert(const struct pfg_tui *ui)
 }
 
 /* The benchmark the trends pane shows. */
-const struct pfg_tui_bench *pfg_ui_trend_bench(const struct pfg_tui *ui)
+const struct pfg_query_bench *pfg_ui_trend_bench(const struct pfg_tui *ui)
 {
 	if (ui->focus == PFG_PANE_ALERTS && ui->snap) {
-		const struct pfg_tui_alert *a = pfg_sel_alert(ui);
+		const struct pfg_query_alert *a = pfg_sel_alert(ui);
 		for (size_t i = 0; a && i < ui->snap->n; i++)
 			if (ui->snap->b[i].id == a->bench_id)
 				return &ui->snap->b[i];
@@ -121,7 +121,7 @@ const struct pfg_tui_bench *pfg_ui_trend_bench(const struct pfg_tui *ui)
 /* Ask the reader for the trend of the benchmark pane 3 shows. */
 static void pfg_request_trend(struct pfg_tui *ui, int force)
 {
-	const struct pfg_tui_bench *b = pfg_ui_trend_bench(ui);
+	const struct pfg_query_bench *b = pfg_ui_trend_bench(ui);
 	if (!b || (!force && ui->trend && ui->trend->bench_id == b->id))
 		return;
 	struct pfg_tui_job *j = pfg_job(PFG_JOB_TREND);
@@ -138,13 +138,13 @@ static void pfg_selection_moved(struct pfg_tui *ui)
 	ui->sel_component[0] = '\0';
 	if (ui->snap && ui->sel_row < ui->n_rows) {
 		const struct pfg_tui_row *r = &ui->rows[ui->sel_row];
-		const struct pfg_tui_bench *b = &ui->snap->b[r->bench];
+		const struct pfg_query_bench *b = &ui->snap->b[r->bench];
 		if (r->is_comp)
 			snprintf(ui->sel_component, sizeof ui->sel_component, "%s", b->component);
 		else
 			ui->sel_bench_id = b->id;
 	}
-	const struct pfg_tui_alert *a = pfg_sel_alert(ui);
+	const struct pfg_query_alert *a = pfg_sel_alert(ui);
 	ui->sel_alert_id = a ? a->id : 0;
 	ui->dirty[PFG_PANE_BASELINES] = ui->dirty[PFG_PANE_TRENDS] = 1;
 	ui->dirty[PFG_PANE_ALERTS] = 1;
@@ -162,12 +162,12 @@ static void pfg_rebuild(struct pfg_tui *ui)
 	ui->n_rows = ui->n_alert_rows = 0;
 	if (!ui->snap)
 		return;
-	const struct pfg_tui_snapshot *s = ui->snap;
+	const struct pfg_query_overview *s = ui->snap;
 	ui->rows = pfg_xcalloc(2 * s->n + 1, sizeof *ui->rows);
 	const char *comp = NULL;
 	size_t comp_row = 0;
 	for (size_t i = 0; i < s->n; i++) {
-		const struct pfg_tui_bench *b = &s->b[i];
+		const struct pfg_query_bench *b = &s->b[i];
 		if (!pfg_match(ui, b->full))
 			continue;
 		if (!comp || strcmp(comp, b->component) != 0) {
@@ -181,7 +181,7 @@ static void pfg_rebuild(struct pfg_tui *ui)
 	}
 	size_t sel = ui->sel_row < ui->n_rows ? ui->sel_row : ui->n_rows ? ui->n_rows - 1 : 0;
 	for (size_t r = 0; r < ui->n_rows; r++) {
-		const struct pfg_tui_bench *b = &s->b[ui->rows[r].bench];
+		const struct pfg_query_bench *b = &s->b[ui->rows[r].bench];
 		if ((ui->rows[r].is_comp && *ui->sel_component &&
 		     strcmp(b->component, ui->sel_component) == 0) ||
 		    (!ui->rows[r].is_comp && ui->sel_bench_id && b->id == ui->sel_bench_id)) {
@@ -278,11 +278,11 @@ static void pfg_queue_run(struct pfg_tui *ui, int all)
 	} else {
 		const char *target = NULL;
 		if (ui->focus == PFG_PANE_ALERTS) {
-			const struct pfg_tui_alert *a = pfg_sel_alert(ui);
+			const struct pfg_query_alert *a = pfg_sel_alert(ui);
 			target = a ? a->bench : NULL;
 		} else if (ui->snap && ui->sel_row < ui->n_rows) {
 			const struct pfg_tui_row *r = &ui->rows[ui->sel_row];
-			const struct pfg_tui_bench *b = &ui->snap->b[r->bench];
+			const struct pfg_query_bench *b = &ui->snap->b[r->bench];
 			target = r->is_comp ? b->component : b->full;
 		}
 		if (!target) {
@@ -309,11 +309,11 @@ static void pfg_queue_run(struct pfg_tui *ui, int all)
 
 /* The benchmark actions apply to: the alert's in the alerts pane, else
  * the tree's selection. NULL with a notice when there is none. */
-static const struct pfg_tui_bench *pfg_action_bench(struct pfg_tui *ui)
+static const struct pfg_query_bench *pfg_action_bench(struct pfg_tui *ui)
 {
-	const struct pfg_tui_bench *b = NULL;
+	const struct pfg_query_bench *b = NULL;
 	if (ui->focus == PFG_PANE_ALERTS && ui->snap) {
-		const struct pfg_tui_alert *a = pfg_sel_alert(ui);
+		const struct pfg_query_alert *a = pfg_sel_alert(ui);
 		for (size_t i = 0; a && i < ui->snap->n; i++)
 			if (ui->snap->b[i].id == a->bench_id)
 				b = &ui->snap->b[i];
@@ -328,7 +328,7 @@ static const struct pfg_tui_bench *pfg_action_bench(struct pfg_tui *ui)
 /* b: propose a baseline from the latest run of the selection. */
 static void pfg_propose(struct pfg_tui *ui)
 {
-	const struct pfg_tui_bench *b = pfg_action_bench(ui);
+	const struct pfg_query_bench *b = pfg_action_bench(ui);
 	if (!b)
 		return;
 	struct pfg_tui_job *j = pfg_job(PFG_JOB_PROPOSE);
@@ -339,7 +339,7 @@ static void pfg_propose(struct pfg_tui *ui)
 /* a and x: confirm, showing what changes, then approve or reject. */
 static void pfg_decide(struct pfg_tui *ui, const char *to)
 {
-	const struct pfg_tui_bench *b = pfg_action_bench(ui);
+	const struct pfg_query_bench *b = pfg_action_bench(ui);
 	if (!b)
 		return;
 	if (!b->proposed_id) {
@@ -385,7 +385,7 @@ static int64_t pfg_action_alert(struct pfg_tui *ui)
 {
 	if (ui->modal == PFG_MODAL_DETAIL && ui->detail)
 		return ui->detail->alert.id;
-	const struct pfg_tui_alert *a = pfg_sel_alert(ui);
+	const struct pfg_query_alert *a = pfg_sel_alert(ui);
 	if (!a) {
 		pfg_notice(ui, 1, "no alert selected (pane 4)");
 		return 0;
@@ -672,7 +672,7 @@ static void pfg_key(struct pfg_tui *ui, int k)
 		break;
 	case '\n': case '\r': case KEY_ENTER: case ' ':
 		if (ui->focus == PFG_PANE_ALERTS) {
-			const struct pfg_tui_alert *a = pfg_sel_alert(ui);
+			const struct pfg_query_alert *a = pfg_sel_alert(ui);
 			if (a) {
 				struct pfg_tui_job *j = pfg_job(PFG_JOB_DETAIL);
 				j->id = a->id;
@@ -818,7 +818,7 @@ static void pfg_message(struct pfg_tui *ui, struct pfg_tui_msg *m)
 		pfg_ui_dirty_all(ui);
 		break;
 	case PFG_MSG_TREND: {
-		const struct pfg_tui_bench *b = pfg_ui_trend_bench(ui);
+		const struct pfg_query_bench *b = pfg_ui_trend_bench(ui);
 		if (b && b->id == m->trend->bench_id) {
 			pfg_tui_trend_free(ui->trend);
 			ui->trend = m->trend;

@@ -47,8 +47,8 @@ struct pfg_tui {
 	struct pfg_tui_chan ch;
 	struct pfg_tui_worker reader, runner;
 
-	struct pfg_tui_snapshot *snap; /* NULL until the first load */
-	struct pfg_tui_trend *trend;
+	struct pfg_query_overview *snap; /* NULL until the first load */
+	struct pfg_query_trend *trend;
 	int trend_loading;
 
 	/* Baselines tree. */
@@ -96,7 +96,7 @@ struct pfg_tui {
 	int input_back;                /* reopen the detail of input_id after */
 	char *input_back_unit;
 	char input_prompt[96], input[256];
-	struct pfg_tui_detail *detail;
+	struct pfg_query_alert_detail *detail;
 
 	char notice[512];
 	int notice_err;
@@ -115,7 +115,7 @@ struct pfg_tui {
 
 /* tui.c: the benchmark pane 3 shows: the alert's in the alerts pane,
  * else the tree's selection; NULL when a component is selected. */
-const struct pfg_tui_bench *pfg_ui_trend_bench(const struct pfg_tui *ui);
+const struct pfg_query_bench *pfg_ui_trend_bench(const struct pfg_tui *ui);
 
 /* panes.c */
 void pfg_ui_layout(struct pfg_tui *ui);
