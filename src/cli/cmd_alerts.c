@@ -1,6 +1,7 @@
 /* cmd_alerts.c: `perfguard alerts list|show|ack|investigate|fix|invalid|
  * wontfix|note`. */
 #include "perfguard/cli.h"
+#include "perfguard/query.h"
 #include "perfguard/store.h"
 #include "perfguard/util.h"
 
@@ -120,14 +121,16 @@ static int show(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 	long long id = pfg_cli_parse_id(cli, "an alert", a->rest[0]);
 	if (id < 0)
 		return PFG_EXIT_USAGE;
-	struct pfg_alert al;
-	struct pfg_alert_event *h;
-	size_t nh;
+	struct pfg_query_alert_detail d;
 	char err[PFG_ERR_MAX];
-	int rc = pfg_store_alert_get(st, id, &al, &h, &nh, err, sizeof err);
+	int rc = pfg_query_alert_detail_load(st, id, NULL, &d, err, sizeof err);
 	if (rc)
 		return pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
 				    "%s", err);
+	/* Views of what d owns; released with d. */
+	const struct pfg_alert al = d.alert;
+	const struct pfg_alert_event *h = d.hist;
+	size_t nh = d.n_hist;
 	if (a->json) {
 		pfg_cli_print_json(alert_json(&al, h, nh));
 	} else {
@@ -159,8 +162,7 @@ static int show(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 			putchar('\n');
 		}
 	}
-	pfg_alert_events_free(h, nh);
-	pfg_alert_release(&al);
+	pfg_query_alert_detail_release(&d);
 	return PFG_EXIT_OK;
 }
 

@@ -1,6 +1,7 @@
 /* cmd_list.c: `perfguard list`: the config's benchmarks and what is stored. */
 #include "perfguard/cli.h"
 #include "perfguard/config.h"
+#include "perfguard/query.h"
 #include "perfguard/store.h"
 #include "perfguard/util.h"
 
@@ -9,25 +10,21 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The stored row of benchmark b, or NULL. */
-static const struct pfg_bench_row *find_row(const struct pfg_bench_row *rows, size_t n,
-					    const struct pfg_benchmark_cfg *b)
+/* The stored entry of benchmark b in ov, or NULL when it was never stored. */
+static const struct pfg_query_bench *find_row(const struct pfg_query_overview *ov,
+					      const struct pfg_benchmark_cfg *b)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(rows[i].component, b->component) == 0 &&
-		    strcmp(rows[i].name, b->name) == 0)
-			return &rows[i];
-	return NULL;
+	const struct pfg_query_bench *r = pfg_query_overview_find(ov, b->id);
+	return r && r->in_store ? r : NULL;
 }
 
 /* Print the list as JSON. */
-static void print_json(const struct pfg_config *cfg, const struct pfg_bench_row *rows,
-		       size_t n)
+static void print_json(const struct pfg_config *cfg, const struct pfg_query_overview *ov)
 {
 	cJSON *arr = cJSON_CreateArray();
 	for (size_t i = 0; i < cfg->n_benchmarks; i++) {
 		const struct pfg_benchmark_cfg *b = &cfg->benchmarks[i];
-		const struct pfg_bench_row *r = find_row(rows, n, b);
+		const struct pfg_query_bench *r = find_row(ov, b);
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "id", b->id);
 		cJSON_AddStringToObject(o, "component", b->component);
@@ -39,12 +36,12 @@ static void print_json(const struct pfg_config *cfg, const struct pfg_bench_row 
 		cJSON_AddNumberToObject(o, "stored_runs", r ? (double)r->n_runs : 0);
 		if (r && r->has_latest) {
 			cJSON *l = cJSON_AddObjectToObject(o, "latest");
-			cJSON_AddNumberToObject(l, "run_id", (double)r->latest.run_id);
-			cJSON_AddNumberToObject(l, "started_at", r->latest.started_at);
-			cJSON_AddBoolToObject(l, "ok", r->latest.ok);
-			cJSON_AddNumberToObject(l, "n", (double)r->latest.n);
-			if (r->latest.n)
-				cJSON_AddNumberToObject(l, "mean", r->latest.mean);
+			cJSON_AddNumberToObject(l, "run_id", (double)r->latest_run);
+			cJSON_AddNumberToObject(l, "started_at", r->latest_started_at);
+			cJSON_AddBoolToObject(l, "ok", r->latest_ok);
+			cJSON_AddNumberToObject(l, "n", (double)r->latest_n);
+			if (r->latest_n)
+				cJSON_AddNumberToObject(l, "mean", r->latest_mean);
 		}
 		cJSON_AddItemToArray(arr, o);
 	}
@@ -52,8 +49,7 @@ static void print_json(const struct pfg_config *cfg, const struct pfg_bench_row 
 }
 
 /* Print the list as a table. */
-static void print_table(const struct pfg_config *cfg, const struct pfg_bench_row *rows,
-			size_t n)
+static void print_table(const struct pfg_config *cfg, const struct pfg_query_overview *ov)
 {
 	size_t w = 9;
 	for (size_t i = 0; i < cfg->n_benchmarks; i++)
@@ -63,15 +59,15 @@ static void print_table(const struct pfg_config *cfg, const struct pfg_bench_row
 	       "better", "stored", "latest mean", "latest run");
 	for (size_t i = 0; i < cfg->n_benchmarks; i++) {
 		const struct pfg_benchmark_cfg *b = &cfg->benchmarks[i];
-		const struct pfg_bench_row *r = find_row(rows, n, b);
+		const struct pfg_query_bench *r = find_row(ov, b);
 		char mean[96] = "-", when[32] = "-", unit[64];
 		pfg_cli_safe(b->unit, unit, sizeof unit);
 		if (r && r->has_latest) {
-			if (!r->latest.ok)
+			if (!r->latest_ok)
 				snprintf(mean, sizeof mean, "failed");
-			else if (r->latest.n)
-				pfg_format_value(r->latest.mean, unit, mean, sizeof mean);
-			pfg_format_time(r->latest.started_at, when, sizeof when);
+			else if (r->latest_n)
+				pfg_format_value(r->latest_mean, unit, mean, sizeof mean);
+			pfg_format_time(r->latest_started_at, when, sizeof when);
 		}
 		printf("%-*s %-10s %-6s %-6s %6zu %12s  %s\n", (int)w, b->id,
 		       pfg_bench_type_name(b->type), *unit ? unit : "-",
@@ -99,28 +95,26 @@ int pfg_cmd_list(struct pfg_cli *cli, int argc, char **argv)
 	int code = pfg_cli_load_config(cli, 0, &cfg);
 	if (code)
 		return code;
-	struct pfg_bench_row *rows = NULL;
-	size_t n = 0;
+	struct pfg_query_overview ov = { 0 };
+	struct pfg_store *st = NULL;
 	char err[PFG_ERR_MAX];
 	char *db = pfg_cli_db_path(cli);
-	if (access(db, F_OK) == 0) { /* no database yet: nothing stored */
-		struct pfg_store *st;
-		int rc = pfg_store_open(db, &st, err, sizeof err);
-		if (rc == PFG_OK) {
-			rc = pfg_store_benchmarks(st, &rows, &n, err, sizeof err);
-			pfg_store_close(st);
-		}
-		if (rc)
-			code = pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
-	}
+	int rc = PFG_OK;
+	if (access(db, F_OK) == 0) /* no database yet: nothing stored */
+		rc = pfg_store_open(db, &st, err, sizeof err);
+	if (rc == PFG_OK)
+		rc = pfg_query_overview_load(st, cfg, NULL, &ov, err, sizeof err);
+	if (rc)
+		code = pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
+	pfg_store_close(st);
 	free(db);
 	if (code == PFG_EXIT_OK) {
 		if (json)
-			print_json(cfg, rows, n);
+			print_json(cfg, &ov);
 		else
-			print_table(cfg, rows, n);
+			print_table(cfg, &ov);
 	}
-	pfg_bench_rows_free(rows, n);
+	pfg_query_overview_release(&ov);
 	pfg_config_free(cfg);
 	return code;
 }

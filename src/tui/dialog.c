@@ -74,7 +74,7 @@ static void pfg_val(double v, int have, const char *unit, char *buf, size_t len)
 /* Lay out the lines of the alert detail ui->detail. */
 void pfg_ui_detail_lines(struct pfg_tui *ui)
 {
-	const struct pfg_tui_detail *d = ui->detail;
+	const struct pfg_query_alert_detail *d = ui->detail;
 	const struct pfg_alert *a = &d->alert;
 	struct pfg_strv *l = &ui->mlines;
 	char t[64], b1[48], b2[48];

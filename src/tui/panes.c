@@ -145,8 +145,14 @@ static void pfg_draw_frame(struct pfg_tui *ui, int p, const char *extra)
 	}
 }
 
+/* Nonzero when b's latest result ran to the end with samples. */
+static int pfg_latest_ok(const struct pfg_query_bench *b)
+{
+	return b->latest_ok && b->latest_n > 0;
+}
+
 /* The baseline state of b as shown, and its element. */
-static const char *pfg_bench_state(const struct pfg_tui_bench *b, enum pfg_tui_el *el)
+static const char *pfg_bench_state(const struct pfg_query_bench *b, enum pfg_tui_el *el)
 {
 	if (b->proposed_id) {
 		*el = PFG_EL_PROPOSED;
@@ -161,12 +167,12 @@ static const char *pfg_bench_state(const struct pfg_tui_bench *b, enum pfg_tui_e
 }
 
 /* Format b's change against its baseline into buf; its element. */
-static enum pfg_tui_el pfg_bench_change(const struct pfg_tui_bench *b, char *buf,
+static enum pfg_tui_el pfg_bench_change(const struct pfg_query_bench *b, char *buf,
 					size_t len)
 {
 	if (!b->has_cmp) {
-		snprintf(buf, len, "%s", b->has_latest && !b->latest_ok ? "failed" : "");
-		return b->has_latest && !b->latest_ok ? PFG_EL_FAILED : PFG_EL_DIM;
+		snprintf(buf, len, "%s", b->has_latest && !pfg_latest_ok(b) ? "failed" : "");
+		return b->has_latest && !pfg_latest_ok(b) ? PFG_EL_FAILED : PFG_EL_DIM;
 	}
 	const char *sev = strcmp(b->severity, "none") == 0 ? "" : b->severity;
 	if (strcmp(b->verdict, "improvement") == 0)
@@ -182,7 +188,7 @@ static enum pfg_tui_el pfg_bench_change(const struct pfg_tui_bench *b, char *buf
 }
 
 /* A compact sparkline of b's latest means, cut to width cells. */
-static void pfg_bench_spark(const struct pfg_tui_bench *b, int width, char *buf,
+static void pfg_bench_spark(const struct pfg_query_bench *b, int width, char *buf,
 			    size_t len)
 {
 	size_t n = b->n_spark < (size_t)width ? b->n_spark : (size_t)width;
@@ -259,7 +265,7 @@ static void pfg_draw_baselines(struct pfg_tui *ui)
 		pfg_ui_put(w, y, 2, iw - 2, pfg_tui_attr(PFG_EL_DIM), "nothing matches the filter");
 	for (size_t r = ui->top_row; r < ui->n_rows && y < h - 1; r++, y++) {
 		const struct pfg_tui_row *row = &ui->rows[r];
-		const struct pfg_tui_bench *b = &ui->snap->b[row->bench];
+		const struct pfg_query_bench *b = &ui->snap->b[row->bench];
 		int sel = r == ui->sel_row;
 		int base = sel ? (ui->focus == PFG_PANE_BASELINES ? pfg_tui_attr(PFG_EL_SELECTED)
 								 : (int)A_REVERSE)
@@ -285,13 +291,13 @@ static void pfg_draw_baselines(struct pfg_tui *ui)
 		pfg_ui_put(w, y, cx, state_w, PFG_SEL_ATTR(sel_el), state);
 		if (last_w) {
 			char v[32] = "";
-			if (b->has_latest && b->latest_ok)
+			if (b->has_latest && pfg_latest_ok(b))
 				pfg_ui_fmt_value(b->latest_mean, b->unit, v, sizeof v);
 			else if (b->has_latest)
 				snprintf(v, sizeof v, "%s", "failed");
 			snprintf(line, sizeof line, "%*s", last_w, v);
 			pfg_ui_put(w, y, cx + state_w, last_w, base |
-				   (b->has_latest && !b->latest_ok ? pfg_tui_attr(PFG_EL_FAILED) : 0),
+				   (b->has_latest && !pfg_latest_ok(b) ? pfg_tui_attr(PFG_EL_FAILED) : 0),
 				   line);
 		}
 		if (chg_w) {
@@ -398,10 +404,10 @@ static void pfg_draw_trends(struct pfg_tui *ui)
 	WINDOW *w = ui->win[PFG_PANE_TRENDS];
 	int h, wd;
 	getmaxyx(w, h, wd);
-	const struct pfg_tui_bench *b = pfg_ui_trend_bench(ui);
+	const struct pfg_query_bench *b = pfg_ui_trend_bench(ui);
 	pfg_draw_frame(ui, PFG_PANE_TRENDS, b ? b->full : NULL);
 	int iw = wd - 2;
-	const struct pfg_tui_trend *t = ui->trend;
+	const struct pfg_query_trend *t = ui->trend;
 	if (!b) {
 		pfg_ui_put(w, 1, 2, iw - 2, pfg_tui_attr(PFG_EL_DIM),
 			   "select a benchmark in pane 1 or an alert in pane 4");
@@ -538,7 +544,7 @@ static void pfg_draw_alerts(struct pfg_tui *ui)
 		ui->top_alert = ui->sel_alert - (size_t)vis + 1;
 	char line[512];
 	for (size_t r = ui->top_alert; r < ui->n_alert_rows && y < h - 1; r++, y++) {
-		const struct pfg_tui_alert *a = &ui->snap->alerts[ui->alert_rows[r]];
+		const struct pfg_query_alert *a = &ui->snap->alerts[ui->alert_rows[r]];
 		int sel = r == ui->sel_alert;
 		int base = sel ? (ui->focus == PFG_PANE_ALERTS ? pfg_tui_attr(PFG_EL_SELECTED)
 							      : (int)A_REVERSE)
@@ -571,7 +577,7 @@ static void pfg_draw_status(struct pfg_tui *ui)
 	WINDOW *w = ui->status;
 	werase(w);
 	char line[1024], when[32] = "";
-	const struct pfg_tui_snapshot *s = ui->snap;
+	const struct pfg_query_overview *s = ui->snap;
 	size_t at = (size_t)snprintf(line, sizeof line, " perfguard  db %s", ui->db_path);
 	static struct pfg_environment env;
 	if (!env.host[0])

@@ -14,6 +14,7 @@
 
 #include "perfguard/config.h"
 #include "perfguard/engine.h"
+#include "perfguard/query.h"
 #include "perfguard/store.h"
 #include "perfguard/tui.h"
 #include "perfguard/util.h"
@@ -25,80 +26,10 @@
 /* Runs of history the trend pane loads. */
 #define PFG_TUI_TREND_RUNS 240
 
-/* One benchmark as the baselines pane shows it. */
-struct pfg_tui_bench {
-	int64_t id;
-	char *component, *name, *full; /* full: "component/name" */
-	char *unit;
-	size_t n_runs;
-	int has_latest, latest_ok;
-	int64_t latest_run;
-	double latest_mean;
-	int64_t approved_id, proposed_id;  /* 0: none */
-	double approved_mean, proposed_mean;
-	size_t approved_n, proposed_n;
-	int has_cmp;                       /* a comparison of the latest run */
-	double change_pct, ci_low, ci_high, p_value;
-	char verdict[16], severity[16];
-	double spark[PFG_TUI_SPARK];       /* latest means, oldest first */
-	size_t n_spark;
-	int in_config;                     /* a run can be started */
-};
-
-/* One alert row. */
-struct pfg_tui_alert {
-	int64_t id, bench_id, run_id;
-	char *bench;
-	char kind[16], state[16], severity[16];
-	double change_pct, created_at;
-	int recovered;
-};
-
-/* Everything the reader loads in one go. */
-struct pfg_tui_snapshot {
-	struct pfg_tui_bench *b;
-	size_t n;
-	struct pfg_tui_alert *alerts;
-	size_t n_alerts;
-	int64_t env_id;
-	int64_t last_run;              /* 0: none */
-	double last_run_at;
-	char last_status[16];
-	int has_gate, gate_failed;
-	size_t gate_failing, gate_items;
-	char *error;                   /* why something could not be read, or NULL */
-	int64_t load_ns;               /* how long the reader took */
-};
-
-/* The history of the selected benchmark. */
-struct pfg_tui_trend {
-	int64_t bench_id;
-	char *unit;
-	double *y;                     /* means, oldest first */
-	int64_t *run_ids;
-	size_t n;
-	int has_baseline;
-	double baseline;
-	size_t *cps;                   /* indices into y where a change point starts */
-	double *cp_change;
-	size_t n_cps;
-	int has_fit;
-	double slope, r2, slope_p;
-	char *error;
-};
-
-/* An alert with everything its detail view shows. */
-struct pfg_tui_detail {
-	struct pfg_alert alert;
-	struct pfg_alert_event *hist;
-	size_t n_hist;
-	int has_cmp, has_base;
-	struct pfg_comparison cmp;
-	struct pfg_baseline base;
-	char *unit;
-	int has_current;
-	struct pfg_result_row current;
-};
+/* The model is the read layer's (query.h): the overview (benchmarks,
+ * alerts, the header's facts), the selected benchmark's trend and an
+ * alert's detail. The UI holds each on the heap, owned by a message until
+ * the UI takes it. */
 
 /* ---- Messages: workers -> UI -------------------------------------------- */
 
@@ -134,9 +65,9 @@ struct pfg_tui_run_ev {
 
 struct pfg_tui_msg {
 	enum pfg_tui_msg_kind kind;
-	struct pfg_tui_snapshot *snap;
-	struct pfg_tui_trend *trend;
-	struct pfg_tui_detail *detail;
+	struct pfg_query_overview *snap;
+	struct pfg_query_trend *trend;
+	struct pfg_query_alert_detail *detail;
 	char *text;
 	int is_error;
 	struct pfg_tui_run_ev run;
@@ -209,9 +140,10 @@ void pfg_tui_jobq_peek(struct pfg_tui_jobq *q, struct pfg_strv *labels, int *bus
 		       char **current);
 void pfg_tui_job_free(struct pfg_tui_job *j);
 
-void pfg_tui_snapshot_free(struct pfg_tui_snapshot *s);
-void pfg_tui_trend_free(struct pfg_tui_trend *t);
-void pfg_tui_detail_free(struct pfg_tui_detail *d);
+/* Release and free a model a message or the UI holds (NULL: nothing). */
+void pfg_tui_snapshot_free(struct pfg_query_overview *s);
+void pfg_tui_trend_free(struct pfg_query_trend *t);
+void pfg_tui_detail_free(struct pfg_query_alert_detail *d);
 
 /* ---- Workers -------------------------------------------------------------- */
 

@@ -1,4 +1,5 @@
-/* ui.h: the UI thread's state, shared by the main loop (tui.c), the
+/* ui.h: the UI thread's state, shared by the main loop (tui.c), the keys
+ * (keys.c), the actions (actions.c), the workers' messages (events.c), the
  * panes (panes.c) and the dialogs (dialog.c). Only the UI thread touches
  * any of it. */
 #ifndef PERFGUARD_TUI_UI_H
@@ -47,8 +48,8 @@ struct pfg_tui {
 	struct pfg_tui_chan ch;
 	struct pfg_tui_worker reader, runner;
 
-	struct pfg_tui_snapshot *snap; /* NULL until the first load */
-	struct pfg_tui_trend *trend;
+	struct pfg_query_overview *snap; /* NULL until the first load */
+	struct pfg_query_trend *trend;
 	int trend_loading;
 
 	/* Baselines tree. */
@@ -96,7 +97,7 @@ struct pfg_tui {
 	int input_back;                /* reopen the detail of input_id after */
 	char *input_back_unit;
 	char input_prompt[96], input[256];
-	struct pfg_tui_detail *detail;
+	struct pfg_query_alert_detail *detail;
 
 	char notice[512];
 	int notice_err;
@@ -113,9 +114,57 @@ struct pfg_tui {
 	int64_t t0;
 };
 
-/* tui.c: the benchmark pane 3 shows: the alert's in the alerts pane,
- * else the tree's selection; NULL when a component is selected. */
-const struct pfg_tui_bench *pfg_ui_trend_bench(const struct pfg_tui *ui);
+/* actions.c */
+/* The benchmark pane 3 shows: the alert's in the alerts pane, else the
+ * tree's selection; NULL when a component is selected. */
+const struct pfg_query_bench *pfg_ui_trend_bench(const struct pfg_tui *ui);
+/* Show a notice on the hint line for a few seconds. */
+void pfg_ui_notice(struct pfg_tui *ui, int is_error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A new job of kind for a worker (the caller hands it to a queue). */
+struct pfg_tui_job *pfg_ui_job(enum pfg_tui_job_kind kind);
+/* The alert selected in the alerts pane, or NULL. */
+const struct pfg_query_alert *pfg_ui_sel_alert(const struct pfg_tui *ui);
+/* Ask the reader for the trend pane 3 shows (force: even when loaded). */
+void pfg_ui_request_trend(struct pfg_tui *ui, int force);
+/* Ask the reader for a fresh overview. */
+void pfg_ui_request_snapshot(struct pfg_tui *ui);
+/* Remember the selection after it moved, and load its trend. */
+void pfg_ui_selection_moved(struct pfg_tui *ui);
+/* Rebuild the tree's and the alerts' rows from the overview. */
+void pfg_ui_rebuild(struct pfg_tui *ui);
+/* Fold (> 0), unfold (< 0) or toggle (0) the selected component. */
+void pfg_ui_fold(struct pfg_tui *ui, int fold);
+/* Nonzero while the runner holds or waits for a run. */
+int pfg_ui_run_pending(struct pfg_tui *ui);
+/* Stop what runs and leave once the runner is idle. */
+void pfg_ui_cancel_and_quit(struct pfg_tui *ui);
+/* Leave, asking first (ask) while a run is in progress. */
+void pfg_ui_begin_quit(struct pfg_tui *ui, int ask);
+/* Queue a run of the selection, or of everything (all). */
+void pfg_ui_queue_run(struct pfg_tui *ui, int all);
+/* Propose a baseline of the selection from its latest run. */
+void pfg_ui_propose(struct pfg_tui *ui);
+/* Confirm, then approve or reject (to) the selection's proposed baseline. */
+void pfg_ui_decide(struct pfg_tui *ui, const char *to);
+/* The alert actions apply to (the detail's, else the selection's); 0
+ * with a notice when none. */
+int64_t pfg_ui_action_alert(struct pfg_tui *ui);
+/* Move the alert actions apply to to state to. */
+void pfg_ui_alert_to(struct pfg_tui *ui, const char *to);
+/* Open a line of input for act, about alert id for a note. */
+void pfg_ui_input_open(struct pfg_tui *ui, enum pfg_input_act act, int64_t id,
+		       const char *prompt, const char *initial);
+/* Enter on an input line: apply the filter or add the note. */
+void pfg_ui_input_done(struct pfg_tui *ui);
+/* Switch to the next theme found. */
+void pfg_ui_next_theme(struct pfg_tui *ui);
+
+/* keys.c: one key from the terminal. */
+void pfg_ui_key(struct pfg_tui *ui, int k);
+
+/* events.c: handle one message from a worker; frees it. */
+void pfg_ui_message(struct pfg_tui *ui, struct pfg_tui_msg *m);
 
 /* panes.c */
 void pfg_ui_layout(struct pfg_tui *ui);

@@ -1,0 +1,168 @@
+/* query.h: read models shared by every view (the dashboard, the CLI, and
+ * later the reports): the suite's overview, a benchmark's trend and an
+ * alert's detail.
+ *
+ * Contracts common to every model here:
+ * - a load function fills a caller's struct from an open store and never
+ *   writes to it (no row is added, no state changes);
+ * - the struct is filled as far as it could be read even when the load
+ *   returns an error, and must be released with its release function in
+ *   every case (release on a zeroed struct is a no-op);
+ * - every string and array in a model is owned by it;
+ * - errors are 0 or a negative code (util.h) with err filled. */
+#ifndef PERFGUARD_QUERY_H
+#define PERFGUARD_QUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "perfguard/config.h"
+#include "perfguard/store.h"
+
+/* ---- The suite's overview ------------------------------------------------ */
+
+/* Where a benchmark's baseline stands in the environment. */
+enum pfg_query_baseline {
+	PFG_QUERY_BASELINE_NONE,     /* neither approved nor proposed */
+	PFG_QUERY_BASELINE_PROPOSED, /* a proposal waits, none approved */
+	PFG_QUERY_BASELINE_APPROVED, /* one is approved (a proposal may wait too) */
+};
+
+/* The name of a baseline state: "none", "proposed", "approved". */
+const char *pfg_query_baseline_name(enum pfg_query_baseline b);
+
+/* One benchmark of the suite: the config's joined with the store's. */
+struct pfg_query_bench {
+	int64_t id;                   /* the store's id; -(k + 1) for the config's
+				         k-th benchmark when it was never stored */
+	char *component, *name, *full; /* full: "component/name" */
+	char *unit;
+	int in_config, in_store;
+	size_t n_runs;                /* runs that stored a result for it */
+	int has_latest;               /* the fields latest_* are set */
+	int latest_ok;                /* the benchmark ran to the end */
+	size_t latest_n;              /* samples of the latest result */
+	int64_t latest_run;
+	double latest_started_at, latest_mean;
+	enum pfg_query_baseline baseline;
+	int64_t approved_id, proposed_id;  /* 0: none (the newest of each) */
+	double approved_mean, proposed_mean;
+	size_t approved_n, proposed_n;
+	int has_cmp;                  /* a comparison of the latest run with a
+				         baseline (verdict not no_baseline) */
+	double change_pct, ci_low, ci_high, p_value;
+	char verdict[16], severity[16]; /* "" when no comparison was stored */
+	double *spark;                /* the latest run means, oldest first */
+	size_t n_spark;               /* at most opts.spark */
+	size_t open_alerts;           /* new, acknowledged or investigating */
+	char worst_severity[16];      /* of the open alerts; "none" when none */
+};
+
+/* One alert row, in the overview's order. */
+struct pfg_query_alert {
+	int64_t id, bench_id, run_id;
+	char *bench;                  /* "component/name" ("?" when unknown) */
+	char kind[16], state[16], severity[16];
+	double change_pct, created_at;
+	int recovered;
+};
+
+/* What pfg_query_overview_load() reads beyond the benchmarks. */
+struct pfg_query_overview_opts {
+	int64_t env_id;   /* the environment; 0: this host's when the store knows
+			     it, else that of the latest run */
+	size_t spark;     /* run means per sparkline; 0: none (no query) */
+	int gate;         /* judge the suite's state as `perfguard gate` does */
+};
+
+/* The suite: every benchmark, every alert and the header's facts. */
+struct pfg_query_overview {
+	struct pfg_query_bench *b;    /* ordered by component, then name */
+	size_t n;
+	struct pfg_query_alert *alerts; /* open first, then by severity, newest
+					   first */
+	size_t n_alerts;
+	int64_t env_id;               /* 0: no environment known */
+	int64_t last_run;             /* the latest finished run (complete or
+				         failed); 0: none */
+	double last_run_at;           /* the newest latest result's start */
+	char last_status[16];
+	int has_gate, gate_failed;    /* opts.gate and a run to judge */
+	size_t gate_failing, gate_items;
+	char *error;                  /* the first read that failed, or NULL */
+	int64_t load_ns;              /* how long the load took */
+};
+
+/* Load the overview of the suite cfg (NULL: the store's benchmarks only)
+ * from st (NULL: nothing stored yet, only the config's benchmarks). The
+ * environment (opts->env_id) decides baselines, sparklines and nothing
+ * else. Returns 0, or PFG_ERUNTIME when the store's benchmarks could not
+ * be listed (err filled); reads of lesser parts that fail are left out
+ * and the first is named in out->error. */
+int pfg_query_overview_load(struct pfg_store *st, const struct pfg_config *cfg,
+			    const struct pfg_query_overview_opts *opts,
+			    struct pfg_query_overview *out, char *err, size_t errlen);
+void pfg_query_overview_release(struct pfg_query_overview *ov);
+
+/* The entry of "component/name" in ov, or NULL. */
+const struct pfg_query_bench *pfg_query_overview_find(const struct pfg_query_overview *ov,
+						      const char *full);
+
+/* This host's environment when the store knows it, else that of the
+ * latest run (a database from elsewhere); 0 when neither. Never adds one. */
+int64_t pfg_query_environment(struct pfg_store *st);
+
+/* ---- A benchmark's trend -------------------------------------------------- */
+
+/* The history of one benchmark in one environment and its fit. */
+struct pfg_query_trend {
+	int64_t bench_id;
+	char *unit;
+	double *y;                    /* run means, oldest first */
+	int64_t *run_ids;
+	size_t n;
+	int has_baseline;             /* an approved baseline in the environment */
+	double baseline;              /* its mean */
+	size_t *cps;                  /* indices into y where a stored change
+				         point starts (those in the window) */
+	double *cp_change;            /* their change % */
+	size_t n_cps;
+	int has_fit;                  /* at least 3 runs and a fit */
+	double slope, r2, slope_p;    /* least squares over the index: unit/run */
+	char *error;                  /* what could not be read, or NULL */
+};
+
+/* Load the latest limit (0: all) successful runs of bench_id in env_id,
+ * its approved baseline, its stored change points and the least-squares
+ * fit of y over the run index. unit is copied (NULL: ""). Returns 0, or
+ * PFG_ERUNTIME when the history could not be read (err and out->error
+ * filled, out->n 0). */
+int pfg_query_trend_load(struct pfg_store *st, int64_t bench_id, int64_t env_id,
+			 size_t limit, const char *unit, struct pfg_query_trend *out,
+			 char *err, size_t errlen);
+void pfg_query_trend_release(struct pfg_query_trend *t);
+
+/* ---- An alert's detail ---------------------------------------------------- */
+
+/* An alert with what its detail view shows. */
+struct pfg_query_alert_detail {
+	struct pfg_alert alert;
+	struct pfg_alert_event *hist; /* oldest first */
+	size_t n_hist;
+	int has_cmp, has_base;
+	struct pfg_comparison cmp;    /* of the alert's benchmark in its run */
+	struct pfg_baseline base;     /* the alert's baseline (none for drift) */
+	char *unit;
+	int has_current;              /* the run's samples summarised */
+	struct pfg_result_row current; /* n, mean, median, stddev, min, max, p95 */
+};
+
+/* Load alert id and its detail. unit is copied (NULL: ""). Returns 0,
+ * PFG_EINPUT when there is no such alert, or PFG_ERUNTIME (err filled);
+ * the comparison, baseline and summary are left out when missing. */
+int pfg_query_alert_detail_load(struct pfg_store *st, int64_t id, const char *unit,
+				struct pfg_query_alert_detail *out, char *err,
+				size_t errlen);
+void pfg_query_alert_detail_release(struct pfg_query_alert_detail *d);
+
+#endif
