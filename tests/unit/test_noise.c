@@ -569,6 +569,209 @@ static void test_history_targets(void **state)
 		      f.delay_hist[4], f.delay_hist[5], f.delay_hist[6], f.delay_hist[7]);
 }
 
+/* ---- The history chart (chart.c) ---- */
+
+/* The chart's contract: checks, replay equals feeding run by run, a quiet
+ * history stays quiet, a step alarms with its change and severity. */
+static void test_chart(void **state)
+{
+	(void)state;
+	struct pfg_stats_chart_opts o;
+	struct pfg_stats_chart s;
+	struct pfg_stats_chart_state a, b;
+	const double th[4] = { 5, 10, 20, 50 };
+	char err[PFG_ERR_MAX];
+	double y[40];
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(rng, 7);
+	for (size_t i = 0; i < 40; i++)
+		y[i] = 100 * (1 + gsl_ran_gaussian(rng, 0.03)) * (i >= 30 ? 1.4 : 1.0);
+	gsl_rng_free(rng);
+	pfg_stats_chart_opts_init(&o);
+	assert_int_equal(pfg_stats_chart_init(&s, y, 2, PFG_LOWER_IS_BETTER, err, sizeof err),
+			 PFG_EINPUT);
+	assert_non_null(strstr(err, "at least 3 runs"));
+	double zero[3] = { 0, 0, 0 };
+	assert_int_equal(pfg_stats_chart_init(&s, zero, 3, PFG_LOWER_IS_BETTER, err, sizeof err),
+			 PFG_EINPUT);
+	assert_int_equal(pfg_stats_chart_init(&s, y, 10, PFG_LOWER_IS_BETTER, err, sizeof err), 0);
+	assert_int_equal(pfg_stats_chart_update(&s, y, 12, &o, err, sizeof err), PFG_EINPUT);
+	assert_non_null(strstr(err, "pass 11"));
+	for (size_t n = 11; n <= 30; n++)
+		assert_int_equal(pfg_stats_chart_update(&s, y, n, &o, err, sizeof err), 0);
+	assert_int_equal(pfg_stats_chart_read(&s, &o, 0.95, th, &a, err, sizeof err), 0);
+	assert_false(a.alarm);
+	assert_int_equal(a.runs_seen, 20);
+	assert_int_equal(a.reference_runs, 20); /* the baseline and runs 11..20 */
+	assert_true(a.rho >= 0.5 && a.rho <= 0.6);
+	assert_true(a.sd_pct > 1.5 && a.sd_pct < 4.5);
+	assert_int_equal(pfg_stats_chart_replay(y, 30, 10, PFG_LOWER_IS_BETTER, &o, 0.95, th, &b,
+						err, sizeof err), 0);
+	assert_memory_equal(&a, &b, sizeof a);
+	/* +40% from run 31: alarms within the 10 runs, about 40% worse. */
+	assert_int_equal(pfg_stats_chart_replay(y, 40, 10, PFG_LOWER_IS_BETTER, &o, 0.95, th, &b,
+						err, sizeof err), 0);
+	print_message("chart after a 40%% step: statistic %.2f over %zu runs, change %.1f%%, "
+		      "rho %.2f, sd %.2f%%\n", b.statistic, b.runs, b.change_pct, b.rho, b.sd_pct);
+	assert_true(b.alarm);
+	assert_true(b.runs >= 3);
+	assert_true(b.change_pct > 30 && b.change_pct < 50);
+	assert_true(b.ci_low_pct < b.change_pct && b.change_pct < b.ci_high_pct);
+	assert_true(b.severity >= PFG_SEVERITY_MAJOR);
+	/* Higher is better: the same rise is an improvement, not an alert. */
+	assert_int_equal(pfg_stats_chart_replay(y, 40, 10, PFG_HIGHER_IS_BETTER, &o, 0.95, th, &b,
+						err, sizeof err), 0);
+	assert_false(b.alarm);
+	assert_true(b.better_statistic > 0);
+	assert_true(b.better_change_pct > 30);
+	/* Bad input. */
+	o.rho_min = 0.95;
+	assert_int_equal(pfg_stats_chart_replay(y, 40, 10, PFG_LOWER_IS_BETTER, &o, 0.95, th, &b,
+						err, sizeof err), PFG_EINPUT);
+	pfg_stats_chart_opts_init(&o);
+	y[35] = NAN;
+	assert_int_equal(pfg_stats_chart_replay(y, 40, 10, PFG_LOWER_IS_BETTER, &o, 0.95, th, &b,
+						err, sizeof err), PFG_EINPUT);
+}
+
+/* Figures of the chart over many benchmarks, as the analysis would run it:
+ * the first baseline_runs runs approved as the baseline, then one run per
+ * CI run fed to the chart; an alarm takes one confirmation rerun (the AR
+ * process goes on, the rerun is fed too) and stands if the chart still
+ * alarms; a better chart above its limit is a proposal. */
+static void chart_many(unsigned long seed, size_t nb, const struct sim_scenario *sc,
+		       size_t kb, const struct pfg_stats_chart_opts *o, size_t deadline,
+		       struct sim_figures *f)
+{
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(rng, seed);
+	memset(f, 0, sizeof *f);
+	f->benchmarks = nb;
+	const double th[4] = { 5, 10, 20, 50 };
+	double sum_first = 0;
+	for (size_t b = 0; b < nb; b++) {
+		double y[256], eff = gsl_ran_gaussian_ziggurat(rng, sc->cv);
+		size_t n = 0, first = 0, prop = 0;
+		struct pfg_stats_chart ch;
+		for (size_t t = 1; t <= sc->runs && n + 2 < 256; t++) {
+			struct pfg_stats_run run;
+			double sum = 0;
+			size_t cnt = 0;
+			if (t > 1)
+				eff = sim_ar_next(rng, sc, eff);
+			sim_take(rng, sc, sim_level(sc, t), eff, &run, &sum, &cnt);
+			y[n++] = run.mean;
+			if (t < kb)
+				continue;
+			if (t == kb) {
+				pfg_stats_chart_init(&ch, y, kb, PFG_LOWER_IS_BETTER, NULL, 0);
+				continue;
+			}
+			struct pfg_stats_chart_state st;
+			pfg_stats_chart_update(&ch, y, n, o, NULL, 0);
+			pfg_stats_chart_read(&ch, o, 0.95, th, &st, NULL, 0);
+			if (st.alarm) {
+				eff = sim_ar_next(rng, sc, eff);
+				sim_take(rng, sc, sim_level(sc, t), eff, &run, &sum, &cnt);
+				y[n++] = run.mean;
+				f->reruns++;
+				pfg_stats_chart_update(&ch, y, n, o, NULL, 0);
+				pfg_stats_chart_read(&ch, o, 0.95, th, &st, NULL, 0);
+			}
+			if (st.alarm) {
+				first = t;
+				break;
+			}
+			if (st.improved) {
+				prop = t;
+				break;
+			}
+		}
+		f->alarmed += first || prop;
+		f->alerted += first != 0;
+		f->drifts += first != 0;
+		f->proposals += prop != 0;
+		if (first) {
+			sum_first += (double)first;
+			if (deadline && first <= deadline) {
+				f->caught++;
+				if (first > f->max_first)
+					f->max_first = first;
+			}
+		}
+		if (sc->step_at) {
+			size_t dl = first >= sc->step_at ? first - sc->step_at : 7;
+			f->delay_hist[dl < 7 && first ? dl : 7]++;
+		}
+	}
+	f->mean_first = f->alerted ? sum_first / (double)f->alerted : 0;
+	gsl_rng_free(rng);
+}
+
+/* Print the rate of alarmed unchanged benchmarks with its 95% interval
+ * (Wilson). */
+static void print_rate(const char *what, const struct sim_figures *f)
+{
+	double n = (double)f->benchmarks, p = (double)f->alarmed / n, z = 1.959964;
+	double c = (p + z * z / (2 * n)) / (1 + z * z / n);
+	double hw = z * sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n);
+	print_message("%s: alarmed %zu of %zu = %.2f%% [%.2f, %.2f] (alert %zu, proposal %zu)\n",
+		      what, f->alarmed, f->benchmarks, 100 * p, 100 * fmax(0, c - hw),
+		      100 * (c + hw), f->alerted, f->proposals);
+}
+
+/* Run the four figures of one chart setting and print them. */
+static void chart_setting(const char *name, const struct pfg_stats_chart_opts *o, size_t nb,
+			  struct sim_figures *ind, struct sim_figures *ar)
+{
+	struct sim_scenario sc = { .cv = 0.03, .phi = 0, .within = 0.004, .samples = 8,
+				   .runs = 100 };
+	struct sim_figures f;
+	print_message("chart %s: k %.2f h %.1f h_better %.1f rho in [%.1f, %.1f] absorb_lag %zu\n",
+		      name, o->k, o->h, o->h_better, o->rho_min, o->rho_max, o->absorb_lag);
+	for (int a = 0; a < 2; a++) {
+		sc.phi = a ? 0.5 : 0;
+		sc.creep = 0, sc.step = 0, sc.step_at = 0;
+		chart_many(11 + (unsigned long)a, nb, &sc, 10, o, 0, a ? ar : ind);
+		print_rate(a ? "  unchanged, AR(1) 0.5" : "  unchanged, independent", a ? ar : ind);
+		struct sim_scenario cr = sc;
+		cr.creep = 0.005;
+		cr.creep_from = 10;
+		chart_many(13 + (unsigned long)a, 300, &cr, 10, o, 40, &f);
+		print_message("    creep caught by run 40: %zu/300 (latest %zu)\n", f.caught,
+			      f.max_first);
+		struct sim_scenario st = sc;
+		st.step = 0.10;
+		st.step_at = 30;
+		chart_many(15 + (unsigned long)a, 300, &st, 10, o, 35, &f);
+		size_t w5 = 0;
+		for (int i = 0; i <= 5; i++)
+			w5 += f.delay_hist[i];
+		print_message("    step within 5 runs: %zu/300; delays 0..6, later/never: %zu %zu "
+			      "%zu %zu %zu %zu %zu %zu\n", w5, f.delay_hist[0], f.delay_hist[1],
+			      f.delay_hist[2], f.delay_hist[3], f.delay_hist[4], f.delay_hist[5],
+			      f.delay_hist[6], f.delay_hist[7]);
+	}
+}
+
+/* The chart at its defaults meets the false-alarm target under both
+ * noises (asserted); the other figures and the frontier are printed. */
+static void test_chart_history(void **state)
+{
+	(void)state;
+	struct pfg_stats_chart_opts o;
+	struct sim_figures ind, ar;
+	pfg_stats_chart_opts_init(&o);
+	chart_setting("defaults", &o, 2000, &ind, &ar);
+	assert_true(ind.alarmed <= 20); /* <= 1% of 2000 */
+	assert_true(ar.alarmed <= 20);
+	/* The frontier: faster detection costs false alarms under AR(1). */
+	o.k = 0.5, o.h = 5, o.h_better = 7, o.rho_min = 0.3, o.rho_max = 0.9;
+	chart_setting("fast", &o, 1000, &ind, &ar);
+	o.k = 0.75, o.h = 5, o.h_better = 7, o.rho_min = 0.5, o.rho_max = 0.5;
+	chart_setting("rho 0.5, h 5", &o, 1000, &ind, &ar);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -580,6 +783,8 @@ int main(void)
 		cmocka_unit_test(test_cusum),
 		cmocka_unit_test(test_calibration_per_run),
 		cmocka_unit_test(test_history_targets),
+		cmocka_unit_test(test_chart),
+		cmocka_unit_test(test_chart_history),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
