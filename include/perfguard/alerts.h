@@ -12,12 +12,6 @@
 #include "perfguard/stats.h"
 #include "perfguard/store.h"
 
-/* Nonzero for an open alert state: new, acknowledged, investigating. */
-int pfg_alert_state_open(const char *state);
-
-/* Nonzero for a dismissal: invalid or wontfix. */
-int pfg_alert_state_dismissed(const char *state);
-
 /* Nonzero when alert a still covers comparison c of its benchmark, so no
  * new alert is raised for c: a is not recovered nor fixed, and either
  * open, or dismissed for what c shows. A dismissal covers what was
@@ -25,15 +19,25 @@ int pfg_alert_state_dismissed(const char *state);
  * whose interval lies wholly above a's change, is not covered. */
 int pfg_alert_covers(const struct pfg_alert *a, const struct pfg_comparison *c);
 
+/* What a gate item is about. */
+enum pfg_gate_kind {
+	PFG_GATE_REGRESSION = 0,  /* a regression (no alert, or a regression alert) */
+	PFG_GATE_ERROR_RATE,      /* an error_rate alert */
+	PFG_GATE_MISSING_BASELINE,/* judged without an approved baseline */
+	PFG_GATE_NO_RESULT,       /* a benchmark with no result in the environment */
+};
+
+/* "regression", "error_rate", "missing_baseline", "no_result". */
+const char *pfg_gate_kind_name(enum pfg_gate_kind k);
+
 /* One benchmark the gate looked at. */
 struct pfg_gate_item {
 	char *bench;              /* "component/name" */
 	int64_t run_id;           /* the run its verdict comes from; 0: none */
 	int64_t alert_id;         /* 0: no alert */
-	char kind[24];            /* regression, error_rate, missing_baseline,
-				     no_result */
-	char severity[16];
-	char state[16];           /* the alert's state */
+	enum pfg_gate_kind kind;
+	enum pfg_severity severity;
+	enum pfg_alert_state state; /* the alert's (new when there is none) */
 	double change_pct;
 	int fails;                /* this item fails the gate */
 };
@@ -44,15 +48,15 @@ struct pfg_gate_opts {
 	const char *const *benches; /* suite: "component/name" of each benchmark
 				     of the config; NULL: every one stored */
 	size_t n_benches;
-	enum pfg_stats_severity fail_on;
+	enum pfg_severity fail_on;
 	int fail_on_missing_baseline;
 };
 
 struct pfg_gate_report {
 	int64_t run_id;           /* the run judged; 0 for the suite's state */
-	char run_status[16];      /* of that run; "" for the suite */
+	enum pfg_run_status run_status; /* of that run (the suite: unused) */
 	int64_t env_id;           /* the environment judged */
-	enum pfg_stats_severity fail_on;
+	enum pfg_severity fail_on;
 	int fail_on_missing_baseline;
 	int failed;               /* nonzero: exit 1 */
 	struct pfg_gate_item *items;

@@ -60,7 +60,7 @@ struct pfg_benchmark_cfg {
 	double ops;             /* work per run for throughput; 0: from the metric */
 	char *metric;           /* the custom metric a custom benchmark reports */
 	char *unit;
-	enum pfg_stats_direction direction; /* stats.h */
+	enum pfg_direction direction; /* stats.h */
 };
 
 /* Severity thresholds in percent of change in the worse direction. */
@@ -79,7 +79,7 @@ struct pfg_analysis_cfg {
 	int rebaseline_after;   /* runs after a change point, or consecutive
 				   significant improvements, before a new
 				   baseline is proposed, 5 */
-	enum pfg_stats_severity gate_fail_on;  /* "gate.fail_on", major */
+	enum pfg_severity gate_fail_on;  /* "gate.fail_on", major */
 	int gate_fail_on_missing_baseline;     /* "gate.fail_on_missing_baseline" */
 };
 
@@ -109,7 +109,6 @@ void pfg_config_free(struct pfg_config *cfg);
 
 /* Names for printing and storing. */
 const char *pfg_bench_type_name(enum pfg_bench_type t);
-const char *pfg_direction_name(enum pfg_stats_direction d);
 
 /* A documented example config, as `perfguard init` writes it. */
 extern const char pfg_config_example[];

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "perfguard/analysis.h"
 #include "perfguard/config.h"
 #include "perfguard/store.h"
 
@@ -26,17 +27,14 @@ struct pfg_bench_outcome {
 	struct pfg_result_row result; /* n, mean, median, stddev, min, max, p95 */
 	int has_comparison;       /* an analysis was made (ok benchmarks) */
 	struct pfg_comparison comparison; /* against the approved baseline;
-				     verdict "no_baseline" when there is none */
-	int64_t alert_id;         /* a regression or error_rate alert raised, or 0 */
-	int64_t drift_alert_id;   /* a drift alert raised, or 0 */
-	int64_t baseline_id;      /* a baseline proposed (or auto-approved), or 0 */
-	size_t n_recovered;       /* open alerts this run marked recovered */
+				     verdict NO_BASELINE when there is none */
+	struct pfg_analysis_changes changes; /* what the analysis added */
 };
 
 /* The whole run. Release with pfg_run_report_release(). */
 struct pfg_run_report {
 	int64_t run_id;
-	char status[16];          /* complete, failed or interrupted */
+	enum pfg_run_status status; /* complete, failed or interrupted */
 	struct pfg_bench_outcome *outcomes;
 	size_t n_outcomes;        /* the benchmarks that started */
 };

@@ -51,18 +51,22 @@ struct pfg_query_bench {
 	int has_cmp;                  /* a comparison of the latest run with a
 				         baseline (verdict not no_baseline) */
 	double change_pct, ci_low, ci_high, p_value;
-	char verdict[16], severity[16]; /* "" when no comparison was stored */
+	int has_verdict;              /* a comparison was stored for the latest run */
+	enum pfg_verdict verdict;
+	enum pfg_severity severity;
 	double *spark;                /* the latest run means, oldest first */
 	size_t n_spark;               /* at most opts.spark */
 	size_t open_alerts;           /* new, acknowledged or investigating */
-	char worst_severity[16];      /* of the open alerts; "none" when none */
+	enum pfg_severity worst_severity; /* of the open alerts; NONE when none */
 };
 
 /* One alert row, in the overview's order. */
 struct pfg_query_alert {
 	int64_t id, bench_id, run_id;
 	char *bench;                  /* "component/name" ("?" when unknown) */
-	char kind[16], state[16], severity[16];
+	enum pfg_alert_kind kind;
+	enum pfg_alert_state state;
+	enum pfg_severity severity;
 	double change_pct, created_at;
 	int recovered;
 };
@@ -86,7 +90,7 @@ struct pfg_query_overview {
 	int64_t last_run;             /* the latest finished run (complete or
 				         failed); 0: none */
 	double last_run_at;           /* the newest latest result's start */
-	char last_status[16];
+	enum pfg_run_status last_status;
 	int has_gate, gate_failed;    /* opts.gate and a run to judge */
 	size_t gate_failing, gate_items;
 	char *error;                  /* the first read that failed, or NULL */
@@ -164,5 +168,11 @@ int pfg_query_alert_detail_load(struct pfg_store *st, int64_t id, const char *un
 				struct pfg_query_alert_detail *out, char *err,
 				size_t errlen);
 void pfg_query_alert_detail_release(struct pfg_query_alert_detail *d);
+
+/* Describe comparison c in one sentence for people, into buf: "vs baseline
+ * 1: +26.2% [+23.8%, +28.7%], p = 6.3e-10, regression (major), rerun 1
+ * time to confirm", "no approved baseline yet", "... cannot be compared
+ * (why)". Every view (CLI, dashboard, reports) says it the same way. */
+void pfg_comparison_describe(const struct pfg_comparison *c, char *buf, size_t len);
 
 #endif

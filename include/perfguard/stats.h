@@ -18,6 +18,7 @@
 #ifndef PERFGUARD_STATS_H
 #define PERFGUARD_STATS_H
 
+#include "perfguard/model.h"
 #include <stddef.h>
 
 /* ---- Descriptive statistics -------------------------------------------- */
@@ -86,43 +87,11 @@ enum pfg_stats_test {
 	                    * mannwhitneyu(cur, base, method='asymptotic') */
 };
 
-/* Which way is better for the metric. */
-enum pfg_stats_direction {
-	PFG_LOWER_IS_BETTER = 0, /* latency, memory: an increase is a regression */
-	PFG_HIGHER_IS_BETTER,    /* throughput: a decrease is a regression */
-};
+/* Direction, severity and verdict are domain words of model.h. */
 
-/* Severity of a regression, from the thresholds (percent). */
-enum pfg_stats_severity {
-	PFG_SEVERITY_NONE = 0,
-	PFG_SEVERITY_MINOR,
-	PFG_SEVERITY_MODERATE,
-	PFG_SEVERITY_MAJOR,
-	PFG_SEVERITY_CRITICAL,
-};
-
-enum pfg_stats_verdict {
-	PFG_VERDICT_NO_CHANGE = 0, /* not significant and precise enough, or a
-	                            * significant change below the minor threshold */
-	PFG_VERDICT_REGRESSION,    /* significant, worse by at least the minor threshold */
-	PFG_VERDICT_IMPROVEMENT,   /* significant, better by at least the minor threshold */
-	PFG_VERDICT_INCONCLUSIVE,  /* not significant, but the minimum detectable
-	                            * effect exceeds the minor threshold: the data are
-	                            * too noisy to have seen a minor change */
-};
-
-/* Names: "yuen"/"welch"/"mwu", "lower"/"higher",
- * "none"/"minor"/"moderate"/"major"/"critical",
- * "no_change"/"regression"/"improvement"/"inconclusive". */
+/* Names "yuen"/"welch"/"mwu"; parse returns 0, or -1 when s names none. */
 const char *pfg_stats_test_name(enum pfg_stats_test t);
-const char *pfg_stats_direction_name(enum pfg_stats_direction d);
-const char *pfg_stats_severity_name(enum pfg_stats_severity s);
-const char *pfg_stats_verdict_name(enum pfg_stats_verdict v);
-
-/* Parse the names above; each returns 0, or -1 when s names none. */
 int pfg_stats_test_parse(const char *s, enum pfg_stats_test *t);
-int pfg_stats_direction_parse(const char *s, enum pfg_stats_direction *d);
-int pfg_stats_severity_parse(const char *s, enum pfg_stats_severity *sev);
 
 /* Options of a comparison. pfg_stats_compare_opts_init() sets the defaults
  * noted here. */
@@ -132,7 +101,7 @@ struct pfg_stats_compare_opts {
 	double confidence;                /* level of the interval, 0.95 */
 	enum pfg_stats_outliers outliers; /* removal before the test: NONE. Detection
 	                                   * always runs (IQR unless MAD is asked). */
-	enum pfg_stats_direction direction; /* PFG_LOWER_IS_BETTER */
+	enum pfg_direction direction; /* PFG_LOWER_IS_BETTER */
 	double thresholds[4];             /* minor, moderate, major, critical:
 	                                   * 5, 10, 20, 50 (percent, increasing) */
 	double trim;                      /* Yuen's trimming per tail, 0.2 */
@@ -170,9 +139,9 @@ struct pfg_stats_compare_result {
 	int significant;     /* p_value < alpha */
 	double worse_pct;    /* change_pct signed so that positive is worse for
 	                      * the direction */
-	enum pfg_stats_severity severity; /* of a regression; NONE otherwise */
-	enum pfg_stats_direction direction;
-	enum pfg_stats_verdict verdict;
+	enum pfg_severity severity; /* of a regression; NONE otherwise */
+	enum pfg_direction direction;
+	enum pfg_verdict verdict;
 	double mde_pct;      /* minimum detectable effect: see pfg_stats_mde() */
 };
 
@@ -185,10 +154,10 @@ int pfg_stats_compare(const double *base, size_t n_base, const double *cur,
 
 /* The severity of a change worse_pct (positive = worse) against
  * thresholds[4] (minor, moderate, major, critical). */
-enum pfg_stats_severity pfg_stats_severity_of(double worse_pct, const double thresholds[4]);
+enum pfg_severity pfg_stats_severity_of(double worse_pct, const double thresholds[4]);
 
-/* The verdict for a comparison: see enum pfg_stats_verdict. */
-enum pfg_stats_verdict pfg_stats_verdict_of(int significant, double worse_pct,
+/* The verdict for a comparison: see enum pfg_verdict. */
+enum pfg_verdict pfg_stats_verdict_of(int significant, double worse_pct,
 					    double mde_pct, double minor_pct);
 
 /* Minimum detectable effect, in percent of |location|: the smallest change
@@ -364,7 +333,7 @@ struct pfg_stats_runs_opts {
 	                     * run-to-run CV 3%; 11% under AR(1) 0.5
 	                     * (test_noise.c) */
 	double confidence;  /* 0.95 */
-	enum pfg_stats_direction direction; /* PFG_LOWER_IS_BETTER */
+	enum pfg_direction direction; /* PFG_LOWER_IS_BETTER */
 	double thresholds[4];               /* 5, 10, 20, 50 (percent) */
 	double power;       /* of the MDE, 0.8 */
 	const struct pfg_stats_noise *history; /* NULL, or the between-run noise
@@ -404,9 +373,9 @@ struct pfg_stats_runs_result {
 	double alpha, confidence;
 	int significant;
 	double worse_pct;
-	enum pfg_stats_severity severity;
-	enum pfg_stats_direction direction;
-	enum pfg_stats_verdict verdict;
+	enum pfg_severity severity;
+	enum pfg_direction direction;
+	enum pfg_verdict verdict;
 	double mde_pct;             /* 100 (t(1 - alpha/2) + t(power)) se / |base| */
 };
 
@@ -474,7 +443,7 @@ struct pfg_stats_cusum_ref {
 	                   * in [0, 1): runs are standardized by the long-run sd
 	                   * sd_run sqrt((1 + rho) / (1 - rho)) and the level's
 	                   * error by pfg_stats_ar1_inflation(rho, k) / k */
-	enum pfg_stats_direction direction;
+	enum pfg_direction direction;
 };
 
 /* Feed the chart one run mean y. Runs are standardized by the prediction
@@ -499,7 +468,7 @@ struct pfg_stats_drift {
 	double better_ci_low_pct, better_ci_high_pct;
 	size_t better_runs;
 	double worse_pct;                 /* change_pct signed positive = worse */
-	enum pfg_stats_severity severity; /* of worse_pct when alarm, else NONE */
+	enum pfg_severity severity; /* of worse_pct when alarm, else NONE */
 };
 
 /* Read the chart s against ref. thresholds as in the compare options.
@@ -563,7 +532,7 @@ void pfg_stats_chart_opts_init(struct pfg_stats_chart_opts *o);
 
 /* The chart's state; fields private to chart.c. */
 struct pfg_stats_chart {
-	enum pfg_stats_direction direction;
+	enum pfg_direction direction;
 	size_t k_base, n, n_ref;
 	double base_level, s1, s2, p_cur, p_prev, p_cur2, p_prev2, p_cross;
 	size_t np, nd1, nd2;
@@ -577,7 +546,7 @@ struct pfg_stats_chart {
  * baseline's run means, oldest first). Rejects (PFG_EINPUT) fewer than 3
  * runs, values not finite, a mean of 0, an unknown direction. */
 int pfg_stats_chart_init(struct pfg_stats_chart *s, const double *y, size_t baseline_runs,
-			 enum pfg_stats_direction direction, char *err, size_t errlen);
+			 enum pfg_direction direction, char *err, size_t errlen);
 
 /* Feed the chart the next run: y[0..n) is the whole series so far (the
  * baseline runs, then every run since, reruns included, oldest first) and
@@ -602,7 +571,7 @@ struct pfg_stats_chart_state {
 	size_t better_runs;
 	double better_change_pct, better_ci_low_pct, better_ci_high_pct;
 	double worse_pct; /* change_pct, positive = worse */
-	enum pfg_stats_severity severity; /* of worse_pct when alarm */
+	enum pfg_severity severity; /* of worse_pct when alarm */
 	size_t runs_seen;       /* runs since the baseline */
 	size_t reference_runs;  /* runs in the reference */
 	double level_pct;       /* the reference level against the baseline's */
@@ -621,7 +590,7 @@ int pfg_stats_chart_read(const struct pfg_stats_chart *s, const struct pfg_stats
 /* The chart over a history: init on y[0..baseline_runs), feed every later
  * run of y[0..n), read. Checks as the three. */
 int pfg_stats_chart_replay(const double *y, size_t n, size_t baseline_runs,
-			   enum pfg_stats_direction direction,
+			   enum pfg_direction direction,
 			   const struct pfg_stats_chart_opts *o, double confidence,
 			   const double thresholds[4], struct pfg_stats_chart_state *out,
 			   char *err, size_t errlen);

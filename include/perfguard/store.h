@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "perfguard/model.h"
+
 struct pfg_store;
 
 /* The latest schema version pfg_store_open() migrates to. */
@@ -36,7 +38,7 @@ struct pfg_sample {
 struct pfg_result_row {
 	int64_t run_id;
 	double started_at;     /* the run's start, epoch seconds */
-	char status[16];       /* of the run: running, complete, failed, interrupted */
+	enum pfg_run_status status; /* of the run */
 	char git_rev[48];      /* "" when unknown */
 	int ok;                /* nonzero: the benchmark ran to the end */
 	char *error;           /* why it failed, or NULL */
@@ -98,7 +100,7 @@ int pfg_store_run_begin(struct pfg_store *st, int64_t env_id, const char *trigge
 			size_t errlen);
 
 /* Finish a run with status complete, failed or interrupted. */
-int pfg_store_run_end(struct pfg_store *st, int64_t run_id, const char *status,
+int pfg_store_run_end(struct pfg_store *st, int64_t run_id, enum pfg_run_status status,
 		      char *err, size_t errlen);
 
 /* Store one benchmark's samples, their custom metrics (metrics[i] holds
@@ -143,7 +145,7 @@ struct pfg_baseline_stats {
 struct pfg_baseline {
 	int64_t id, bench_id, env_id;
 	char *bench;               /* "component/name" */
-	char state[16];            /* proposed, approved, rejected, superseded */
+	enum pfg_baseline_state state;
 	char *reason;              /* why it was proposed */
 	int64_t *runs;             /* source runs, oldest first */
 	size_t n_runs;
@@ -157,7 +159,7 @@ struct pfg_baseline {
 
 /* Which baselines pfg_store_baselines() returns; zero fields match all. */
 struct pfg_baseline_filter {
-	const char *state;
+	unsigned states;           /* bit 1 << state for each state wanted */
 	int64_t bench_id, env_id;
 };
 
@@ -169,18 +171,18 @@ int pfg_store_baseline_propose(struct pfg_store *st, int64_t bench_id, int64_t e
 			       const struct pfg_baseline_stats *stats, const char *reason,
 			       const char *actor, int64_t *id, char *err, size_t errlen);
 
-/* Approve or reject (to is "approved" or "rejected") proposed baseline id;
+/* Approve or reject (to is APPROVED or REJECTED) proposed baseline id;
  * approving supersedes the approved one of the same benchmark and
  * environment, atomically. PFG_EINPUT, with a sentence saying why, for an
  * unknown id or a baseline that is not proposed. */
-int pfg_store_baseline_decide(struct pfg_store *st, int64_t id, const char *to,
+int pfg_store_baseline_decide(struct pfg_store *st, int64_t id, enum pfg_baseline_state to,
 			      const char *actor, const char *note, char *err,
 			      size_t errlen);
 
 /* Decide ids[0..n) alike in one transaction: all of them or, when one
  * cannot be decided, none (err names the one). */
 int pfg_store_baselines_decide(struct pfg_store *st, const int64_t *ids, size_t n,
-			       const char *to, const char *actor, const char *note,
+			       enum pfg_baseline_state to, const char *actor, const char *note,
 			       char *err, size_t errlen);
 
 /* Baselines matching filter (NULL: all), newest first. */
@@ -213,10 +215,8 @@ struct pfg_comparison {
 	size_t n_base, n_current;
 	double estimate_base, estimate_current;
 	double change_pct, ci_low_pct, ci_high_pct, p_value, mde_pct;
-	char verdict[16];          /* no_change, regression, improvement,
-				      inconclusive, no_baseline, not_comparable
-				      (too few samples, or a baseline of 0) */
-	char severity[16];         /* none, minor, moderate, major, critical */
+	enum pfg_verdict verdict;
+	enum pfg_severity severity;
 	int confirm_runs;          /* reruns made to confirm it; 0 when none */
 	int64_t alert_id;          /* the alert that covers this regression
 				      (raised now or still open), or 0 */
@@ -234,9 +234,9 @@ int pfg_store_comparisons(struct pfg_store *st, int64_t run_id,
 			  size_t errlen);
 
 /* The verdicts of the latest limit comparisons of bench in env, newest
- * first, as verdict names in out[i] (16 bytes each). Caller frees. */
+ * first, with their runs. Caller frees both arrays. */
 int pfg_store_recent_verdicts(struct pfg_store *st, int64_t bench_id, int64_t env_id,
-			      size_t limit, char (**out)[16], int64_t **run_ids,
+			      size_t limit, enum pfg_verdict **out, int64_t **run_ids,
 			      size_t *n, char *err, size_t errlen);
 
 /* The newest comparison of bench in env (of any run): 0, or PFG_EINPUT
@@ -260,9 +260,9 @@ struct pfg_alert {
 	int64_t id, bench_id, env_id, run_id;
 	int64_t baseline_id;       /* 0 for drift */
 	char *bench;               /* "component/name" (filled by queries) */
-	char kind[16];
-	char state[16];
-	char severity[16];
+	enum pfg_alert_kind kind;
+	enum pfg_alert_state state;
+	enum pfg_severity severity;
 	double change_pct, ci_low_pct, ci_high_pct, p_value;
 	double created_at, updated_at;
 	int64_t recovered_run_id;  /* 0 while not recovered */
@@ -273,15 +273,15 @@ struct pfg_alert {
 struct pfg_alert_event {
 	double at;
 	char *actor;
-	char from[16], to[16];     /* equal for a note */
+	enum pfg_alert_state from, to; /* equal for a note */
 	char *note;                /* NULL when none */
 };
 
 struct pfg_alert_filter {
-	const char *state;         /* NULL: all; "open": new, acknowledged, investigating */
-	const char *min_severity;  /* NULL: all */
+	unsigned states;           /* bit 1 << state for each state wanted; 0: all */
+	enum pfg_severity min_severity; /* NONE: all */
 	const char *component;     /* NULL: all */
-	const char *kind;          /* NULL: all */
+	unsigned kinds;            /* bit 1 << kind for each kind wanted; 0: all */
 	int64_t bench_id, run_id;  /* 0: all */
 };
 
@@ -291,7 +291,8 @@ int pfg_store_alert_add(struct pfg_store *st, const struct pfg_alert *a, int64_t
 
 /* Move alert id to state to, with an optional note. PFG_EINPUT, saying
  * why, for an unknown id or a transition that is not allowed. */
-int pfg_store_alert_transition(struct pfg_store *st, int64_t id, const char *to,
+int pfg_store_alert_transition(struct pfg_store *st, int64_t id,
+			       enum pfg_alert_state to,
 			       const char *actor, const char *note, char *err,
 			       size_t errlen);
 
@@ -317,8 +318,6 @@ void pfg_alert_release(struct pfg_alert *a);
 void pfg_alerts_free(struct pfg_alert *a, size_t n);
 void pfg_alert_events_free(struct pfg_alert_event *e, size_t n);
 
-/* Nonzero when severity name a is at least b ("none" < "minor" < ...). */
-int pfg_severity_at_least(const char *a, const char *b);
 
 /* ---- Change points of a benchmark's history ---------------------------- */
 
@@ -352,7 +351,7 @@ int pfg_store_latest_run(struct pfg_store *st, int any_status, int64_t *run_id,
 
 /* The environment and status of run id; PFG_EINPUT when unknown. */
 int pfg_store_run_info(struct pfg_store *st, int64_t run_id, int64_t *env_id,
-		       char *status, size_t status_len, char *err, size_t errlen);
+		       enum pfg_run_status *status, char *err, size_t errlen);
 
 /* Benchmark id of component/name, or PFG_EINPUT when unknown. */
 int pfg_store_benchmark_find(struct pfg_store *st, const char *component,

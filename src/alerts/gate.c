@@ -10,15 +10,14 @@
 
 /* Append an item for bench to the report. */
 static struct pfg_gate_item *add_item(struct pfg_gate_report *r, const char *bench,
-				      int64_t run_id, const char *kind)
+				      int64_t run_id, enum pfg_gate_kind kind)
 {
 	r->items = pfg_xrealloc(r->items, (r->n_items + 1) * sizeof *r->items);
 	struct pfg_gate_item *it = &r->items[r->n_items++];
 	memset(it, 0, sizeof *it);
 	it->bench = pfg_xstrdup(bench);
 	it->run_id = run_id;
-	snprintf(it->kind, sizeof it->kind, "%s", kind);
-	snprintf(it->severity, sizeof it->severity, "none");
+	it->kind = kind;
 	return it;
 }
 
@@ -27,27 +26,27 @@ static int judge(struct pfg_store *st, const struct pfg_comparison *c, const cha
 		 struct pfg_gate_report *r, char *err, size_t errlen)
 {
 	r->n_benchmarks++;
-	if (strcmp(c->verdict, "no_baseline") == 0) {
-		struct pfg_gate_item *it = add_item(r, bench, c->run_id, "missing_baseline");
+	if (c->verdict == PFG_VERDICT_NO_BASELINE) {
+		struct pfg_gate_item *it = add_item(r, bench, c->run_id,
+						    PFG_GATE_MISSING_BASELINE);
 		it->fails = r->fail_on_missing_baseline;
 		return PFG_OK;
 	}
-	if (strcmp(c->verdict, "regression") != 0)
+	if (c->verdict != PFG_VERDICT_REGRESSION)
 		return PFG_OK;
 	struct pfg_alert a = { 0 };
 	if (c->alert_id && pfg_store_alert_get(st, c->alert_id, &a, NULL, NULL, err, errlen))
 		return PFG_ERUNTIME;
 	struct pfg_gate_item *it = add_item(r, bench, c->run_id,
-					    c->alert_id ? a.kind : "regression");
-	snprintf(it->severity, sizeof it->severity, "%s", c->severity);
-	snprintf(it->state, sizeof it->state, "%s", c->alert_id ? a.state : "new");
+					    c->alert_id && a.kind == PFG_ALERT_ERROR_RATE ?
+					    PFG_GATE_ERROR_RATE : PFG_GATE_REGRESSION);
+	it->severity = c->severity;
+	it->state = c->alert_id ? a.state : PFG_ALERT_NEW;
 	it->alert_id = c->alert_id;
 	it->change_pct = c->change_pct;
-	enum pfg_stats_severity sev = PFG_SEVERITY_NONE;
-	pfg_stats_severity_parse(c->severity, &sev);
-	int excused = c->alert_id && pfg_alert_state_dismissed(a.state) &&
+	int excused = c->alert_id && pfg_alert_state_is_dismissed(a.state) &&
 		      pfg_alert_covers(&a, c);
-	it->fails = sev >= r->fail_on && !excused;
+	it->fails = c->severity >= r->fail_on && !excused;
 	pfg_alert_release(&a);
 	return PFG_OK;
 }
@@ -57,8 +56,7 @@ static int judge_run(struct pfg_store *st, int64_t run_id, struct pfg_gate_repor
 		     char *err, size_t errlen)
 {
 	r->run_id = run_id;
-	int rc = pfg_store_run_info(st, run_id, &r->env_id, r->run_status,
-				    sizeof r->run_status, err, errlen);
+	int rc = pfg_store_run_info(st, run_id, &r->env_id, &r->run_status, err, errlen);
 	struct pfg_comparison *cs = NULL;
 	struct pfg_bench_row *rows = NULL;
 	size_t nc = 0, nb = 0;
@@ -92,7 +90,7 @@ static int suite_environment(struct pfg_store *st, int64_t *env_id, char *err,
 	int64_t run_id;
 	if ((rc = pfg_store_latest_run(st, 1, &run_id, err, errlen)))
 		return rc;
-	return pfg_store_run_info(st, run_id, env_id, NULL, 0, err, errlen);
+	return pfg_store_run_info(st, run_id, env_id, NULL, err, errlen);
 }
 
 /* Judge the latest comparison of one benchmark of the suite. */
@@ -104,7 +102,7 @@ static int judge_bench(struct pfg_store *st, const char *bench, int64_t bench_id
 							errlen) : PFG_EINPUT;
 	if (rc == PFG_EINPUT) {
 		r->n_benchmarks++;
-		struct pfg_gate_item *it = add_item(r, bench, 0, "no_result");
+		struct pfg_gate_item *it = add_item(r, bench, 0, PFG_GATE_NO_RESULT);
 		it->fails = r->fail_on_missing_baseline;
 		return PFG_OK;
 	}
@@ -159,6 +157,13 @@ int pfg_gate_judge(struct pfg_store *st, const struct pfg_gate_opts *o,
 	for (size_t i = 0; i < out->n_items; i++)
 		out->failed |= out->items[i].fails;
 	return rc;
+}
+
+const char *pfg_gate_kind_name(enum pfg_gate_kind k)
+{
+	static const char *const names[] = { "regression", "error_rate",
+					      "missing_baseline", "no_result" };
+	return (unsigned)k < 4 ? names[k] : "?";
 }
 
 void pfg_gate_report_release(struct pfg_gate_report *r)

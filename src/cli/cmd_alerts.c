@@ -11,10 +11,12 @@
 
 /* The subcommands that change an alert's state, and the state they set. */
 static const struct {
-	const char *sub, *state;
+	const char *sub;
+	enum pfg_alert_state state;
 } transitions[] = {
-	{ "ack", "acknowledged" }, { "investigate", "investigating" },
-	{ "fix", "fixed" }, { "invalid", "invalid" }, { "wontfix", "wontfix" },
+	{ "ack", PFG_ALERT_ACKNOWLEDGED }, { "investigate", PFG_ALERT_INVESTIGATING },
+	{ "fix", PFG_ALERT_FIXED }, { "invalid", PFG_ALERT_INVALID },
+	{ "wontfix", PFG_ALERT_WONTFIX },
 };
 
 /* An alert (and its history, when given) as JSON. */
@@ -24,9 +26,9 @@ static cJSON *alert_json(const struct pfg_alert *al, const struct pfg_alert_even
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "id", (double)al->id);
 	cJSON_AddStringToObject(o, "benchmark", al->bench);
-	cJSON_AddStringToObject(o, "kind", al->kind);
-	cJSON_AddStringToObject(o, "state", al->state);
-	cJSON_AddStringToObject(o, "severity", al->severity);
+	cJSON_AddStringToObject(o, "kind", pfg_alert_kind_name(al->kind));
+	cJSON_AddStringToObject(o, "state", pfg_alert_state_name(al->state));
+	cJSON_AddStringToObject(o, "severity", pfg_severity_name(al->severity));
 	cJSON_AddNumberToObject(o, "run_id", (double)al->run_id);
 	if (al->baseline_id)
 		cJSON_AddNumberToObject(o, "baseline_id", (double)al->baseline_id);
@@ -46,8 +48,8 @@ static cJSON *alert_json(const struct pfg_alert *al, const struct pfg_alert_even
 			cJSON *e = cJSON_CreateObject();
 			cJSON_AddNumberToObject(e, "at", h[i].at);
 			cJSON_AddStringToObject(e, "actor", h[i].actor);
-			cJSON_AddStringToObject(e, "from", h[i].from);
-			cJSON_AddStringToObject(e, "to", h[i].to);
+			cJSON_AddStringToObject(e, "from", pfg_alert_state_name(h[i].from));
+			cJSON_AddStringToObject(e, "to", pfg_alert_state_name(h[i].to));
 			if (h[i].note)
 				cJSON_AddStringToObject(e, "note", h[i].note);
 			cJSON_AddItemToArray(arr, e);
@@ -83,8 +85,14 @@ static int list(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 	if (check_choice(cli, "--state", a->state, states) ||
 	    check_choice(cli, "--severity", a->severity, sevs))
 		return PFG_EXIT_USAGE;
-	struct pfg_alert_filter f = { .state = a->state, .min_severity = a->severity,
-				      .component = a->component };
+	struct pfg_alert_filter f = { .component = a->component };
+	enum pfg_alert_state state;
+	if (a->state && strcmp(a->state, "open") == 0)
+		f.states = PFG_ALERT_OPEN_STATES;
+	else if (a->state && pfg_alert_state_parse(a->state, &state) == 0)
+		f.states = 1u << state;
+	if (a->severity)
+		pfg_severity_parse(a->severity, &f.min_severity);
 	struct pfg_alert *al;
 	size_t n;
 	char err[PFG_ERR_MAX];
@@ -105,8 +113,8 @@ static int list(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 			char bench[256];
 			printf("%5lld  %-32s %-10s %-9s %-13s %+7.1f%% %6lld  %s\n",
 			       (long long)al[i].id, pfg_cli_safe(al[i].bench, bench, sizeof bench),
-			       al[i].kind, al[i].severity,
-			       al[i].state, al[i].change_pct, (long long)al[i].run_id, rec);
+			       pfg_alert_kind_name(al[i].kind), pfg_severity_name(al[i].severity),
+			       pfg_alert_state_name(al[i].state), al[i].change_pct, (long long)al[i].run_id, rec);
 		}
 	}
 	pfg_alerts_free(al, n);
@@ -136,8 +144,10 @@ static int show(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 	} else {
 		char when[32], bench[256], actor[256];
 		pfg_format_time(al.created_at, when, sizeof when);
-		printf("alert %lld: %s %s of %s, %s\n", (long long)al.id, al.severity, al.kind,
-		       pfg_cli_safe(al.bench, bench, sizeof bench), al.state);
+		printf("alert %lld: %s %s of %s, %s\n", (long long)al.id,
+		       pfg_severity_name(al.severity), pfg_alert_kind_name(al.kind),
+		       pfg_cli_safe(al.bench, bench, sizeof bench),
+		       pfg_alert_state_name(al.state));
 		fputs("  ", stdout);
 		pfg_cli_print_safe(stdout, al.detail, 0);
 		putchar('\n');
@@ -153,11 +163,12 @@ static int show(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 		for (size_t i = 0; i < nh; i++) {
 			pfg_format_time(h[i].at, when, sizeof when);
 			pfg_cli_safe(h[i].actor, actor, sizeof actor);
-			if (strcmp(h[i].from, h[i].to) == 0)
+			if (h[i].from == h[i].to)
 				printf("  %s %s: note: ", when, actor);
 			else
-				printf("  %s %s: %s -> %s%s", when, actor, h[i].from,
-				       h[i].to, h[i].note ? ": " : "");
+				printf("  %s %s: %s -> %s%s", when, actor,
+				       pfg_alert_state_name(h[i].from),
+				       pfg_alert_state_name(h[i].to), h[i].note ? ": " : "");
 			pfg_cli_print_safe(stdout, h[i].note, 0);
 			putchar('\n');
 		}
@@ -168,7 +179,7 @@ static int show(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 
 /* Change the state of (or add a note to, when to is NULL) each alert. */
 static int change(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_triage_args *a,
-		  const char *to)
+		  const enum pfg_alert_state *to)
 {
 	if (a->n_rest == 0)
 		return pfg_cli_usage_error(cli, "which alert? give its id (see 'perfguard "
@@ -182,7 +193,7 @@ static int change(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tr
 	for (int i = 0; i < a->n_rest; i++) {
 		long long id = atoll(a->rest[i]);
 		char err[PFG_ERR_MAX];
-		int rc = to ? pfg_store_alert_transition(st, id, to, a->by, a->note, err,
+		int rc = to ? pfg_store_alert_transition(st, id, *to, a->by, a->note, err,
 							 sizeof err)
 			    : pfg_store_alert_note(st, id, a->by, a->note, err, sizeof err);
 		if (rc) {
@@ -192,7 +203,7 @@ static int change(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tr
 				code = rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME;
 			continue;
 		}
-		printf("alert %lld %s\n", id, to ? to : "noted");
+		printf("alert %lld %s\n", id, to ? pfg_alert_state_name(*to) : "noted");
 	}
 	return code;
 }
@@ -205,11 +216,12 @@ int pfg_cmd_alerts(struct pfg_cli *cli, int argc, char **argv)
 		return pfg_cli_usage_error(cli, "expected list, show, ack, investigate, fix, "
 					   "invalid, wontfix or note");
 	}
-	const char *sub = argv[1], *to = NULL;
+	const char *sub = argv[1];
+	const enum pfg_alert_state *to = NULL;
 	size_t nt = sizeof transitions / sizeof *transitions;
 	for (size_t i = 0; i < nt; i++)
 		if (strcmp(sub, transitions[i].sub) == 0)
-			to = transitions[i].state;
+			to = &transitions[i].state;
 	if (!to && strcmp(sub, "list") && strcmp(sub, "show") && strcmp(sub, "note"))
 		return pfg_cli_usage_error(cli, "no subcommand '%s': expected list, show, "
 					   "ack, investigate, fix, invalid, wontfix or note",

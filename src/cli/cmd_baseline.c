@@ -14,7 +14,7 @@ static cJSON *baseline_json(const struct pfg_baseline *b)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "id", (double)b->id);
 	cJSON_AddStringToObject(o, "benchmark", b->bench);
-	cJSON_AddStringToObject(o, "state", b->state);
+	cJSON_AddStringToObject(o, "state", pfg_baseline_state_name(b->state));
 	cJSON_AddStringToObject(o, "reason", b->reason ? b->reason : "");
 	cJSON *runs = cJSON_AddArrayToObject(o, "runs");
 	for (size_t i = 0; i < b->n_runs; i++)
@@ -38,15 +38,11 @@ static cJSON *baseline_json(const struct pfg_baseline *b)
 /* `baseline list`. */
 static int list(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_triage_args *a)
 {
-	static const char *const states[] = { "proposed", "approved", "rejected",
-					      "superseded", NULL };
-	int known = a->state == NULL;
-	for (const char *const *s = states; *s && a->state; s++)
-		known |= strcmp(*s, a->state) == 0;
-	if (!known)
+	enum pfg_baseline_state state;
+	if (a->state && pfg_baseline_state_parse(a->state, &state))
 		return pfg_cli_usage_error(cli, "--state: expected proposed, approved, "
 					   "rejected or superseded, got '%s'", a->state);
-	struct pfg_baseline_filter f = { .state = a->state };
+	struct pfg_baseline_filter f = { .states = a->state ? 1u << state : 0 };
 	struct pfg_baseline *b;
 	size_t n;
 	char err[PFG_ERR_MAX];
@@ -65,7 +61,7 @@ static int list(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 			pfg_format_time(b[i].created_at, when, sizeof when);
 			snprintf(mean, sizeof mean, "%.4g", b[i].stats.mean);
 			printf("%5lld  %-32s %-10s %5zu %12s  %-19s  ", (long long)b[i].id,
-			       pfg_cli_safe(b[i].bench, bench, sizeof bench), b[i].state,
+			       pfg_cli_safe(b[i].bench, bench, sizeof bench), pfg_baseline_state_name(b[i].state),
 			       b[i].stats.n, mean, when);
 			pfg_cli_print_safe(stdout, b[i].reason, 0);
 			putchar('\n');
@@ -95,13 +91,14 @@ static int show(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 		char when[32], text[256];
 		pfg_format_time(b.created_at, when, sizeof when);
 		printf("baseline %lld of %s: %s\n", (long long)b.id,
-		       pfg_cli_safe(b.bench, text, sizeof text), b.state);
+		       pfg_cli_safe(b.bench, text, sizeof text),
+		       pfg_baseline_state_name(b.state));
 		printf("  proposed %s by %s: ", when, pfg_cli_safe(b.created_by, text, sizeof text));
 		pfg_cli_print_safe(stdout, b.reason, 0);
 		putchar('\n');
 		if (b.decided_by) {
 			pfg_format_time(b.decided_at, when, sizeof when);
-			printf("  %s %s by %s\n", b.state, when,
+			printf("  %s %s by %s\n", pfg_baseline_state_name(b.state), when,
 			       pfg_cli_safe(b.decided_by, text, sizeof text));
 		}
 		if (b.note) {
@@ -165,7 +162,7 @@ static int propose(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_t
 
 /* `baseline approve|reject ID...`. */
 static int decide(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_triage_args *a,
-		  const char *to)
+		  enum pfg_baseline_state to)
 {
 	if (a->n_rest == 0)
 		return pfg_cli_usage_error(cli, "which baseline? give its id (see "
@@ -184,7 +181,8 @@ static int decide(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tr
 					    err, sizeof err);
 	if (rc == PFG_OK)
 		for (int i = 0; i < a->n_rest; i++)
-			printf("baseline %lld %s\n", (long long)ids[i], to);
+			printf("baseline %lld %s\n", (long long)ids[i],
+			       pfg_baseline_state_name(to));
 	free(ids);
 	if (rc)
 		return pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
@@ -233,7 +231,8 @@ int pfg_cmd_baseline(struct pfg_cli *cli, int argc, char **argv)
 	else if (strcmp(sub, "propose") == 0)
 		rc = propose(cli, st, &a);
 	else
-		rc = decide(cli, st, &a, strcmp(sub, "approve") == 0 ? "approved" : "rejected");
+		rc = decide(cli, st, &a, strcmp(sub, "approve") == 0 ? PFG_BASELINE_APPROVED
+						 : PFG_BASELINE_REJECTED);
 	pfg_store_close(st);
 	return rc;
 }

@@ -71,9 +71,9 @@ static void print_json(const struct pfg_stats_compare_result *r)
 	cJSON_AddBoolToObject(o, "significant", r->significant);
 	add_number(o, "statistic", r->statistic);
 	add_number(o, "df", r->df);
-	cJSON_AddStringToObject(o, "severity", pfg_stats_severity_name(r->severity));
-	cJSON_AddStringToObject(o, "direction", pfg_stats_direction_name(r->direction));
-	cJSON_AddStringToObject(o, "verdict", pfg_stats_verdict_name(r->verdict));
+	cJSON_AddStringToObject(o, "severity", pfg_severity_name(r->severity));
+	cJSON_AddStringToObject(o, "direction", pfg_direction_name(r->direction));
+	cJSON_AddStringToObject(o, "verdict", pfg_verdict_name(r->verdict));
 	add_number(o, "mde_pct", r->mde_pct);
 	pfg_cli_print_json(o);
 }
@@ -108,10 +108,10 @@ static void print_table(const struct pfg_stats_compare_result *r,
 		printf("%-18s %.2f%% (80%% power)\n", "detectable change", r->mde_pct);
 	else
 		printf("%-18s unbounded\n", "detectable change");
-	printf("%-18s %s", "verdict", pfg_stats_verdict_name(r->verdict));
+	printf("%-18s %s", "verdict", pfg_verdict_name(r->verdict));
 	if (r->verdict == PFG_VERDICT_REGRESSION)
-		printf(" (%s)", pfg_stats_severity_name(r->severity));
-	printf(", %s is better\n", pfg_stats_direction_name(r->direction));
+		printf(" (%s)", pfg_severity_name(r->severity));
+	printf(", %s is better\n", pfg_direction_name(r->direction));
 }
 
 /* Read one input file into *v; 0, or the exit code after a message. */
@@ -148,7 +148,7 @@ int pfg_cmd_compare(struct pfg_cli *cli, int argc, char **argv)
 	struct pfg_stats_compare_opts o;
 	pfg_stats_compare_opts_init(&o);
 	int json = 0, opt, rc;
-	enum pfg_stats_severity fail_on = PFG_SEVERITY_NONE;
+	enum pfg_severity fail_on = PFG_SEVERITY_NONE;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, PFG_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (opt) {
@@ -178,7 +178,7 @@ int pfg_cmd_compare(struct pfg_cli *cli, int argc, char **argv)
 						      "none, got '%s'", optarg);
 			break;
 		case OPT_DIRECTION:
-			if (pfg_stats_direction_parse(optarg, &o.direction))
+			if (pfg_direction_parse(optarg, &o.direction))
 				return pfg_cli_usage_error(cli, "--direction: expected lower or "
 						      "higher, got '%s'", optarg);
 			break;
@@ -190,7 +190,7 @@ int pfg_cmd_compare(struct pfg_cli *cli, int argc, char **argv)
 						      PFG_THRESHOLD_MAX, optarg);
 			break;
 		case OPT_FAIL_ON:
-			if (pfg_stats_severity_parse(optarg, &fail_on) ||
+			if (pfg_severity_parse(optarg, &fail_on) ||
 			    fail_on == PFG_SEVERITY_NONE)
 				return pfg_cli_usage_error(cli, "--fail-on: expected minor, "
 						      "moderate, major or critical, got '%s'",
@@ -233,8 +233,8 @@ int pfg_cmd_compare(struct pfg_cli *cli, int argc, char **argv)
 			     : PFG_EXIT_OK;
 		if (rc == PFG_EXIT_GATE)
 			fprintf(stderr, "perfguard compare: %s regression (%+.2f%%) reaches "
-				"--fail-on %s\n", pfg_stats_severity_name(r.severity),
-				r.change_pct, pfg_stats_severity_name(fail_on));
+				"--fail-on %s\n", pfg_severity_name(r.severity),
+				r.change_pct, pfg_severity_name(fail_on));
 	}
 	free(b);
 	free(c);

@@ -16,9 +16,9 @@ void *pfg_cli_gate_json(const struct pfg_gate_report *r)
 	cJSON_AddStringToObject(o, "scope", r->run_id ? "run" : "suite");
 	if (r->run_id) {
 		cJSON_AddNumberToObject(o, "run_id", (double)r->run_id);
-		cJSON_AddStringToObject(o, "run_status", r->run_status);
+		cJSON_AddStringToObject(o, "run_status", pfg_run_status_name(r->run_status));
 	}
-	cJSON_AddStringToObject(o, "fail_on", pfg_stats_severity_name(r->fail_on));
+	cJSON_AddStringToObject(o, "fail_on", pfg_severity_name(r->fail_on));
 	cJSON_AddBoolToObject(o, "fail_on_missing_baseline", r->fail_on_missing_baseline);
 	cJSON_AddStringToObject(o, "verdict", r->failed ? "fail" : "pass");
 	cJSON_AddNumberToObject(o, "benchmarks", (double)r->n_benchmarks);
@@ -29,11 +29,11 @@ void *pfg_cli_gate_json(const struct pfg_gate_report *r)
 		cJSON_AddStringToObject(e, "benchmark", it->bench);
 		if (it->run_id)
 			cJSON_AddNumberToObject(e, "run_id", (double)it->run_id);
-		cJSON_AddStringToObject(e, "kind", it->kind);
-		cJSON_AddStringToObject(e, "severity", it->severity);
+		cJSON_AddStringToObject(e, "kind", pfg_gate_kind_name(it->kind));
+		cJSON_AddStringToObject(e, "severity", pfg_severity_name(it->severity));
 		if (it->alert_id) {
 			cJSON_AddNumberToObject(e, "alert_id", (double)it->alert_id);
-			cJSON_AddStringToObject(e, "state", it->state);
+			cJSON_AddStringToObject(e, "state", pfg_alert_state_name(it->state));
 		}
 		cJSON_AddNumberToObject(e, "change_pct", it->change_pct);
 		cJSON_AddBoolToObject(e, "fails", it->fails);
@@ -48,36 +48,39 @@ void pfg_cli_gate_print(FILE *f, const struct pfg_gate_report *r)
 	for (size_t i = 0; i < r->n_items; i++)
 		failing += r->items[i].fails;
 	if (r->run_id)
-		fprintf(f, "gate: run %lld (%s), ", (long long)r->run_id, r->run_status);
+		fprintf(f, "gate: run %lld (%s), ", (long long)r->run_id,
+			pfg_run_status_name(r->run_status));
 	else
 		fprintf(f, "gate: the suite's state (each benchmark's latest result), ");
 	fprintf(f, "%zu benchmark%s judged, failing at %s or worse%s\n", r->n_benchmarks,
-		r->n_benchmarks == 1 ? "" : "s", pfg_stats_severity_name(r->fail_on),
+		r->n_benchmarks == 1 ? "" : "s", pfg_severity_name(r->fail_on),
 		r->fail_on_missing_baseline ? " or without a baseline" : "");
 	for (size_t i = 0; i < r->n_items; i++) {
 		const struct pfg_gate_item *it = &r->items[i];
 		const char *mark = it->fails ? "FAIL" : "note";
 		char bench[256];
 		pfg_cli_safe(it->bench, bench, sizeof bench);
-		if (strcmp(it->kind, "no_result") == 0) {
+		if (it->kind == PFG_GATE_NO_RESULT) {
 			fprintf(f, "  %s %s: no result in this environment yet\n", mark, bench);
 			continue;
 		}
-		if (strcmp(it->kind, "missing_baseline") == 0) {
+		if (it->kind == PFG_GATE_MISSING_BASELINE) {
 			fprintf(f, "  %s %s: no approved baseline (run %lld)\n", mark, bench,
 				(long long)it->run_id);
 			continue;
 		}
 		fprintf(f, "  %s %s: %s %s %+.1f%% (run %lld", it->fails ? "FAIL" : "pass",
-			bench, it->severity, it->kind, it->change_pct, (long long)it->run_id);
+			bench, pfg_severity_name(it->severity), pfg_gate_kind_name(it->kind),
+			it->change_pct, (long long)it->run_id);
 		if (it->alert_id)
-			fprintf(f, ", alert %lld, %s", (long long)it->alert_id, it->state);
+			fprintf(f, ", alert %lld, %s", (long long)it->alert_id,
+				pfg_alert_state_name(it->state));
 		fprintf(f, ")\n");
 	}
 	if (r->failed)
 		fprintf(f, "gate: FAIL: %zu benchmark%s at %s or worse; see 'perfguard "
 			"alerts list', mark an alert invalid or wontfix if it is expected\n",
-			failing, failing == 1 ? "" : "s", pfg_stats_severity_name(r->fail_on));
+			failing, failing == 1 ? "" : "s", pfg_severity_name(r->fail_on));
 	else
 		fprintf(f, "gate: PASS\n");
 }
@@ -91,7 +94,7 @@ int pfg_cli_gate_run(const struct pfg_cli *cli, struct pfg_store *st, int64_t ru
 		.fail_on = cfg ? cfg->analysis.gate_fail_on : PFG_SEVERITY_MAJOR,
 		.fail_on_missing_baseline = cfg ? cfg->analysis.gate_fail_on_missing_baseline : 0,
 	};
-	if (fail_on && (pfg_stats_severity_parse(fail_on, &o.fail_on) ||
+	if (fail_on && (pfg_severity_parse(fail_on, &o.fail_on) ||
 			o.fail_on == PFG_SEVERITY_NONE))
 		return pfg_cli_usage_error(cli, "--fail-on: expected minor, moderate, major "
 					   "or critical, got '%s'", fail_on);

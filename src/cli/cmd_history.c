@@ -20,7 +20,7 @@ static void print_json(const char *id, const char *unit,
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "run_id", (double)r->run_id);
 		cJSON_AddNumberToObject(o, "started_at", r->started_at);
-		cJSON_AddStringToObject(o, "status", r->status);
+		cJSON_AddStringToObject(o, "status", pfg_run_status_name(r->status));
 		if (*r->git_rev)
 			cJSON_AddStringToObject(o, "git_rev", r->git_rev);
 		cJSON_AddBoolToObject(o, "ok", r->ok);
@@ -50,7 +50,7 @@ static void print_table(const char *unit, const struct pfg_result_row *rows, siz
 		char when[32], rev[16], safe_unit[64];
 		pfg_format_time(r->started_at, when, sizeof when);
 		printf("%6lld  %-19s  %-11s  %-8.8s %4zu", (long long)r->run_id, when,
-		       r->status, *r->git_rev ? pfg_cli_safe(r->git_rev, rev, sizeof rev) : "-",
+		       pfg_run_status_name(r->status), *r->git_rev ? pfg_cli_safe(r->git_rev, rev, sizeof rev) : "-",
 		       r->n);
 		if (r->n) {
 			double v[] = { r->mean, r->median, r->stddev, r->p95 };

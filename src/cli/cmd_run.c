@@ -1,6 +1,7 @@
 /* cmd_run.c: `perfguard run`: run benchmarks, store them, print results. */
 #include "perfguard/alerts.h"
 #include "perfguard/cli.h"
+#include "perfguard/query.h"
 #include "perfguard/config.h"
 #include "perfguard/engine.h"
 #include "perfguard/runner.h"
@@ -62,39 +63,23 @@ static void on_event(const struct pfg_event *ev, void *ctx)
 static void print_analysis(const struct pfg_bench_outcome *o)
 {
 	const struct pfg_comparison *c = &o->comparison;
+	const struct pfg_analysis_changes *ch = &o->changes;
 	if (!o->has_comparison)
 		return;
-	if (strcmp(c->verdict, "no_baseline") == 0) {
-		printf("    no approved baseline yet");
-	} else if (strcmp(c->test, "fisher") == 0) {
-		printf("    vs baseline %lld: failed runs %.1f%% -> %.1f%% (%+.1f points), "
-		       "p = %.2g: %s", (long long)c->baseline_id, c->estimate_base,
-		       c->estimate_current, c->change_pct, c->p_value, c->verdict);
-	} else if (strcmp(c->verdict, "not_comparable") == 0) {
-		printf("    vs baseline %lld: cannot be compared (%s)", (long long)c->baseline_id,
-		       *c->reason ? c->reason : "too few samples, or a baseline of 0");
-	} else {
-		printf("    vs baseline %lld: %+.1f%% [%+.1f%%, %+.1f%%], p = %.2g, %s",
-		       (long long)c->baseline_id, c->change_pct, c->ci_low_pct,
-		       c->ci_high_pct, c->p_value, c->verdict);
-		if (strcmp(c->severity, "none") != 0)
-			printf(" (%s)", c->severity);
-		if (c->mde_pct >= 0 && strcmp(c->verdict, "regression") != 0)
-			printf(", could detect %.1f%%", c->mde_pct);
-	}
-	if (c->confirm_runs)
-		printf(", rerun %d time%s to confirm", c->confirm_runs,
-		       c->confirm_runs == 1 ? "" : "s");
-	if (o->alert_id)
-		printf("; alert %lld raised", (long long)o->alert_id);
+	char sentence[512];
+	pfg_comparison_describe(c, sentence, sizeof sentence);
+	printf("    %s", sentence);
+	if (ch->alert_id)
+		printf("; alert %lld raised", (long long)ch->alert_id);
 	else if (c->alert_id)
 		printf("; still alert %lld", (long long)c->alert_id);
-	if (o->drift_alert_id)
-		printf("; drift alert %lld raised", (long long)o->drift_alert_id);
-	if (o->n_recovered)
-		printf("; %zu alert%s recovered", o->n_recovered, o->n_recovered == 1 ? "" : "s");
-	if (o->baseline_id)
-		printf("; baseline %lld proposed", (long long)o->baseline_id);
+	if (ch->drift_alert_id)
+		printf("; drift alert %lld raised", (long long)ch->drift_alert_id);
+	if (ch->n_recovered)
+		printf("; %zu alert%s recovered", ch->n_recovered,
+		       ch->n_recovered == 1 ? "" : "s");
+	if (ch->baseline_id)
+		printf("; baseline %lld proposed", (long long)ch->baseline_id);
 	putchar('\n');
 }
 
@@ -128,7 +113,7 @@ static void print_table(const struct pfg_run_report *r)
 		putchar('\n');
 		print_analysis(o);
 	}
-	printf("run %lld: %s\n", (long long)r->run_id, r->status);
+	printf("run %lld: %s\n", (long long)r->run_id, pfg_run_status_name(r->status));
 }
 
 /* Print the stderr tails of failed benchmarks to stderr. */
@@ -155,7 +140,7 @@ static void print_json(const struct pfg_run_report *r, const struct pfg_gate_rep
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON_AddNumberToObject(root, "run_id", (double)r->run_id);
-	cJSON_AddStringToObject(root, "status", r->status);
+	cJSON_AddStringToObject(root, "status", pfg_run_status_name(r->status));
 	cJSON *arr = cJSON_AddArrayToObject(root, "benchmarks");
 	for (size_t i = 0; i < r->n_outcomes; i++) {
 		const struct pfg_bench_outcome *o = &r->outcomes[i];
@@ -187,7 +172,7 @@ static void print_json(const struct pfg_run_report *r, const struct pfg_gate_rep
 		if (o->has_comparison) {
 			const struct pfg_comparison *c = &o->comparison;
 			cJSON *j = cJSON_AddObjectToObject(b, "comparison");
-			cJSON_AddStringToObject(j, "verdict", c->verdict);
+			cJSON_AddStringToObject(j, "verdict", pfg_verdict_name(c->verdict));
 			cJSON_AddStringToObject(j, "test", c->test);
 			if (c->baseline_id) {
 				cJSON_AddNumberToObject(j, "baseline_id", (double)c->baseline_id);
@@ -202,15 +187,17 @@ static void print_json(const struct pfg_run_report *r, const struct pfg_gate_rep
 				if (c->mde_pct >= 0)
 					cJSON_AddNumberToObject(j, "mde_pct", c->mde_pct);
 			}
-			cJSON_AddStringToObject(j, "severity", c->severity);
+			cJSON_AddStringToObject(j, "severity", pfg_severity_name(c->severity));
 			cJSON_AddNumberToObject(j, "confirm_runs", c->confirm_runs);
 			if (c->alert_id)
 				cJSON_AddNumberToObject(j, "alert_id", (double)c->alert_id);
 		}
-		if (o->drift_alert_id)
-			cJSON_AddNumberToObject(b, "drift_alert_id", (double)o->drift_alert_id);
-		if (o->baseline_id)
-			cJSON_AddNumberToObject(b, "proposed_baseline_id", (double)o->baseline_id);
+		if (o->changes.drift_alert_id)
+			cJSON_AddNumberToObject(b, "drift_alert_id",
+						(double)o->changes.drift_alert_id);
+		if (o->changes.baseline_id)
+			cJSON_AddNumberToObject(b, "proposed_baseline_id",
+						(double)o->changes.baseline_id);
 		cJSON_AddItemToArray(arr, b);
 	}
 	if (gate)
@@ -241,8 +228,8 @@ int pfg_cmd_run(struct pfg_cli *cli, int argc, char **argv)
 				return rc;
 		}
 	}
-	enum pfg_stats_severity level;
-	if (fail_on && (pfg_stats_severity_parse(fail_on, &level) || level == PFG_SEVERITY_NONE))
+	enum pfg_severity level;
+	if (fail_on && (pfg_severity_parse(fail_on, &level) || level == PFG_SEVERITY_NONE))
 		return pfg_cli_usage_error(cli, "--fail-on: expected minor, moderate, major "
 					   "or critical, got '%s'", fail_on);
 	/* Spawn memory benchmarks from a small process, as the dashboard does,
@@ -285,7 +272,7 @@ int pfg_cmd_run(struct pfg_cli *cli, int argc, char **argv)
 		pfg_cli_progress(1, 1, NULL);
 		code = pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
 	} else {
-		int complete = strcmp(report.status, "complete") == 0;
+		int complete = report.status == PFG_RUN_COMPLETE;
 		if (gate && complete)
 			judged = (code = pfg_cli_gate_run(cli, st, report.run_id, cfg, fail_on,
 							  &gate_report)) == PFG_EXIT_OK;
@@ -296,7 +283,7 @@ int pfg_cmd_run(struct pfg_cli *cli, int argc, char **argv)
 		print_failures(&report);
 		if (judged && !json)
 			pfg_cli_gate_print(stdout, &gate_report);
-		if (strcmp(report.status, "interrupted") == 0) {
+		if (report.status == PFG_RUN_INTERRUPTED) {
 			fprintf(stderr, "perfguard run: interrupted; run %lld keeps the %zu "
 				"benchmark%s that started\n", (long long)report.run_id,
 				report.n_outcomes, report.n_outcomes == 1 ? "" : "s");

@@ -39,11 +39,6 @@ const char *pfg_bench_type_name(enum pfg_bench_type t)
 	return type_names[t];
 }
 
-const char *pfg_direction_name(enum pfg_stats_direction d)
-{
-	return d == PFG_HIGHER_IS_BETTER ? "higher" : "lower";
-}
-
 /* Copy s[0..n) into buf (len bytes, always terminated) as one printable
  * line: newline, return and tab as \n, \r, \t, other control characters
  * as \xHH. A value or key can hold any of them, and a message is one line. */
@@ -473,10 +468,10 @@ static int parse_test(const char *s, void *out) { return pfg_stats_test_parse(s,
 static int parse_outliers(const char *s, void *out) { return pfg_stats_outliers_parse(s, out); }
 static int parse_severity(const char *s, void *out)
 {
-	enum pfg_stats_severity sev;
-	if (pfg_stats_severity_parse(s, &sev) || sev == PFG_SEVERITY_NONE)
+	enum pfg_severity sev;
+	if (pfg_severity_parse(s, &sev) || sev == PFG_SEVERITY_NONE)
 		return -1;
-	*(enum pfg_stats_severity *)out = sev;
+	*(enum pfg_severity *)out = sev;
 	return 0;
 }
 

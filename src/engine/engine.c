@@ -1,5 +1,8 @@
 /* engine.c: run a suite's benchmarks and store what they measured. */
-#include "engine_int.h"
+#include "perfguard/analysis.h"
+#include "perfguard/engine.h"
+#include "perfguard/stats.h"
+#include "perfguard/util.h"
 
 #include "perfguard/runner.h"
 
@@ -299,9 +302,9 @@ static int run_benchmark(const struct pfg_config *cfg, const struct pfg_benchmar
 				   pfg_direction_name(b->direction), &out->bench_id,
 				   err, errlen))
 		return PFG_ERUNTIME;
-	struct analysis an;
-	if (analysis_begin(&an, cfg, b, st, run_id, env_id, out->bench_id, err, errlen)) {
-		analysis_release(&an);
+	struct pfg_analysis an;
+	if (pfg_analysis_begin(&an, cfg, b, st, run_id, env_id, out->bench_id, err, errlen)) {
+		pfg_analysis_release(&an);
 		return PFG_ERUNTIME;
 	}
 	int confirms = cfg->analysis.confirm_runs;
@@ -314,12 +317,12 @@ static int run_benchmark(const struct pfg_config *cfg, const struct pfg_benchmar
 	if (run_step(b, &b->setup, "setup", opts, out) == 0)
 		measure_runs(b, opts, ev, out, samples, metrics, n_metrics, 0);
 	if (out->ok && !must_stop(opts)) {
-		analysis_compare(&an, out->values, out->n_values, &out->comparison);
+		pfg_analysis_compare(&an, out->values, out->n_values, &out->comparison);
 		/* A suspected regression must repeat before anyone is alerted. */
 		for (int k = 0; k < confirms && out->ok && !must_stop(opts) &&
-		     strcmp(out->comparison.verdict, "regression") == 0; k++) {
+		     out->comparison.verdict == PFG_VERDICT_REGRESSION; k++) {
 			measure_runs(b, opts, ev, out, samples, metrics, n_metrics, 1);
-			analysis_compare(&an, out->values, out->n_values, &out->comparison);
+			pfg_analysis_compare(&an, out->values, out->n_values, &out->comparison);
 			out->comparison.confirm_runs = k + 1;
 		}
 	}
@@ -337,9 +340,9 @@ static int run_benchmark(const struct pfg_config *cfg, const struct pfg_benchmar
 				      n_metrics, &out->result, err, errlen);
 	if (rc == PFG_OK && out->ok) {
 		out->has_comparison = 1;
-		rc = analysis_record(&an, out, err, errlen);
+		rc = pfg_analysis_record(&an, &out->comparison, &out->changes, err, errlen);
 	}
-	analysis_release(&an);
+	pfg_analysis_release(&an);
 	free_metrics(metrics, n_metrics, out->n_values);
 	free(samples);
 	return rc;
@@ -376,8 +379,8 @@ int pfg_engine_run(const struct pfg_config *cfg, struct pfg_store *store,
 		emit(opts, &ev);
 		if (run_benchmark(cfg, b, store, report->run_id, env_id, opts, &ev, out, err,
 				  errlen)) {
-			pfg_store_run_end(store, report->run_id, "failed", NULL, 0);
-			snprintf(report->status, sizeof report->status, "failed");
+			pfg_store_run_end(store, report->run_id, PFG_RUN_FAILED, NULL, 0);
+			report->status = PFG_RUN_FAILED;
 			return PFG_ERUNTIME;
 		}
 		failed |= !out->ok;
@@ -385,8 +388,8 @@ int pfg_engine_run(const struct pfg_config *cfg, struct pfg_store *store,
 		ev.outcome = out;
 		emit(opts, &ev);
 	}
-	snprintf(report->status, sizeof report->status, "%s",
-		 must_stop(opts) ? "interrupted" : failed ? "failed" : "complete");
+	report->status = must_stop(opts) ? PFG_RUN_INTERRUPTED : failed ? PFG_RUN_FAILED
+					 : PFG_RUN_COMPLETE;
 	if (pfg_store_run_end(store, report->run_id, report->status, err, errlen))
 		return PFG_ERUNTIME;
 	ev = (struct pfg_event){ .kind = PFG_EVENT_RUN_DONE, .run_id = report->run_id,
@@ -495,7 +498,7 @@ int pfg_engine_propose_baseline(struct pfg_store *store, const char *bench,
 	double *v;
 	size_t nv;
 	struct pfg_stats_summary s;
-	if ((rc = pfg_store_run_info(store, run_id, &env_id, NULL, 0, err, errlen)) ||
+	if ((rc = pfg_store_run_info(store, run_id, &env_id, NULL, err, errlen)) ||
 	    (rc = pfg_store_samples(store, run_id, bench_id, &v, &nv, err, errlen)))
 		return rc;
 	rc = pfg_stats_summarize(v, nv, &s, err, errlen);
@@ -506,7 +509,7 @@ int pfg_engine_propose_baseline(struct pfg_store *store, const char *bench,
 	rc = pfg_store_baseline_propose(store, bench_id, env_id, &run_id, 1, &bs, reason,
 					actor, id, err, errlen);
 	if (rc == PFG_OK && approve)
-		rc = pfg_store_baseline_decide(store, *id, "approved", actor, NULL, err,
-					       errlen);
+		rc = pfg_store_baseline_decide(store, *id, PFG_BASELINE_APPROVED, actor, NULL,
+					       err, errlen);
 	return rc;
 }

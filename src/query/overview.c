@@ -42,7 +42,7 @@ int64_t pfg_query_environment(struct pfg_store *st)
 		return id;
 	id = 0;
 	if (pfg_store_latest_run(st, 1, &run, err, sizeof err) == 0)
-		pfg_store_run_info(st, run, &id, NULL, 0, err, sizeof err);
+		pfg_store_run_info(st, run, &id, NULL, err, sizeof err);
 	return id;
 }
 
@@ -50,14 +50,12 @@ int64_t pfg_query_environment(struct pfg_store *st)
 static int pfg_alert_order(const void *pa, const void *pb)
 {
 	const struct pfg_query_alert *a = pa, *b = pb;
-	int oa = pfg_alert_state_open(a->state) != 0;
-	int ob = pfg_alert_state_open(b->state) != 0;
+	int oa = pfg_alert_state_is_open(a->state) != 0;
+	int ob = pfg_alert_state_is_open(b->state) != 0;
 	if (oa != ob)
 		return ob - oa;
-	int sa = pfg_severity_at_least(a->severity, b->severity);
-	int sb = pfg_severity_at_least(b->severity, a->severity);
-	if (sa != sb)
-		return sa ? -1 : 1;
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
 	return a->id < b->id ? 1 : a->id > b->id ? -1 : 0;
 }
 
@@ -168,10 +166,12 @@ static struct pfg_query_bench *pfg_ov_bench(struct pfg_query_overview *ov, int64
  * (every environment when it is 0). */
 static void pfg_ov_baselines(struct pfg_store *st, struct pfg_query_overview *ov)
 {
-	static const char *states[] = { "approved", "proposed" };
+	static const enum pfg_baseline_state states[] = { PFG_BASELINE_APPROVED,
+							  PFG_BASELINE_PROPOSED };
 	char err[PFG_ERR_MAX];
 	for (int k = 0; k < 2; k++) {
-		struct pfg_baseline_filter f = { .state = states[k], .env_id = ov->env_id };
+		struct pfg_baseline_filter f = { .states = 1u << states[k],
+						 .env_id = ov->env_id };
 		struct pfg_baseline *bl;
 		size_t n;
 		if (pfg_store_baselines(st, &f, &bl, &n, err, sizeof err)) {
@@ -209,13 +209,14 @@ static void pfg_ov_latest(struct pfg_store *st, struct pfg_query_overview *ov,
 	struct pfg_comparison c;
 	if (b->has_latest &&
 	    pfg_store_comparison_get(st, b->latest_run, b->id, &c, NULL, 0) == 0) {
-		b->has_cmp = strcmp(c.verdict, "no_baseline") != 0;
+		b->has_cmp = c.verdict != PFG_VERDICT_NO_BASELINE;
+		b->has_verdict = 1;
 		b->change_pct = c.change_pct;
 		b->ci_low = c.ci_low_pct;
 		b->ci_high = c.ci_high_pct;
 		b->p_value = c.p_value;
-		snprintf(b->verdict, sizeof b->verdict, "%s", c.verdict);
-		snprintf(b->severity, sizeof b->severity, "%s", c.severity);
+		b->verdict = c.verdict;
+		b->severity = c.severity;
 	}
 	if (!spark || !b->in_store)
 		return;
@@ -251,17 +252,17 @@ static void pfg_ov_alerts(struct pfg_store *st, struct pfg_query_overview *ov)
 		a->bench_id = al[i].bench_id;
 		a->run_id = al[i].run_id;
 		a->bench = pfg_xstrdup(al[i].bench ? al[i].bench : "?");
-		memcpy(a->kind, al[i].kind, sizeof a->kind);
-		memcpy(a->state, al[i].state, sizeof a->state);
-		memcpy(a->severity, al[i].severity, sizeof a->severity);
+		a->kind = al[i].kind;
+		a->state = al[i].state;
+		a->severity = al[i].severity;
 		a->change_pct = al[i].change_pct;
 		a->created_at = al[i].created_at;
 		a->recovered = al[i].recovered_run_id != 0;
 		struct pfg_query_bench *b = pfg_ov_bench(ov, a->bench_id);
-		if (b && pfg_alert_state_open(a->state)) {
+		if (b && pfg_alert_state_is_open(a->state)) {
 			b->open_alerts++;
-			if (!pfg_severity_at_least(b->worst_severity, a->severity))
-				memcpy(b->worst_severity, a->severity, sizeof b->worst_severity);
+			if (a->severity > b->worst_severity)
+				b->worst_severity = a->severity;
 		}
 	}
 	pfg_alerts_free(al, na);
@@ -316,8 +317,6 @@ int pfg_query_overview_load(struct pfg_store *st, const struct pfg_config *cfg,
 		rc = pfg_ov_stored(st, cfg, ov, err, errlen);
 	}
 	pfg_ov_unstored(cfg, ov);
-	for (size_t i = 0; i < ov->n; i++)
-		snprintf(ov->b[i].worst_severity, sizeof ov->b[i].worst_severity, "none");
 	if (!st) {
 		ov->load_ns = pfg_now_ns() - t0;
 		return 0;
@@ -329,8 +328,7 @@ int pfg_query_overview_load(struct pfg_store *st, const struct pfg_config *cfg,
 	int64_t run;
 	if (pfg_store_latest_run(st, 1, &run, NULL, 0) == 0) {
 		ov->last_run = run;
-		pfg_store_run_info(st, run, NULL, ov->last_status, sizeof ov->last_status,
-				   NULL, 0);
+		pfg_store_run_info(st, run, NULL, &ov->last_status, NULL, 0);
 	}
 	if (opts->gate && ov->last_run)
 		pfg_ov_gate(st, cfg, ov);

@@ -57,7 +57,7 @@ static int check_opts(const struct pfg_stats_chart_opts *o, char *err, size_t er
 }
 
 int pfg_stats_chart_init(struct pfg_stats_chart *s, const double *y, size_t baseline_runs,
-			 enum pfg_stats_direction direction, char *err, size_t errlen)
+			 enum pfg_direction direction, char *err, size_t errlen)
 {
 	if (baseline_runs < 3)
 		return pfg_error(err, errlen, PFG_EINPUT,
@@ -267,7 +267,7 @@ int pfg_stats_chart_read(const struct pfg_stats_chart *s, const struct pfg_stats
 }
 
 int pfg_stats_chart_replay(const double *y, size_t n, size_t baseline_runs,
-			   enum pfg_stats_direction direction,
+			   enum pfg_direction direction,
 			   const struct pfg_stats_chart_opts *o, double confidence,
 			   const double thresholds[4], struct pfg_stats_chart_state *out,
 			   char *err, size_t errlen)

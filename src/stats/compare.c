@@ -14,63 +14,20 @@
 #include <string.h>
 
 static const char *const test_names[] = { "yuen", "welch", "mwu" };
-static const char *const direction_names[] = { "lower", "higher" };
-static const char *const severity_names[] = { "none", "minor", "moderate", "major",
-					       "critical" };
-static const char *const verdict_names[] = { "no_change", "regression", "improvement",
-					      "inconclusive" };
-
-/* The index of s in names[0..n), or -1. */
-static int find_name(const char *const *names, int n, const char *s)
-{
-	for (int i = 0; i < n; i++)
-		if (strcmp(names[i], s) == 0)
-			return i;
-	return -1;
-}
 
 const char *pfg_stats_test_name(enum pfg_stats_test t)
 {
 	return (unsigned)t < 3 ? test_names[t] : "?";
 }
 
-const char *pfg_stats_direction_name(enum pfg_stats_direction d)
-{
-	return (unsigned)d < 2 ? direction_names[d] : "?";
-}
-
-const char *pfg_stats_severity_name(enum pfg_stats_severity s)
-{
-	return (unsigned)s < 5 ? severity_names[s] : "?";
-}
-
-const char *pfg_stats_verdict_name(enum pfg_stats_verdict v)
-{
-	return (unsigned)v < 4 ? verdict_names[v] : "?";
-}
-
 int pfg_stats_test_parse(const char *s, enum pfg_stats_test *t)
 {
-	int i = find_name(test_names, 3, s);
-	if (i >= 0)
-		*t = (enum pfg_stats_test)i;
-	return i >= 0 ? 0 : -1;
-}
-
-int pfg_stats_direction_parse(const char *s, enum pfg_stats_direction *d)
-{
-	int i = find_name(direction_names, 2, s);
-	if (i >= 0)
-		*d = (enum pfg_stats_direction)i;
-	return i >= 0 ? 0 : -1;
-}
-
-int pfg_stats_severity_parse(const char *s, enum pfg_stats_severity *sev)
-{
-	int i = find_name(severity_names, 5, s);
-	if (i >= 0)
-		*sev = (enum pfg_stats_severity)i;
-	return i >= 0 ? 0 : -1;
+	for (int i = 0; i < 3; i++)
+		if (strcmp(test_names[i], s) == 0) {
+			*t = (enum pfg_stats_test)i;
+			return 0;
+		}
+	return -1;
 }
 
 void pfg_stats_compare_opts_init(struct pfg_stats_compare_opts *o)
@@ -90,15 +47,15 @@ void pfg_stats_compare_opts_init(struct pfg_stats_compare_opts *o)
 	o->seed = 1;
 }
 
-enum pfg_stats_severity pfg_stats_severity_of(double worse_pct, const double thresholds[4])
+enum pfg_severity pfg_stats_severity_of(double worse_pct, const double thresholds[4])
 {
 	for (int i = 3; i >= 0; i--)
 		if (worse_pct >= thresholds[i])
-			return (enum pfg_stats_severity)(i + 1);
+			return (enum pfg_severity)(i + 1);
 	return PFG_SEVERITY_NONE;
 }
 
-enum pfg_stats_verdict pfg_stats_verdict_of(int significant, double worse_pct,
+enum pfg_verdict pfg_stats_verdict_of(int significant, double worse_pct,
 					    double mde_pct, double minor_pct)
 {
 	if (significant) {

@@ -7,42 +7,6 @@
 
 /* ---- Alerts ------------------------------------------------------------- */
 
-static const char *const severities[] = { "none", "minor", "moderate", "major",
-					  "critical" };
-
-/* Rank of a severity name, or -1. */
-static int severity_rank(const char *s)
-{
-	for (int i = 0; i < 5; i++)
-		if (strcmp(s, severities[i]) == 0)
-			return i;
-	return -1;
-}
-
-int pfg_severity_at_least(const char *a, const char *b)
-{
-	return severity_rank(a) >= severity_rank(b);
-}
-
-/* Nonzero when an alert may move from state from to state to. */
-static int transition_allowed(const char *from, const char *to)
-{
-	static const char *const order[] = { "new", "acknowledged", "investigating" };
-	static const char *const closed[] = { "fixed", "invalid", "wontfix" };
-	int f = -1, t = -1, to_closed = 0, from_closed = 0;
-	for (int i = 0; i < 3; i++) {
-		if (strcmp(from, order[i]) == 0)
-			f = i;
-		if (strcmp(to, order[i]) == 0)
-			t = i;
-		from_closed |= strcmp(from, closed[i]) == 0;
-		to_closed |= strcmp(to, closed[i]) == 0;
-	}
-	if (from_closed)
-		return strcmp(to, "investigating") == 0; /* reopen */
-	return f >= 0 && (to_closed || t > f);
-}
-
 int pfg_store_alert_add(struct pfg_store *st, const struct pfg_alert *a, int64_t *id,
 			char *err, size_t errlen)
 {
@@ -58,8 +22,8 @@ int pfg_store_alert_add(struct pfg_store *st, const struct pfg_alert *a, int64_t
 	sqlite3_bind_int64(stmt, 3, a->run_id);
 	if (a->baseline_id)
 		sqlite3_bind_int64(stmt, 4, a->baseline_id);
-	sqlite3_bind_text(stmt, 5, a->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 6, a->severity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, pfg_alert_kind_name(a->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, pfg_severity_name(a->severity), -1, SQLITE_STATIC);
 	sqlite3_bind_double(stmt, 7, a->change_pct);
 	sqlite3_bind_double(stmt, 8, a->ci_low_pct);
 	sqlite3_bind_double(stmt, 9, a->ci_high_pct);
@@ -76,8 +40,8 @@ int pfg_store_alert_add(struct pfg_store *st, const struct pfg_alert *a, int64_t
 
 /* Append an event to an alert's history and touch its updated_at. */
 static int add_event(struct pfg_store *st, int64_t id, const char *actor,
-		     const char *from, const char *to, const char *note, char *err,
-		     size_t errlen)
+		     enum pfg_alert_state from, enum pfg_alert_state to, const char *note,
+		     char *err, size_t errlen)
 {
 	sqlite3_stmt *stmt;
 	if (store_prepare(st, "INSERT INTO alert_event (alert_id, at, actor, from_state,"
@@ -87,8 +51,8 @@ static int add_event(struct pfg_store *st, int64_t id, const char *actor,
 	sqlite3_bind_int64(stmt, 1, id);
 	sqlite3_bind_double(stmt, 2, now);
 	sqlite3_bind_text(stmt, 3, actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 5, to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, pfg_alert_state_name(from), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, pfg_alert_state_name(to), -1, SQLITE_STATIC);
 	if (note && *note)
 		sqlite3_bind_text(stmt, 6, note, -1, SQLITE_STATIC);
 	if (store_step_done(st, stmt, err, errlen, "write alert history"))
@@ -96,17 +60,17 @@ static int add_event(struct pfg_store *st, int64_t id, const char *actor,
 	if (store_prepare(st, "UPDATE alert SET state = ?, updated_at = ? WHERE id = ?",
 			  &stmt, err, errlen))
 		return PFG_ERUNTIME;
-	sqlite3_bind_text(stmt, 1, to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 1, pfg_alert_state_name(to), -1, SQLITE_STATIC);
 	sqlite3_bind_double(stmt, 2, now);
 	sqlite3_bind_int64(stmt, 3, id);
 	if (store_step_done(st, stmt, err, errlen, "update alert"))
 		return PFG_ERUNTIME;
-	return store_audit(st, actor, "alert", id, strcmp(from, to) ? to : "note", note,
-			   err, errlen);
+	return store_audit(st, actor, "alert", id, from != to ? pfg_alert_state_name(to)
+			   : "note", note, err, errlen);
 }
 
 /* The state of alert id into state; PFG_EINPUT when unknown. */
-static int alert_state(struct pfg_store *st, int64_t id, char *state, size_t len,
+static int alert_state(struct pfg_store *st, int64_t id, enum pfg_alert_state *state,
 		       char *err, size_t errlen)
 {
 	sqlite3_stmt *stmt;
@@ -115,7 +79,7 @@ static int alert_state(struct pfg_store *st, int64_t id, char *state, size_t len
 	sqlite3_bind_int64(stmt, 1, id);
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
-		store_column_copy(stmt, 0, state, len);
+		store_column_enum(stmt, 0, pfg_alert_state_parse, state);
 	sqlite3_finalize(stmt);
 	if (rc == SQLITE_ROW)
 		return PFG_OK;
@@ -125,22 +89,23 @@ static int alert_state(struct pfg_store *st, int64_t id, char *state, size_t len
 	return store_error(st, err, errlen, "read alert");
 }
 
-int pfg_store_alert_transition(struct pfg_store *st, int64_t id, const char *to,
-			       const char *actor, const char *note, char *err,
-			       size_t errlen)
+int pfg_store_alert_transition(struct pfg_store *st, int64_t id,
+			       enum pfg_alert_state to, const char *actor, const char *note,
+			       char *err, size_t errlen)
 {
-	char from[16];
+	enum pfg_alert_state from;
 	if (store_begin(st, err, errlen))
 		return PFG_ERUNTIME;
-	int rc = alert_state(st, id, from, sizeof from, err, errlen);
-	if (rc == PFG_OK && strcmp(from, to) == 0)
+	int rc = alert_state(st, id, &from, err, errlen);
+	if (rc == PFG_OK && from == to)
 		rc = pfg_error(err, errlen, PFG_EINPUT, "alert %lld is already %s",
-			       (long long)id, to);
-	else if (rc == PFG_OK && !transition_allowed(from, to))
+			       (long long)id, pfg_alert_state_name(to));
+	else if (rc == PFG_OK && !pfg_alert_state_can_become(from, to))
 		rc = pfg_error(err, errlen, PFG_EINPUT, "alert %lld is %s: it cannot "
-			       "become %s%s", (long long)id, from, to,
-			       strcmp(to, "investigating") ? " (a closed alert can only be "
-			       "reopened with 'investigate')" : "");
+			       "become %s%s", (long long)id, pfg_alert_state_name(from),
+			       pfg_alert_state_name(to), to != PFG_ALERT_INVESTIGATING ?
+			       " (a closed alert can only be reopened with 'investigate')" :
+			       "");
 	if (rc == PFG_OK)
 		rc = add_event(st, id, actor, from, to, note, err, errlen);
 	return store_finish(st, rc, err, errlen);
@@ -149,12 +114,12 @@ int pfg_store_alert_transition(struct pfg_store *st, int64_t id, const char *to,
 int pfg_store_alert_note(struct pfg_store *st, int64_t id, const char *actor,
 			 const char *note, char *err, size_t errlen)
 {
-	char state[16];
+	enum pfg_alert_state state;
 	if (!note || !*note)
 		return pfg_error(err, errlen, PFG_EINPUT, "a note cannot be empty");
 	if (store_begin(st, err, errlen))
 		return PFG_ERUNTIME;
-	int rc = alert_state(st, id, state, sizeof state, err, errlen);
+	int rc = alert_state(st, id, &state, err, errlen);
 	if (rc == PFG_OK)
 		rc = add_event(st, id, actor, state, state, note, err, errlen);
 	return store_finish(st, rc, err, errlen);
@@ -176,11 +141,6 @@ int pfg_store_alert_recover(struct pfg_store *st, int64_t id, int64_t run_id,
 	snprintf(detail, sizeof detail, "by run %lld", (long long)run_id);
 	return store_audit(st, "perfguard", "alert", id, "recovered", detail, err, errlen);
 }
-
-/* The rank of a.severity in SQL, as severity_rank(). */
-#define SEVERITY_RANK \
-	"(CASE a.severity WHEN 'minor' THEN 1 WHEN 'moderate' THEN 2" \
-	" WHEN 'major' THEN 3 WHEN 'critical' THEN 4 ELSE 0 END)"
 
 /* store_free_fn for alerts. */
 static void free_alerts(void *alerts, size_t n)
@@ -206,9 +166,9 @@ static void read_alert(sqlite3_stmt *stmt, void *elem)
 	a->run_id = sqlite3_column_int64(stmt, 3);
 	a->baseline_id = sqlite3_column_int64(stmt, 4);
 	a->bench = store_column_dup(stmt, 5);
-	store_column_copy(stmt, 6, a->kind, sizeof a->kind);
-	store_column_copy(stmt, 7, a->state, sizeof a->state);
-	store_column_copy(stmt, 8, a->severity, sizeof a->severity);
+	store_column_enum(stmt, 6, pfg_alert_kind_parse, &a->kind);
+	store_column_enum(stmt, 7, pfg_alert_state_parse, &a->state);
+	store_column_enum(stmt, 8, pfg_severity_parse, &a->severity);
 	a->change_pct = sqlite3_column_double(stmt, 9);
 	a->ci_low_pct = sqlite3_column_double(stmt, 10);
 	a->ci_high_pct = sqlite3_column_double(stmt, 11);
@@ -229,23 +189,21 @@ int pfg_store_alerts(struct pfg_store *st, const struct pfg_alert_filter *f,
 	f = f ? f : &all;
 	if (store_prepare(st, "SELECT " ALERT_COLUMNS " FROM alert a JOIN benchmark bm"
 			  " ON bm.id = a.benchmark_id JOIN component c ON"
-			  " c.id = bm.component_id WHERE (?1 IS NULL OR a.state = ?1 OR"
-			  " (?1 = 'open' AND a.state IN ('new', 'acknowledged',"
-			  " 'investigating'))) AND (?2 IS NULL OR c.name = ?2) AND"
-			  " (?3 IS NULL OR a.kind = ?3) AND (?4 = 0 OR a.benchmark_id = ?4)"
-			  " AND (?5 = 0 OR a.run_id = ?5) AND " SEVERITY_RANK " >= ?6"
+			  " c.id = bm.component_id WHERE (?1 = 0 OR (?1 >> "
+			  STORE_ALERT_STATE_INDEX("a.state") ") & 1) AND (?2 IS NULL OR"
+			  " c.name = ?2) AND (?3 = 0 OR (?3 >> " STORE_ALERT_KIND_INDEX("a.kind")
+			  ") & 1) AND (?4 = 0 OR a.benchmark_id = ?4) AND (?5 = 0 OR"
+			  " a.run_id = ?5) AND " STORE_SEVERITY_INDEX("a.severity") " >= ?6"
 			  " ORDER BY a.id DESC",
 			  &stmt, err, errlen))
 		return PFG_ERUNTIME;
-	if (f->state)
-		sqlite3_bind_text(stmt, 1, f->state, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 1, (int)f->states);
 	if (f->component)
 		sqlite3_bind_text(stmt, 2, f->component, -1, SQLITE_STATIC);
-	if (f->kind)
-		sqlite3_bind_text(stmt, 3, f->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 3, (int)f->kinds);
 	sqlite3_bind_int64(stmt, 4, f->bench_id);
 	sqlite3_bind_int64(stmt, 5, f->run_id);
-	sqlite3_bind_int(stmt, 6, f->min_severity ? severity_rank(f->min_severity) : 0);
+	sqlite3_bind_int(stmt, 6, (int)f->min_severity);
 	return store_collect(st, stmt, sizeof **out, read_alert, free_alerts, (void **)out,
 			     n, "read alerts", err, errlen);
 }
@@ -256,8 +214,8 @@ static void read_event(sqlite3_stmt *stmt, void *elem)
 	struct pfg_alert_event *e = elem;
 	e->at = sqlite3_column_double(stmt, 0);
 	e->actor = store_column_dup(stmt, 1);
-	store_column_copy(stmt, 2, e->from, sizeof e->from);
-	store_column_copy(stmt, 3, e->to, sizeof e->to);
+	store_column_enum(stmt, 2, pfg_alert_state_parse, &e->from);
+	store_column_enum(stmt, 3, pfg_alert_state_parse, &e->to);
 	e->note = store_column_dup(stmt, 4);
 }
 

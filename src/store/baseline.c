@@ -49,7 +49,7 @@ int pfg_store_baseline_propose(struct pfg_store *st, int64_t bench_id, int64_t e
 
 /* Set baseline id's state (and who decided, when, the note), with one
  * audit entry saying detail (NULL: the note). */
-static int set_baseline_state(struct pfg_store *st, int64_t id, const char *to,
+static int set_baseline_state(struct pfg_store *st, int64_t id, enum pfg_baseline_state to,
 			      const char *actor, const char *note, const char *detail,
 			      char *err, size_t errlen)
 {
@@ -59,28 +59,29 @@ static int set_baseline_state(struct pfg_store *st, int64_t id, const char *to,
 			  &stmt, err, errlen))
 		return PFG_ERUNTIME;
 	sqlite3_bind_int64(stmt, 1, id);
-	sqlite3_bind_text(stmt, 2, to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, pfg_baseline_state_name(to), -1, SQLITE_STATIC);
 	sqlite3_bind_double(stmt, 3, pfg_wall_time());
 	sqlite3_bind_text(stmt, 4, actor, -1, SQLITE_STATIC);
 	if (note && *note)
 		sqlite3_bind_text(stmt, 5, note, -1, SQLITE_STATIC);
 	if (store_step_done(st, stmt, err, errlen, "update baseline"))
 		return PFG_ERUNTIME;
-	return store_audit(st, actor, "baseline", id, to, detail ? detail : note, err,
+	return store_audit(st, actor, "baseline", id, pfg_baseline_state_name(to),
+			   detail ? detail : note, err,
 			   errlen);
 }
 
 /* Approve or reject one proposed baseline inside the caller's transaction. */
-static int decide_one(struct pfg_store *st, int64_t id, const char *to,
+static int decide_one(struct pfg_store *st, int64_t id, enum pfg_baseline_state to,
 		      const char *actor, const char *note, char *err, size_t errlen)
 {
 	struct pfg_baseline b;
 	int rc = pfg_store_baseline_get(st, id, &b, err, errlen);
-	if (rc == PFG_OK && strcmp(b.state, "proposed") != 0)
+	if (rc == PFG_OK && b.state != PFG_BASELINE_PROPOSED)
 		rc = pfg_error(err, errlen, PFG_EINPUT, "baseline %lld of %s is %s: only a "
 			       "proposed baseline can be %s", (long long)id, b.bench,
-			       b.state, to);
-	if (rc == PFG_OK && strcmp(to, "approved") == 0) {
+			       pfg_baseline_state_name(b.state), pfg_baseline_state_name(to));
+	if (rc == PFG_OK && to == PFG_BASELINE_APPROVED) {
 		int64_t old;
 		rc = store_select_int(st, "SELECT id FROM baseline WHERE state = 'approved'"
 				      " AND (benchmark_id, environment_id) = (SELECT"
@@ -89,7 +90,7 @@ static int decide_one(struct pfg_store *st, int64_t id, const char *to,
 		if (rc == PFG_OK && old) {
 			char detail[64];
 			snprintf(detail, sizeof detail, "by baseline %lld", (long long)id);
-			rc = set_baseline_state(st, old, "superseded", actor, NULL, detail,
+			rc = set_baseline_state(st, old, PFG_BASELINE_SUPERSEDED, actor, NULL, detail,
 						err, errlen);
 		}
 	}
@@ -100,12 +101,12 @@ static int decide_one(struct pfg_store *st, int64_t id, const char *to,
 }
 
 int pfg_store_baselines_decide(struct pfg_store *st, const int64_t *ids, size_t n,
-			       const char *to, const char *actor, const char *note,
+			       enum pfg_baseline_state to, const char *actor, const char *note,
 			       char *err, size_t errlen)
 {
-	if (strcmp(to, "approved") && strcmp(to, "rejected"))
+	if (to != PFG_BASELINE_APPROVED && to != PFG_BASELINE_REJECTED)
 		return pfg_error(err, errlen, PFG_EINPUT, "a baseline can be approved or "
-				 "rejected, not '%s'", to);
+				 "rejected, not '%s'", pfg_baseline_state_name(to));
 	if (store_begin(st, err, errlen))
 		return PFG_ERUNTIME;
 	int rc = PFG_OK;
@@ -114,7 +115,7 @@ int pfg_store_baselines_decide(struct pfg_store *st, const int64_t *ids, size_t 
 	return store_finish(st, rc, err, errlen);
 }
 
-int pfg_store_baseline_decide(struct pfg_store *st, int64_t id, const char *to,
+int pfg_store_baseline_decide(struct pfg_store *st, int64_t id, enum pfg_baseline_state to,
 			      const char *actor, const char *note, char *err,
 			      size_t errlen)
 {
@@ -139,7 +140,7 @@ static int read_baseline(struct pfg_store *st, sqlite3_stmt *stmt, struct pfg_ba
 	b->bench_id = sqlite3_column_int64(stmt, 1);
 	b->env_id = sqlite3_column_int64(stmt, 2);
 	b->bench = store_column_dup(stmt, 3);
-	store_column_copy(stmt, 4, b->state, sizeof b->state);
+	store_column_enum(stmt, 4, pfg_baseline_state_parse, &b->state);
 	b->reason = store_column_dup(stmt, 5);
 	b->created_at = sqlite3_column_double(stmt, 6);
 	b->created_by = store_column_dup(stmt, 7);
@@ -168,12 +169,12 @@ int pfg_store_baselines(struct pfg_store *st, const struct pfg_baseline_filter *
 	*n = 0;
 	f = f ? f : &all;
 	if (store_prepare(st, "SELECT " BASELINE_COLUMNS BASELINE_FROM
-			  " WHERE (?1 IS NULL OR b.state = ?1) AND (?2 = 0 OR"
+			  " WHERE (?1 = 0 OR (?1 >> " STORE_BASELINE_STATE_INDEX("b.state")
+			  ") & 1) AND (?2 = 0 OR"
 			  " b.benchmark_id = ?2) AND (?3 = 0 OR b.environment_id = ?3)"
 			  " ORDER BY b.id DESC", &stmt, err, errlen))
 		return PFG_ERUNTIME;
-	if (f->state)
-		sqlite3_bind_text(stmt, 1, f->state, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 1, (int)f->states);
 	sqlite3_bind_int64(stmt, 2, f->bench_id);
 	sqlite3_bind_int64(stmt, 3, f->env_id);
 	size_t cap = 0;

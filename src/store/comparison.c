@@ -31,8 +31,8 @@ int pfg_store_comparison_put(struct pfg_store *st, const struct pfg_comparison *
 		for (int i = 0; i < 7; i++)
 			sqlite3_bind_double(stmt, 7 + i, v[i]);
 	}
-	sqlite3_bind_text(stmt, 14, c->verdict, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 15, c->severity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 14, pfg_verdict_name(c->verdict), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 15, pfg_severity_name(c->severity), -1, SQLITE_STATIC);
 	sqlite3_bind_int(stmt, 16, c->confirm_runs);
 	if (c->alert_id)
 		sqlite3_bind_int64(stmt, 17, c->alert_id);
@@ -59,8 +59,8 @@ static void read_comparison(sqlite3_stmt *stmt, void *elem)
 			&c->ci_low_pct, &c->ci_high_pct, &c->p_value, &c->mde_pct };
 	for (int i = 0; i < 7; i++)
 		*v[i] = sqlite3_column_double(stmt, 6 + i);
-	store_column_copy(stmt, 13, c->verdict, sizeof c->verdict);
-	store_column_copy(stmt, 14, c->severity, sizeof c->severity);
+	store_column_enum(stmt, 13, pfg_verdict_parse, &c->verdict);
+	store_column_enum(stmt, 14, pfg_severity_parse, &c->severity);
 	c->confirm_runs = sqlite3_column_int(stmt, 15);
 	c->alert_id = sqlite3_column_int64(stmt, 16);
 }
@@ -127,7 +127,7 @@ int pfg_store_comparisons(struct pfg_store *st, int64_t run_id,
 }
 
 int pfg_store_recent_verdicts(struct pfg_store *st, int64_t bench_id, int64_t env_id,
-			      size_t limit, char (**out)[16], int64_t **run_ids,
+			      size_t limit, enum pfg_verdict **out, int64_t **run_ids,
 			      size_t *n, char *err, size_t errlen)
 {
 	sqlite3_stmt *stmt;
@@ -144,7 +144,7 @@ int pfg_store_recent_verdicts(struct pfg_store *st, int64_t bench_id, int64_t en
 	sqlite3_bind_int64(stmt, 3, (int64_t)limit);
 	int rc;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && *n < limit) {
-		store_column_copy(stmt, 0, (*out)[*n], sizeof (*out)[*n]);
+		store_column_enum(stmt, 0, pfg_verdict_parse, &(*out)[*n]);
 		(*run_ids)[(*n)++] = sqlite3_column_int64(stmt, 1);
 	}
 	sqlite3_finalize(stmt);

@@ -556,14 +556,14 @@ int pfg_store_run_begin(struct pfg_store *st, int64_t env_id, const char *trigge
 	return PFG_OK;
 }
 
-int pfg_store_run_end(struct pfg_store *st, int64_t run_id, const char *status,
+int pfg_store_run_end(struct pfg_store *st, int64_t run_id, enum pfg_run_status status,
 		      char *err, size_t errlen)
 {
 	sqlite3_stmt *stmt;
 	if (store_prepare(st, "UPDATE run SET status = ?, ended_at = ? WHERE id = ?",
 		    &stmt, err, errlen))
 		return PFG_ERUNTIME;
-	sqlite3_bind_text(stmt, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 1, pfg_run_status_name(status), -1, SQLITE_STATIC);
 	sqlite3_bind_double(stmt, 2, pfg_wall_time());
 	sqlite3_bind_int64(stmt, 3, run_id);
 	return store_step_done(st, stmt, err, errlen, "finish run");
@@ -746,7 +746,7 @@ static void read_result(sqlite3_stmt *stmt, int c, struct pfg_result_row *row)
 	memset(row, 0, sizeof *row);
 	row->run_id = sqlite3_column_int64(stmt, c);
 	row->started_at = sqlite3_column_double(stmt, c + 1);
-	store_column_copy(stmt, c + 2, row->status, sizeof row->status);
+	store_column_enum(stmt, c + 2, pfg_run_status_parse, &row->status);
 	store_column_copy(stmt, c + 3, row->git_rev, sizeof row->git_rev);
 	row->ok = sqlite3_column_int(stmt, c + 4);
 	row->error = store_column_dup(stmt, c + 5);
@@ -914,7 +914,7 @@ int pfg_store_latest_run(struct pfg_store *st, int any_status, int64_t *run_id,
 }
 
 int pfg_store_run_info(struct pfg_store *st, int64_t run_id, int64_t *env_id,
-		       char *status, size_t status_len, char *err, size_t errlen)
+		       enum pfg_run_status *status, char *err, size_t errlen)
 {
 	sqlite3_stmt *stmt;
 	if (store_prepare(st, "SELECT environment_id, status FROM run WHERE id = ?",
@@ -926,7 +926,7 @@ int pfg_store_run_info(struct pfg_store *st, int64_t run_id, int64_t *env_id,
 		if (env_id)
 			*env_id = sqlite3_column_int64(stmt, 0);
 		if (status)
-			store_column_copy(stmt, 1, status, status_len);
+			store_column_enum(stmt, 1, pfg_run_status_parse, status);
 	}
 	sqlite3_finalize(stmt);
 	if (rc == SQLITE_ROW)

@@ -37,6 +37,30 @@ int store_step_done(struct pfg_store *st, sqlite3_stmt *stmt, char *err,
 /* Copy a text column into buf ("" for NULL). */
 void store_column_copy(sqlite3_stmt *stmt, int col, char *buf, size_t len);
 
+/* Parse a text column into the enum at out with a model.h parse function;
+ * a NULL or unknown name reads as the enum's first value. */
+#define store_column_enum(stmt, col, parse, out)                                 \
+	do {                                                                    \
+		if (parse((const char *)sqlite3_column_text(stmt, col), out))    \
+			*(out) = 0;                                              \
+	} while (0)
+
+/* SQL giving the index of a column's name in a model.h enum, so that a
+ * bit mask of wanted values can be tested in a query. */
+#define STORE_ALERT_STATE_INDEX(col)                                             \
+	"(CASE " col " WHEN 'new' THEN 0 WHEN 'acknowledged' THEN 1"             \
+	" WHEN 'investigating' THEN 2 WHEN 'fixed' THEN 3 WHEN 'invalid' THEN 4" \
+	" WHEN 'wontfix' THEN 5 END)"
+#define STORE_ALERT_KIND_INDEX(col)                                              \
+	"(CASE " col " WHEN 'regression' THEN 0 WHEN 'drift' THEN 1"            \
+	" WHEN 'error_rate' THEN 2 END)"
+#define STORE_BASELINE_STATE_INDEX(col)                                          \
+	"(CASE " col " WHEN 'proposed' THEN 0 WHEN 'approved' THEN 1"            \
+	" WHEN 'rejected' THEN 2 WHEN 'superseded' THEN 3 END)"
+#define STORE_SEVERITY_INDEX(col)                                                \
+	"(CASE " col " WHEN 'minor' THEN 1 WHEN 'moderate' THEN 2"               \
+	" WHEN 'major' THEN 3 WHEN 'critical' THEN 4 ELSE 0 END)"
+
 /* A text column as a new string (NULL for NULL). */
 char *store_column_dup(sqlite3_stmt *stmt, int col);
 

@@ -322,7 +322,7 @@ void pfg_ui_propose(struct pfg_tui *ui)
 }
 
 /* a and x: confirm, showing what changes, then approve or reject. */
-void pfg_ui_decide(struct pfg_tui *ui, const char *to)
+void pfg_ui_decide(struct pfg_tui *ui, enum pfg_baseline_state to)
 {
 	const struct pfg_query_bench *b = pfg_action_bench(ui);
 	if (!b)
@@ -335,7 +335,7 @@ void pfg_ui_decide(struct pfg_tui *ui, const char *to)
 	char pv[48], av[48];
 	pfg_ui_fmt_value(b->proposed_mean, b->unit, pv, sizeof pv);
 	pfg_ui_modal_close(ui);
-	int approve = strcmp(to, "approved") == 0;
+	int approve = to == PFG_BASELINE_APPROVED;
 	pfg_strv_pushf(&ui->mlines, "%s baseline #%lld of %s?", approve ? "Approve" : "Reject",
 		       (long long)b->proposed_id, b->full);
 	pfg_strv_push(&ui->mlines, "");
@@ -358,7 +358,7 @@ void pfg_ui_decide(struct pfg_tui *ui, const char *to)
 	}
 	struct pfg_tui_job *j = pfg_ui_job(PFG_JOB_DECIDE);
 	j->id = b->proposed_id;
-	snprintf(j->to, sizeof j->to, "%s", to);
+	j->baseline_to = to;
 	ui->confirm_job = j;
 	ui->confirm_act = PFG_CONFIRM_JOB;
 	ui->modal = PFG_MODAL_CONFIRM;
@@ -379,14 +379,14 @@ int64_t pfg_ui_action_alert(struct pfg_tui *ui)
 }
 
 /* A, i, f: move the alert to state to. */
-void pfg_ui_alert_to(struct pfg_tui *ui, const char *to)
+void pfg_ui_alert_to(struct pfg_tui *ui, enum pfg_alert_state to)
 {
 	int64_t id = pfg_ui_action_alert(ui);
 	if (!id)
 		return;
 	struct pfg_tui_job *j = pfg_ui_job(PFG_JOB_ALERT);
 	j->id = id;
-	snprintf(j->to, sizeof j->to, "%s", to);
+	j->alert_to = to;
 	pfg_tui_jobq_push(&ui->reader.q, j);
 }
 
@@ -416,9 +416,8 @@ void pfg_ui_input_done(struct pfg_tui *ui)
 		return;
 	}
 	if (*ui->input) {
-		struct pfg_tui_job *j = pfg_ui_job(PFG_JOB_ALERT);
+		struct pfg_tui_job *j = pfg_ui_job(PFG_JOB_NOTE);
 		j->id = ui->input_id;
-		snprintf(j->to, sizeof j->to, "note");
 		j->text = pfg_xstrdup(ui->input);
 		pfg_tui_jobq_push(&ui->reader.q, j);
 	}

@@ -79,8 +79,9 @@ void pfg_ui_detail_lines(struct pfg_tui *ui)
 	struct pfg_strv *l = &ui->mlines;
 	char t[64], b1[48], b2[48];
 	pfg_strv_release(l);
-	pfg_strv_pushf(l, "Alert #%lld  %s  %s  %s", (long long)a->id, a->kind, a->severity,
-		       a->state);
+	pfg_strv_pushf(l, "Alert #%lld  %s  %s  %s", (long long)a->id,
+		       pfg_alert_kind_name(a->kind), pfg_severity_name(a->severity),
+		       pfg_alert_state_name(a->state));
 	pfg_strv_pushf(l, "%s  run #%lld  baseline #%lld", a->bench ? a->bench : "?",
 		       (long long)a->run_id, (long long)a->baseline_id);
 	pfg_format_time(a->created_at, t, sizeof t);
@@ -93,7 +94,8 @@ void pfg_ui_detail_lines(struct pfg_tui *ui)
 		       a->change_pct, ui->cfg ? 100 * ui->cfg->analysis.compare.confidence : 95.0, a->ci_low_pct, a->ci_high_pct, a->p_value);
 	if (d->has_cmp)
 		pfg_strv_pushf(l, "test %s  n %zu vs %zu  verdict %s  minimum detectable %.1f%%",
-			       d->cmp.test, d->cmp.n_base, d->cmp.n_current, d->cmp.verdict,
+			       d->cmp.test, d->cmp.n_base, d->cmp.n_current,
+			       pfg_verdict_name(d->cmp.verdict),
 			       d->cmp.mde_pct);
 	if (a->detail)
 		pfg_strv_pushf(l, "%s", a->detail);
@@ -120,12 +122,13 @@ void pfg_ui_detail_lines(struct pfg_tui *ui)
 	for (size_t i = 0; i < d->n_hist; i++) {
 		const struct pfg_alert_event *e = &d->hist[i];
 		pfg_format_time(e->at, t, sizeof t);
-		if (strcmp(e->from, e->to) == 0)
+		if (e->from == e->to)
 			pfg_strv_pushf(l, "  %s  %s  note: %s", t, e->actor ? e->actor : "?",
 				       e->note ? e->note : "");
 		else
 			pfg_strv_pushf(l, "  %s  %s  %s %s %s%s%s", t, e->actor ? e->actor : "?",
-				       e->from, pfg_tui_glyph("arrow"), e->to, e->note ? ": " : "",
+				       pfg_alert_state_name(e->from), pfg_tui_glyph("arrow"),
+				       pfg_alert_state_name(e->to), e->note ? ": " : "",
 				       e->note ? e->note : "");
 	}
 	if (d->n_hist == 0)

@@ -55,14 +55,14 @@ static void pfg_run_event(struct pfg_tui *ui, const struct pfg_tui_run_ev *r)
 					  pfg_tui_glyph("ok"), r->bench, v, pfg_tui_glyph("pm"), s,
 					  r->n);
 			l->el = PFG_EL_OK;
-			if (r->has_cmp && strcmp(r->verdict, "no_baseline") != 0) {
+			if (r->has_cmp && r->verdict != PFG_VERDICT_NO_BASELINE) {
+				int sev = r->severity != PFG_SEVERITY_NONE;
 				snprintf(l->text + at, sizeof l->text - (size_t)at, "  %+.1f%% %s%s%s",
-					 r->change_pct, r->verdict,
-					 strcmp(r->severity, "none") ? " " : "",
-					 strcmp(r->severity, "none") ? r->severity : "");
-				if (strcmp(r->verdict, "regression") == 0)
+					 r->change_pct, pfg_verdict_name(r->verdict), sev ? " " : "",
+					 sev ? pfg_severity_name(r->severity) : "");
+				if (r->verdict == PFG_VERDICT_REGRESSION)
 					l->el = pfg_tui_severity_el(r->severity);
-				else if (strcmp(r->verdict, "improvement") == 0)
+				else if (r->verdict == PFG_VERDICT_IMPROVEMENT)
 					l->el = PFG_EL_IMPROVED;
 			} else if (r->has_cmp) {
 				snprintf(l->text + at, sizeof l->text - (size_t)at, "  no baseline");

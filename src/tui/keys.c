@@ -79,11 +79,11 @@ static int pfg_modal_key(struct pfg_tui *ui, int k)
 		else if (k == PFG_KEY_ESC || k == 'q' || k == '\n' || k == '\r' || k == KEY_ENTER)
 			pfg_ui_modal_close(ui);
 		else if (k == 'A')
-			pfg_ui_alert_to(ui, "acknowledged");
+			pfg_ui_alert_to(ui, PFG_ALERT_ACKNOWLEDGED);
 		else if (k == 'i')
-			pfg_ui_alert_to(ui, "invalid");
+			pfg_ui_alert_to(ui, PFG_ALERT_INVALID);
 		else if (k == 'f')
-			pfg_ui_alert_to(ui, "fixed");
+			pfg_ui_alert_to(ui, PFG_ALERT_FIXED);
 		else if (k == 'n') {
 			char *unit = pfg_xstrdup(ui->detail->unit);
 			pfg_ui_input_open(ui, PFG_INPUT_NOTE, ui->detail->alert.id, "note:", NULL);
@@ -218,19 +218,19 @@ void pfg_ui_key(struct pfg_tui *ui, int k)
 		pfg_ui_propose(ui);
 		break;
 	case 'a':
-		pfg_ui_decide(ui, "approved");
+		pfg_ui_decide(ui, PFG_BASELINE_APPROVED);
 		break;
 	case 'x':
-		pfg_ui_decide(ui, "rejected");
+		pfg_ui_decide(ui, PFG_BASELINE_REJECTED);
 		break;
 	case 'A':
-		pfg_ui_alert_to(ui, "acknowledged");
+		pfg_ui_alert_to(ui, PFG_ALERT_ACKNOWLEDGED);
 		break;
 	case 'i':
-		pfg_ui_alert_to(ui, "invalid");
+		pfg_ui_alert_to(ui, PFG_ALERT_INVALID);
 		break;
 	case 'f':
-		pfg_ui_alert_to(ui, "fixed");
+		pfg_ui_alert_to(ui, PFG_ALERT_FIXED);
 		break;
 	case 'n': {
 		int64_t id = pfg_ui_action_alert(ui);

@@ -174,15 +174,15 @@ static enum pfg_tui_el pfg_bench_change(const struct pfg_query_bench *b, char *b
 		snprintf(buf, len, "%s", b->has_latest && !pfg_latest_ok(b) ? "failed" : "");
 		return b->has_latest && !pfg_latest_ok(b) ? PFG_EL_FAILED : PFG_EL_DIM;
 	}
-	const char *sev = strcmp(b->severity, "none") == 0 ? "" : b->severity;
-	if (strcmp(b->verdict, "improvement") == 0)
+	const char *sev = b->severity == PFG_SEVERITY_NONE ? "" : pfg_severity_name(b->severity);
+	if (b->verdict == PFG_VERDICT_IMPROVEMENT)
 		sev = "better";
-	else if (strcmp(b->verdict, "inconclusive") == 0)
+	else if (b->verdict == PFG_VERDICT_INCONCLUSIVE)
 		sev = "noisy";
 	snprintf(buf, len, "%+.1f%% %s", b->change_pct, sev);
-	if (strcmp(b->verdict, "regression") == 0)
+	if (b->verdict == PFG_VERDICT_REGRESSION)
 		return pfg_tui_severity_el(b->severity);
-	if (strcmp(b->verdict, "improvement") == 0)
+	if (b->verdict == PFG_VERDICT_IMPROVEMENT)
 		return PFG_EL_IMPROVED;
 	return PFG_EL_DIM;
 }
@@ -501,13 +501,6 @@ static void pfg_draw_trends(struct pfg_tui *ui)
 	pfg_ui_put(w, h - 2, 2, iw - 2, pfg_tui_attr(PFG_EL_DIM), line);
 }
 
-/* Nonzero for an open alert state. */
-static int pfg_open_state(const char *s)
-{
-	return strcmp(s, "new") == 0 || strcmp(s, "acknowledged") == 0 ||
-	       strcmp(s, "investigating") == 0;
-}
-
 /* Pane 4: alerts by severity and state. */
 static void pfg_draw_alerts(struct pfg_tui *ui)
 {
@@ -518,7 +511,7 @@ static void pfg_draw_alerts(struct pfg_tui *ui)
 	size_t open = 0;
 	if (ui->snap) {
 		for (size_t i = 0; i < ui->snap->n_alerts; i++)
-			open += pfg_open_state(ui->snap->alerts[i].state);
+			open += pfg_alert_state_is_open(ui->snap->alerts[i].state);
 		snprintf(extra, sizeof extra, "%zu open", open);
 	}
 	pfg_draw_frame(ui, PFG_PANE_ALERTS, extra);
@@ -549,24 +542,26 @@ static void pfg_draw_alerts(struct pfg_tui *ui)
 		int base = sel ? (ui->focus == PFG_PANE_ALERTS ? pfg_tui_attr(PFG_EL_SELECTED)
 							      : (int)A_REVERSE)
 			       : 0;
-		int closed = !pfg_open_state(a->state);
+		int closed = !pfg_alert_state_is_open(a->state);
 		if (sel) {
 			wattron(w, base);
 			mvwhline(w, y, 1, ' ', iw);
 			wattroff(w, base);
 		}
 		pfg_ui_put(w, y, 2, 8, PFG_SEL_ATTR(closed ? PFG_EL_DIM
-						 : pfg_tui_severity_el(a->severity)), a->severity);
+						 : pfg_tui_severity_el(a->severity)),
+			   pfg_severity_name(a->severity));
 		snprintf(line, sizeof line, "%+7.1f%%", a->change_pct);
 		pfg_ui_put(w, y, 11, 8, base, line);
 		/* States in seven cells; the detail spells them out. */
-		const char *st = strcmp(a->state, "acknowledged") == 0 ? "ack'd"
-			       : strcmp(a->state, "investigating") == 0 ? "invest." : a->state;
+		const char *st = a->state == PFG_ALERT_ACKNOWLEDGED ? "ack'd"
+			       : a->state == PFG_ALERT_INVESTIGATING ? "invest."
+			       : pfg_alert_state_name(a->state);
 		snprintf(line, sizeof line, "%s%s", st, a->recovered ? "*" : "");
 		pfg_ui_put(w, y, 20, 7, (sel ? base : closed ? pfg_tui_attr(PFG_EL_DIM) : 0), line);
 		snprintf(line, sizeof line, "%s%s%s", a->bench,
-			 strcmp(a->kind, "regression") ? " " : "",
-			 strcmp(a->kind, "regression") ? a->kind : "");
+			 a->kind != PFG_ALERT_REGRESSION ? " " : "",
+			 a->kind != PFG_ALERT_REGRESSION ? pfg_alert_kind_name(a->kind) : "");
 		pfg_ui_put(w, y, 28, iw - 27, base, line);
 	}
 }
@@ -587,7 +582,8 @@ static void pfg_draw_status(struct pfg_tui *ui)
 		if (s->last_run_at > 0)
 			pfg_format_time(s->last_run_at, when, sizeof when);
 		at += (size_t)snprintf(line + at, sizeof line - at, "  last run #%lld %s %s",
-				       (long long)s->last_run, s->last_status, when);
+				       (long long)s->last_run, pfg_run_status_name(s->last_status),
+				       when);
 	} else if (s) {
 		at += (size_t)snprintf(line + at, sizeof line - at, "  no run yet");
 	}

@@ -441,17 +441,14 @@ int pfg_tui_attr(enum pfg_tui_el e)
 }
 
 /* The element that draws a severity. */
-enum pfg_tui_el pfg_tui_severity_el(const char *severity)
+enum pfg_tui_el pfg_tui_severity_el(enum pfg_severity severity)
 {
-	if (!severity)
-		return PFG_EL_NORMAL;
-	if (strcmp(severity, "minor") == 0)
-		return PFG_EL_MINOR;
-	if (strcmp(severity, "moderate") == 0)
-		return PFG_EL_MODERATE;
-	if (strcmp(severity, "major") == 0)
-		return PFG_EL_MAJOR;
-	if (strcmp(severity, "critical") == 0)
-		return PFG_EL_CRITICAL;
+	switch (severity) {
+	case PFG_SEVERITY_MINOR: return PFG_EL_MINOR;
+	case PFG_SEVERITY_MODERATE: return PFG_EL_MODERATE;
+	case PFG_SEVERITY_MAJOR: return PFG_EL_MAJOR;
+	case PFG_SEVERITY_CRITICAL: return PFG_EL_CRITICAL;
+	case PFG_SEVERITY_NONE: break;
+	}
 	return PFG_EL_NORMAL;
 }

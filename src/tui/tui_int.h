@@ -57,10 +57,11 @@ struct pfg_tui_run_ev {
 	size_t n;
 	double mean, stddev;
 	int has_cmp;
-	char verdict[16], severity[16];
+	enum pfg_verdict verdict;
+	enum pfg_severity severity;
 	double change_pct;
 	int64_t alert_id;
-	char status[16];              /* RUN_DONE */
+	enum pfg_run_status status;   /* RUN_DONE */
 };
 
 struct pfg_tui_msg {
@@ -81,15 +82,17 @@ enum pfg_tui_job_kind {
 	PFG_JOB_TREND,       /* load the trend of bench_id */
 	PFG_JOB_DETAIL,      /* load alert id */
 	PFG_JOB_PROPOSE,     /* propose a baseline of text ("component/name") */
-	PFG_JOB_DECIDE,      /* baseline id -> to */
-	PFG_JOB_ALERT,       /* alert id -> to (to "note": add text as a note) */
+	PFG_JOB_DECIDE,      /* baseline id -> baseline_to */
+	PFG_JOB_ALERT,       /* alert id -> alert_to */
+	PFG_JOB_NOTE,        /* add text as a note to alert id */
 	PFG_JOB_RUN,         /* run the benchmarks matching patterns */
 };
 
 struct pfg_tui_job {
 	enum pfg_tui_job_kind kind;
 	int64_t id;
-	char to[16];
+	enum pfg_baseline_state baseline_to;
+	enum pfg_alert_state alert_to;
 	char *text;
 	struct pfg_strv patterns;
 	char *label;                  /* for the queue display */
@@ -214,7 +217,7 @@ int pfg_tui_rgb_to_256(int rgb);
 /* Map a 256 colour index to the nearest of the first n (8 or 16). */
 int pfg_tui_256_to_basic(int idx, int n);
 /* The element for a severity name ("none" -> NORMAL). */
-enum pfg_tui_el pfg_tui_severity_el(const char *severity);
+enum pfg_tui_el pfg_tui_severity_el(enum pfg_severity severity);
 
 /* ---- Glyphs and text ------------------------------------------------------ */
 

@@ -146,12 +146,12 @@ void pfg_ui_queue_run(struct pfg_tui *ui, int all);
 /* Propose a baseline of the selection from its latest run. */
 void pfg_ui_propose(struct pfg_tui *ui);
 /* Confirm, then approve or reject (to) the selection's proposed baseline. */
-void pfg_ui_decide(struct pfg_tui *ui, const char *to);
+void pfg_ui_decide(struct pfg_tui *ui, enum pfg_baseline_state to);
 /* The alert actions apply to (the detail's, else the selection's); 0
  * with a notice when none. */
 int64_t pfg_ui_action_alert(struct pfg_tui *ui);
 /* Move the alert actions apply to to state to. */
-void pfg_ui_alert_to(struct pfg_tui *ui, const char *to);
+void pfg_ui_alert_to(struct pfg_tui *ui, enum pfg_alert_state to);
 /* Open a line of input for act, about alert id for a note. */
 void pfg_ui_input_open(struct pfg_tui *ui, enum pfg_input_act act, int64_t id,
 		       const char *prompt, const char *initial);

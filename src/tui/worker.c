@@ -133,21 +133,23 @@ static void pfg_reader_act(struct pfg_tui_worker *w, const struct pfg_tui_job *j
 				   (long long)id, j->text);
 		break;
 	case PFG_JOB_DECIDE:
-		rc = pfg_store_baseline_decide(w->store, j->id, j->to, actor, j->text, err,
-					       sizeof err);
+		rc = pfg_store_baseline_decide(w->store, j->id, j->baseline_to, actor, j->text,
+					       err, sizeof err);
 		if (rc == 0)
-			pfg_notice(w->ch, 0, "baseline #%lld %s", (long long)j->id, j->to);
+			pfg_notice(w->ch, 0, "baseline #%lld %s", (long long)j->id,
+				   pfg_baseline_state_name(j->baseline_to));
+		break;
+	case PFG_JOB_NOTE:
+		rc = pfg_store_alert_note(w->store, j->id, actor, j->text, err, sizeof err);
+		if (rc == 0)
+			pfg_notice(w->ch, 0, "alert #%lld: note added", (long long)j->id);
 		break;
 	case PFG_JOB_ALERT:
-		if (strcmp(j->to, "note") == 0)
-			rc = pfg_store_alert_note(w->store, j->id, actor, j->text, err,
-						  sizeof err);
-		else
-			rc = pfg_store_alert_transition(w->store, j->id, j->to, actor, j->text,
-							err, sizeof err);
+		rc = pfg_store_alert_transition(w->store, j->id, j->alert_to, actor, j->text,
+						err, sizeof err);
 		if (rc == 0)
 			pfg_notice(w->ch, 0, "alert #%lld: %s", (long long)j->id,
-				   strcmp(j->to, "note") == 0 ? "note added" : j->to);
+				   pfg_alert_state_name(j->alert_to));
 		break;
 	default:
 		return;
@@ -230,14 +232,14 @@ static void pfg_runner_event(const struct pfg_event *ev, void *ctx)
 		r->stddev = o->result.stddev;
 		r->has_cmp = o->has_comparison;
 		if (o->has_comparison) {
-			snprintf(r->verdict, sizeof r->verdict, "%s", o->comparison.verdict);
-			snprintf(r->severity, sizeof r->severity, "%s", o->comparison.severity);
+			r->verdict = o->comparison.verdict;
+			r->severity = o->comparison.severity;
 			r->change_pct = o->comparison.change_pct;
 		}
-		r->alert_id = o->alert_id;
+		r->alert_id = o->changes.alert_id;
 	}
 	if (ev->kind == PFG_EVENT_RUN_DONE && ev->report)
-		snprintf(r->status, sizeof r->status, "%s", ev->report->status);
+		r->status = ev->report->status;
 	pfg_tui_post(w->ch, m);
 }
 
@@ -270,8 +272,8 @@ static void *pfg_runner_main(void *arg)
 				done->is_error = 1;
 			} else {
 				done->text = pfg_xasprintf("run %lld %s", (long long)rep.run_id,
-							   rep.status);
-				done->is_error = strcmp(rep.status, "complete") != 0;
+							   pfg_run_status_name(rep.status));
+				done->is_error = rep.status != PFG_RUN_COMPLETE;
 			}
 			pfg_run_report_release(&rep);
 		}

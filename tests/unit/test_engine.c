@@ -72,21 +72,21 @@ static void test_run_stores_and_proposes_first_baseline(void **state)
 	struct pfg_run_report r;
 	char err[PFG_ERR_MAX];
 	assert_int_equal(pfg_engine_run(f->cfg, f->st, sel, 1, &opts, &r, err, sizeof err), 0);
-	assert_string_equal(r.status, "complete");
+	assert_string_equal(pfg_run_status_name(r.status), "complete");
 	assert_int_equal(r.n_outcomes, 1);
 	const struct pfg_bench_outcome *o = &r.outcomes[0];
 	assert_true(o->ok);
 	assert_int_equal(o->result.n, 3);
 	assert_true(o->result.min > 0 && o->result.min <= o->result.median);
 	assert_true(o->has_comparison);
-	assert_string_equal(o->comparison.verdict, "no_baseline");
-	assert_true(o->baseline_id > 0);
+	assert_string_equal(pfg_verdict_name(o->comparison.verdict), "no_baseline");
+	assert_true(o->changes.baseline_id > 0);
 	assert_int_equal(counts[PFG_EVENT_SAMPLE], 4); /* 1 warmup + 3 */
 	assert_int_equal(counts[PFG_EVENT_BENCH_DONE], 1);
 	assert_int_equal(counts[PFG_EVENT_RUN_DONE], 1);
 	struct pfg_baseline b;
-	assert_int_equal(pfg_store_baseline_get(f->st, o->baseline_id, &b, NULL, 0), 0);
-	assert_string_equal(b.state, "proposed");
+	assert_int_equal(pfg_store_baseline_get(f->st, o->changes.baseline_id, &b, NULL, 0), 0);
+	assert_string_equal(pfg_baseline_state_name(b.state), "proposed");
 	assert_string_equal(b.reason, "first run");
 	assert_int_equal(b.runs[0], r.run_id);
 	pfg_baseline_release(&b);
@@ -116,17 +116,16 @@ static void test_cancel_fd_interrupts_the_run_and_cleans_up(void **state)
 	char err[PFG_ERR_MAX];
 	assert_int_equal(pfg_engine_run(f->cfg, f->st, sel, 2, &opts, &r, err, sizeof err), 0);
 	pthread_join(t, NULL);
-	assert_string_equal(r.status, "interrupted");
+	assert_string_equal(pfg_run_status_name(r.status), "interrupted");
 	assert_int_equal(r.n_outcomes, 1); /* the second benchmark never started */
 	assert_false(r.outcomes[0].ok);
 	assert_string_equal(r.outcomes[0].error, "interrupted after 0 of 2 runs");
 	char *cleaned = pfg_xasprintf("%s/cleaned", f->dir);
 	assert_int_equal(access(cleaned, F_OK), 0);
 	free(cleaned);
-	char status[16];
-	assert_int_equal(pfg_store_run_info(f->st, r.run_id, NULL, status, sizeof status,
-					    NULL, 0), 0);
-	assert_string_equal(status, "interrupted");
+	enum pfg_run_status status;
+	assert_int_equal(pfg_store_run_info(f->st, r.run_id, NULL, &status, NULL, 0), 0);
+	assert_string_equal(pfg_run_status_name(status), "interrupted");
 	pfg_run_report_release(&r);
 	close(fds[0]);
 	close(fds[1]);

@@ -49,7 +49,7 @@ static int64_t add_run(struct fixture *f, int64_t bench, double m)
 					     sizeof err), 0);
 	assert_int_equal(pfg_store_add_result(f->st, run, bench, s, 3, NULL, NULL, &r, err,
 					      sizeof err), 0);
-	assert_int_equal(pfg_store_run_end(f->st, run, "complete", err, sizeof err), 0);
+	assert_int_equal(pfg_store_run_end(f->st, run, PFG_RUN_COMPLETE, err, sizeof err), 0);
 	return run;
 }
 
@@ -61,8 +61,8 @@ static int64_t add_alert(struct fixture *f, int64_t bench, int64_t run, int64_t 
 			       .baseline_id = base, .change_pct = change,
 			       .ci_low_pct = change - 2, .ci_high_pct = change + 2,
 			       .p_value = 0.001 };
-	snprintf(a.kind, sizeof a.kind, "regression");
-	snprintf(a.severity, sizeof a.severity, "%s", severity);
+	a.kind = PFG_ALERT_REGRESSION;
+	assert_int_equal(pfg_severity_parse(severity, &a.severity), 0);
 	char err[PFG_ERR_MAX];
 	int64_t id;
 	assert_int_equal(pfg_store_alert_add(f->st, &a, &id, err, sizeof err), 0);
@@ -99,7 +99,7 @@ static int setup(void **state)
 	assert_int_equal(pfg_store_baseline_propose(f->st, f->both, f->env, f->runs, 1, &bs,
 						    "test", "tester", &f->approved, err,
 						    sizeof err), 0);
-	assert_int_equal(pfg_store_baseline_decide(f->st, f->approved, "approved", "tester",
+	assert_int_equal(pfg_store_baseline_decide(f->st, f->approved, PFG_BASELINE_APPROVED, "tester",
 						   NULL, err, sizeof err), 0);
 	bs.mean = 50;
 	assert_int_equal(pfg_store_baseline_propose(f->st, f->gone, f->env, &f->gone_run, 1,
@@ -112,16 +112,16 @@ static int setup(void **state)
 				    .change_pct = 800, .ci_low_pct = 700, .ci_high_pct = 900,
 				    .p_value = 0.0001 };
 	snprintf(c.test, sizeof c.test, "yuen");
-	snprintf(c.verdict, sizeof c.verdict, "regression");
-	snprintf(c.severity, sizeof c.severity, "critical");
+	c.verdict = PFG_VERDICT_REGRESSION;
+	c.severity = PFG_SEVERITY_CRITICAL;
 	assert_int_equal(pfg_store_comparison_put(f->st, &c, err, sizeof err), 0);
 
 	f->al_minor = add_alert(f, f->both, f->runs[3], f->approved, "minor", 6);
 	f->al_major = add_alert(f, f->both, f->runs[4], f->approved, "major", 25);
 	f->al_fixed = add_alert(f, f->gone, f->gone_run, 0, "critical", 60);
-	assert_int_equal(pfg_store_alert_transition(f->st, f->al_minor, "acknowledged",
+	assert_int_equal(pfg_store_alert_transition(f->st, f->al_minor, PFG_ALERT_ACKNOWLEDGED,
 						    "tester", "seen", err, sizeof err), 0);
-	assert_int_equal(pfg_store_alert_transition(f->st, f->al_fixed, "fixed", "tester",
+	assert_int_equal(pfg_store_alert_transition(f->st, f->al_fixed, PFG_ALERT_FIXED, "tester",
 						    NULL, err, sizeof err), 0);
 
 	struct pfg_change_point_row cp = { .run_id = f->runs[2], .mean_before = 2,
@@ -219,8 +219,8 @@ static void test_overview_latest_spark_alerts(void **state)
 	assert_int_equal(both->latest_n, 3);
 	assert_true(both->latest_mean == 9);
 	assert_true(both->has_cmp);
-	assert_string_equal(both->verdict, "regression");
-	assert_string_equal(both->severity, "critical");
+	assert_string_equal(pfg_verdict_name(both->verdict), "regression");
+	assert_string_equal(pfg_severity_name(both->severity), "critical");
 	assert_true(both->change_pct == 800);
 	/* The last 3 run means, oldest first. */
 	assert_int_equal(both->n_spark, 3);
@@ -229,9 +229,9 @@ static void test_overview_latest_spark_alerts(void **state)
 	assert_int_equal(entry(&ov, "app/new")->n_spark, 0);
 	/* Open alerts: the major (new) and the minor (acknowledged). */
 	assert_int_equal(both->open_alerts, 2);
-	assert_string_equal(both->worst_severity, "major");
+	assert_string_equal(pfg_severity_name(both->worst_severity), "major");
 	assert_int_equal(entry(&ov, "old/gone")->open_alerts, 0);
-	assert_string_equal(entry(&ov, "old/gone")->worst_severity, "none");
+	assert_string_equal(pfg_severity_name(entry(&ov, "old/gone")->worst_severity), "none");
 	/* Every alert: open first, by severity, then the closed one. */
 	assert_int_equal(ov.n_alerts, 3);
 	assert_int_equal(ov.alerts[0].id, f->al_major);
@@ -240,7 +240,7 @@ static void test_overview_latest_spark_alerts(void **state)
 	assert_string_equal(ov.alerts[2].bench, "old/gone");
 	/* The header: the latest run and its status; no gate unless asked. */
 	assert_int_equal(ov.last_run, f->gone_run);
-	assert_string_equal(ov.last_status, "complete");
+	assert_string_equal(pfg_run_status_name(ov.last_status), "complete");
 	assert_false(ov.has_gate);
 	pfg_query_overview_release(&ov);
 
@@ -321,9 +321,9 @@ static void test_alert_detail(void **state)
 	assert_int_equal(pfg_query_alert_detail_load(f->st, f->al_major, "ms", &d, err,
 						     sizeof err), 0);
 	assert_int_equal(d.alert.id, f->al_major);
-	assert_string_equal(d.alert.severity, "major");
+	assert_string_equal(pfg_severity_name(d.alert.severity), "major");
 	assert_true(d.has_cmp);
-	assert_string_equal(d.cmp.verdict, "regression");
+	assert_string_equal(pfg_verdict_name(d.cmp.verdict), "regression");
 	assert_true(d.has_base);
 	assert_int_equal(d.base.id, f->approved);
 	assert_true(d.has_current);
@@ -338,7 +338,7 @@ static void test_alert_detail(void **state)
 	assert_int_equal(pfg_query_alert_detail_load(f->st, f->al_fixed, NULL, &d, err,
 						     sizeof err), 0);
 	assert_true(d.n_hist >= 1);
-	assert_string_equal(d.hist[d.n_hist - 1].to, "fixed");
+	assert_string_equal(pfg_alert_state_name(d.hist[d.n_hist - 1].to), "fixed");
 	assert_false(d.has_base);
 	assert_false(d.has_cmp);
 	assert_true(d.has_current);

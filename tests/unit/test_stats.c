@@ -364,10 +364,10 @@ static void test_severity_and_verdict(void **state)
 	near(pfg_stats_mde(2, 100, 30, 30, 0, 0.05, 0.8),
 	     (1.959963984540054 + 0.8416212335729143) * 2 * sqrt(2.0 / 30), 1e-9, "mde");
 	assert_true(pfg_stats_mde(0, 100, 30, 30, 58, 0.05, 0.8) == 0);
-	enum pfg_stats_severity s;
-	assert_int_equal(pfg_stats_severity_parse("major", &s), 0);
+	enum pfg_severity s;
+	assert_int_equal(pfg_severity_parse("major", &s), 0);
 	assert_int_equal(s, PFG_SEVERITY_MAJOR);
-	assert_string_equal(pfg_stats_verdict_name(PFG_VERDICT_NO_CHANGE), "no_change");
+	assert_string_equal(pfg_verdict_name(PFG_VERDICT_NO_CHANGE), "no_change");
 }
 
 /* ---- Change points: parity with Apache Otava ---------------------------- */

@@ -151,7 +151,7 @@ static void test_history_and_samples(void **state)
 	for (int i = 0; i < 3; i++) {
 		start_run(st, &runs[i], &bench);
 		assert_int_equal(add_result(st, runs[i], bench, (size_t)(i + 2), NULL), 0);
-		assert_int_equal(pfg_store_run_end(st, runs[i], "complete", NULL, 0), 0);
+		assert_int_equal(pfg_store_run_end(st, runs[i], PFG_RUN_COMPLETE, NULL, 0), 0);
 	}
 	struct pfg_result_row *rows;
 	size_t n;
@@ -159,7 +159,7 @@ static void test_history_and_samples(void **state)
 	assert_int_equal(n, 3);
 	assert_int_equal(rows[0].run_id, runs[0]);
 	assert_int_equal(rows[2].n, 4);
-	assert_string_equal(rows[2].status, "complete");
+	assert_string_equal(pfg_run_status_name(rows[2].status), "complete");
 	assert_string_equal(rows[2].git_rev, "abc123");
 	pfg_result_rows_free(rows, n);
 	assert_int_equal(pfg_store_history(st, "comp", "lat", 2, &rows, &n, NULL, 0), 0);

@@ -1,16 +1,18 @@
 /* analysis.c: judge a benchmark's samples against its approved baseline,
  * and keep its history honest: alerts, recoveries, drift, change points,
  * and new baselines proposed (never approved) after a sustained shift. */
-#include "engine_int.h"
+#include "perfguard/analysis.h"
 
 #include "perfguard/alerts.h"
+#include "perfguard/stats.h"
+#include "perfguard/util.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int analysis_begin(struct analysis *a, const struct pfg_config *cfg,
+int pfg_analysis_begin(struct pfg_analysis *a, const struct pfg_config *cfg,
 		   const struct pfg_benchmark_cfg *bench, struct pfg_store *st,
 		   int64_t run_id, int64_t env_id, int64_t bench_id, char *err,
 		   size_t errlen)
@@ -32,7 +34,7 @@ int analysis_begin(struct analysis *a, const struct pfg_config *cfg,
 					  errlen);
 }
 
-void analysis_release(struct analysis *a)
+void pfg_analysis_release(struct pfg_analysis *a)
 {
 	pfg_baseline_release(&a->baseline);
 	free(a->base);
@@ -41,7 +43,7 @@ void analysis_release(struct analysis *a)
 
 /* The comparison options for this benchmark: the config's statistics with
  * its direction and the suite's thresholds. */
-static void compare_opts(const struct analysis *a, struct pfg_stats_compare_opts *o)
+static void compare_opts(const struct pfg_analysis *a, struct pfg_stats_compare_opts *o)
 {
 	*o = a->cfg->analysis.compare;
 	o->direction = a->bench->direction;
@@ -61,7 +63,7 @@ static unsigned long count_failed(const double *v, size_t n)
 }
 
 /* Error rates: Fisher's exact test; the change is in percentage points. */
-static void compare_error_rate(const struct analysis *a, const double *cur, size_t n,
+static void compare_error_rate(const struct pfg_analysis *a, const double *cur, size_t n,
 			       struct pfg_comparison *c)
 {
 	struct pfg_stats_compare_opts o;
@@ -77,26 +79,22 @@ static void compare_error_rate(const struct analysis *a, const double *cur, size
 	c->p_value = p;
 	c->mde_pct = 0;
 	int significant = p < o.alpha;
-	enum pfg_stats_verdict v = pfg_stats_verdict_of(significant, c->change_pct, 0,
-							o.thresholds[0]);
-	snprintf(c->verdict, sizeof c->verdict, "%s", pfg_stats_verdict_name(v));
-	snprintf(c->severity, sizeof c->severity, "%s", pfg_stats_severity_name(
-			 v == PFG_VERDICT_REGRESSION ?
-			 pfg_stats_severity_of(c->change_pct, o.thresholds) :
-			 PFG_SEVERITY_NONE));
+	c->verdict = pfg_stats_verdict_of(significant, c->change_pct, 0, o.thresholds[0]);
+	c->severity = c->verdict == PFG_VERDICT_REGRESSION ?
+		      pfg_stats_severity_of(c->change_pct, o.thresholds) : PFG_SEVERITY_NONE;
 }
 
-void analysis_compare(const struct analysis *a, const double *cur, size_t n,
+void pfg_analysis_compare(const struct pfg_analysis *a, const double *cur, size_t n,
 		      struct pfg_comparison *c)
 {
 	memset(c, 0, sizeof *c);
 	c->run_id = a->run_id;
 	c->bench_id = a->bench_id;
 	c->n_current = n;
-	snprintf(c->severity, sizeof c->severity, "none");
+	c->severity = PFG_SEVERITY_NONE;
 	if (!a->has_baseline) {
 		snprintf(c->test, sizeof c->test, "none");
-		snprintf(c->verdict, sizeof c->verdict, "no_baseline");
+		c->verdict = PFG_VERDICT_NO_BASELINE;
 		return;
 	}
 	c->baseline_id = a->baseline.id;
@@ -113,7 +111,7 @@ void analysis_compare(const struct analysis *a, const double *cur, size_t n,
 			      sizeof c->reason) != 0) {
 		/* Too few values, a baseline of zero, values too large: nothing
 		 * can be said, and c->reason says why. */
-		snprintf(c->verdict, sizeof c->verdict, "not_comparable");
+		c->verdict = PFG_VERDICT_NOT_COMPARABLE;
 		return;
 	}
 	c->n_base = r.n_base;
@@ -125,18 +123,18 @@ void analysis_compare(const struct analysis *a, const double *cur, size_t n,
 	c->ci_high_pct = r.ci_high_pct;
 	c->p_value = r.p_value;
 	c->mde_pct = isfinite(r.mde_pct) ? r.mde_pct : -1;
-	snprintf(c->verdict, sizeof c->verdict, "%s", pfg_stats_verdict_name(r.verdict));
-	snprintf(c->severity, sizeof c->severity, "%s", pfg_stats_severity_name(r.severity));
+	c->verdict = r.verdict;
+	c->severity = r.severity;
 }
 
 /* The newest alert of this kind that still covers comparison c of the
  * benchmark (pfg_alert_covers; c NULL: any open or dismissed alert not
  * recovered nor fixed), or 0. *passed gets the newest dismissed alert that
  * c went past (a worse regression than was dismissed), or 0. */
-static int64_t covering_alert(const struct analysis *a, const char *kind,
+static int64_t covering_alert(const struct pfg_analysis *a, enum pfg_alert_kind kind,
 			      const struct pfg_comparison *c, int64_t *passed)
 {
-	struct pfg_alert_filter f = { .kind = kind, .bench_id = a->bench_id };
+	struct pfg_alert_filter f = { .kinds = 1u << kind, .bench_id = a->bench_id };
 	struct pfg_alert *alerts;
 	size_t n;
 	int64_t id = 0;
@@ -147,7 +145,7 @@ static int64_t covering_alert(const struct analysis *a, const char *kind,
 	for (size_t i = 0; i < n && !id; i++) {
 		const struct pfg_alert *al = &alerts[i];
 		if (al->env_id != a->env_id || al->recovered_run_id ||
-		    strcmp(al->state, "fixed") == 0)
+		    al->state == PFG_ALERT_FIXED)
 			continue;
 		if (!c || pfg_alert_covers(al, c))
 			id = al->id;
@@ -159,11 +157,11 @@ static int64_t covering_alert(const struct analysis *a, const char *kind,
 }
 
 /* Raise (or find the alert that already covers) a regression. */
-static int record_regression(struct analysis *a, struct pfg_bench_outcome *out,
-			     char *err, size_t errlen)
+static int record_regression(struct pfg_analysis *a, struct pfg_comparison *c,
+			     struct pfg_analysis_changes *out, char *err, size_t errlen)
 {
-	struct pfg_comparison *c = &out->comparison;
-	const char *kind = a->bench->type == PFG_TYPE_ERROR_RATE ? "error_rate" : "regression";
+	enum pfg_alert_kind kind = a->bench->type == PFG_TYPE_ERROR_RATE ?
+				   PFG_ALERT_ERROR_RATE : PFG_ALERT_REGRESSION;
 	int64_t passed;
 	c->alert_id = covering_alert(a, kind, c, &passed);
 	if (c->alert_id)
@@ -181,10 +179,9 @@ static int record_regression(struct analysis *a, struct pfg_bench_outcome *out,
 		.bench_id = a->bench_id, .env_id = a->env_id, .run_id = a->run_id,
 		.baseline_id = c->baseline_id, .change_pct = c->change_pct,
 		.ci_low_pct = c->ci_low_pct, .ci_high_pct = c->ci_high_pct,
-		.p_value = c->p_value, .detail = detail,
+		.p_value = c->p_value, .detail = detail, .kind = kind,
+		.severity = c->severity,
 	};
-	snprintf(al.kind, sizeof al.kind, "%s", kind);
-	snprintf(al.severity, sizeof al.severity, "%s", c->severity);
 	if (pfg_store_alert_add(a->st, &al, &c->alert_id, err, errlen))
 		return PFG_ERUNTIME;
 	out->alert_id = c->alert_id;
@@ -192,10 +189,10 @@ static int record_regression(struct analysis *a, struct pfg_bench_outcome *out,
 }
 
 /* Mark open regression alerts of this benchmark recovered by this run. */
-static int record_recovery(struct analysis *a, struct pfg_bench_outcome *out,
-			   const char *kind, char *err, size_t errlen)
+static int record_recovery(struct pfg_analysis *a, struct pfg_analysis_changes *out,
+			   enum pfg_alert_kind kind, char *err, size_t errlen)
 {
-	struct pfg_alert_filter f = { .state = "open", .kind = kind,
+	struct pfg_alert_filter f = { .states = PFG_ALERT_OPEN_STATES, .kinds = 1u << kind,
 				      .bench_id = a->bench_id };
 	struct pfg_alert *alerts;
 	size_t n;
@@ -222,7 +219,7 @@ struct history {
 };
 
 /* Load the history of a's benchmark into h. */
-static int history_load(struct analysis *a, struct history *h, char *err, size_t errlen)
+static int history_load(struct pfg_analysis *a, struct history *h, char *err, size_t errlen)
 {
 	struct pfg_result_row *rows;
 	memset(h, 0, sizeof *h);
@@ -240,7 +237,7 @@ static int history_load(struct analysis *a, struct history *h, char *err, size_t
 
 /* Drift: a significant slope over the last drift_window runs whose
  * accumulated change in the worse direction reaches the minor threshold. */
-static int record_drift(struct analysis *a, struct pfg_bench_outcome *out,
+static int record_drift(struct pfg_analysis *a, struct pfg_analysis_changes *out,
 			const struct history *h, char *err, size_t errlen)
 {
 	size_t n = (size_t)a->cfg->analysis.drift_window;
@@ -254,8 +251,8 @@ static int record_drift(struct analysis *a, struct pfg_bench_outcome *out,
 		int drifting = t.slope_p_value < a->cfg->analysis.compare.alpha &&
 			       worse >= a->cfg->thresholds.minor;
 		if (!drifting) {
-			rc = record_recovery(a, out, "drift", err, errlen);
-		} else if (!covering_alert(a, "drift", NULL, NULL)) {
+			rc = record_recovery(a, out, PFG_ALERT_DRIFT, err, errlen);
+		} else if (!covering_alert(a, PFG_ALERT_DRIFT, NULL, NULL)) {
 			const struct pfg_thresholds *th = &a->cfg->thresholds;
 			double thr[4] = { th->minor, th->moderate, th->major, th->critical };
 			char detail[256];
@@ -267,11 +264,9 @@ static int record_drift(struct analysis *a, struct pfg_bench_outcome *out,
 				.bench_id = a->bench_id, .env_id = a->env_id,
 				.run_id = a->run_id, .change_pct = pct, .ci_low_pct = pct,
 				.ci_high_pct = pct, .p_value = t.slope_p_value,
-				.detail = detail,
+				.detail = detail, .kind = PFG_ALERT_DRIFT,
+				.severity = pfg_stats_severity_of(worse, thr),
 			};
-			snprintf(al.kind, sizeof al.kind, "drift");
-			snprintf(al.severity, sizeof al.severity, "%s",
-				 pfg_stats_severity_name(pfg_stats_severity_of(worse, thr)));
 			rc = pfg_store_alert_add(a->st, &al, &out->drift_alert_id, err, errlen);
 		}
 	}
@@ -279,9 +274,10 @@ static int record_drift(struct analysis *a, struct pfg_bench_outcome *out,
 }
 
 /* Nonzero when a proposed baseline of this benchmark is waiting for a person. */
-static int proposal_pending(struct analysis *a)
+static int proposal_pending(struct pfg_analysis *a)
 {
-	struct pfg_baseline_filter f = { .state = "proposed", .bench_id = a->bench_id,
+	struct pfg_baseline_filter f = { .states = 1u << PFG_BASELINE_PROPOSED,
+					 .bench_id = a->bench_id,
 					 .env_id = a->env_id };
 	struct pfg_baseline *b;
 	size_t n;
@@ -292,7 +288,7 @@ static int proposal_pending(struct analysis *a)
 }
 
 /* Propose a baseline of runs[0..n) for this benchmark. */
-static int propose(struct analysis *a, struct pfg_bench_outcome *out,
+static int propose(struct pfg_analysis *a, struct pfg_analysis_changes *out,
 		   const int64_t *runs, size_t n, const char *reason, int approve,
 		   char *err, size_t errlen)
 {
@@ -319,7 +315,7 @@ static int propose(struct analysis *a, struct pfg_bench_outcome *out,
 	rc = pfg_store_baseline_propose(a->st, a->bench_id, a->env_id, runs, n, &bs,
 					reason, "perfguard", &out->baseline_id, err, errlen);
 	if (rc == PFG_OK && approve)
-		rc = pfg_store_baseline_decide(a->st, out->baseline_id, "approved",
+		rc = pfg_store_baseline_decide(a->st, out->baseline_id, PFG_BASELINE_APPROVED,
 					       "perfguard", "auto_baseline: approve",
 					       err, errlen);
 	return rc;
@@ -327,7 +323,7 @@ static int propose(struct analysis *a, struct pfg_bench_outcome *out,
 
 /* Change points over the whole history, stored; and a new baseline
  * proposed after a sustained shift. */
-static int record_history(struct analysis *a, struct pfg_bench_outcome *out,
+static int record_history(struct pfg_analysis *a, struct pfg_analysis_changes *out,
 			  const struct history *h, char *err, size_t errlen)
 {
 	const double *y = h->means;
@@ -368,16 +364,16 @@ static int record_history(struct analysis *a, struct pfg_bench_outcome *out,
 }
 
 /* N consecutive significant improvements: propose the improved level. */
-static int record_improvements(struct analysis *a, struct pfg_bench_outcome *out,
+static int record_improvements(struct pfg_analysis *a, struct pfg_analysis_changes *out,
 			       char *err, size_t errlen)
 {
 	size_t want = (size_t)a->cfg->analysis.rebaseline_after, n;
-	char (*verdicts)[16];
+	enum pfg_verdict *verdicts;
 	int64_t *runs;
 	int rc = pfg_store_recent_verdicts(a->st, a->bench_id, a->env_id, want,
 					   &verdicts, &runs, &n, err, errlen);
 	size_t streak = 0;
-	while (rc == PFG_OK && streak < n && strcmp(verdicts[streak], "improvement") == 0)
+	while (rc == PFG_OK && streak < n && verdicts[streak] == PFG_VERDICT_IMPROVEMENT)
 		streak++;
 	if (rc == PFG_OK && streak == want && !proposal_pending(a)) {
 		int64_t *oldest_first = pfg_xcalloc(n, sizeof *oldest_first);
@@ -394,11 +390,11 @@ static int record_improvements(struct analysis *a, struct pfg_bench_outcome *out
 	return rc;
 }
 
-int analysis_record(struct analysis *a, struct pfg_bench_outcome *out, char *err,
-		    size_t errlen)
+int pfg_analysis_record(struct pfg_analysis *a, struct pfg_comparison *c,
+			struct pfg_analysis_changes *out, char *err, size_t errlen)
 {
-	struct pfg_comparison *c = &out->comparison;
 	int rc = PFG_OK;
+	memset(out, 0, sizeof *out);
 	if (!a->has_baseline) {
 		struct pfg_baseline_filter f = { .bench_id = a->bench_id, .env_id = a->env_id };
 		struct pfg_baseline *b;
@@ -410,11 +406,11 @@ int analysis_record(struct analysis *a, struct pfg_bench_outcome *out, char *err
 				rc = propose(a, out, &a->run_id, 1, "first run",
 					     a->cfg->analysis.auto_approve, err, errlen);
 		}
-	} else if (strcmp(c->verdict, "regression") == 0) {
-		rc = record_regression(a, out, err, errlen);
+	} else if (c->verdict == PFG_VERDICT_REGRESSION) {
+		rc = record_regression(a, c, out, err, errlen);
 	} else {
 		rc = record_recovery(a, out, a->bench->type == PFG_TYPE_ERROR_RATE ?
-				     "error_rate" : "regression", err, errlen);
+				     PFG_ALERT_ERROR_RATE : PFG_ALERT_REGRESSION, err, errlen);
 	}
 	if (rc == PFG_OK)
 		rc = pfg_store_comparison_put(a->st, c, err, errlen);
