@@ -19,14 +19,6 @@
 #include <string.h>
 #include <unistd.h>
 
-const struct pfg_command *pfg_command_find(const char *name)
-{
-	for (const struct pfg_command *c = pfg_commands; c->name; c++)
-		if (strcmp(c->name, name) == 0)
-			return c;
-	return NULL;
-}
-
 int pfg_cli_common_option(struct pfg_cli *cli, int opt, const char *arg)
 {
 	switch (opt) {

@@ -197,7 +197,8 @@ static int change(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tr
 	return code;
 }
 
-int pfg_cmd_alerts(struct pfg_cli *cli, int argc, char **argv)
+/* `perfguard alerts`: parse the options and run; returns an exit code. */
+static int cmd_alerts(struct pfg_cli *cli, int argc, char **argv)
 {
 	if (argc < 2 || argv[1][0] == '-') {
 		if (argc >= 2 && strcmp(argv[1], "--help") == 0)
@@ -234,3 +235,28 @@ int pfg_cmd_alerts(struct pfg_cli *cli, int argc, char **argv)
 	pfg_store_close(st);
 	return rc;
 }
+
+const struct pfg_command pfg_cmd_alerts_entry = {
+	.name = "alerts",
+	.summary = "list and triage regression alerts",
+	.usage =
+		"Usage: perfguard alerts list [--json] [--state S] [--severity S] [--component C]\n"
+		"       perfguard alerts show [--json] ID\n"
+		"       perfguard alerts ack|investigate|fix|invalid|wontfix [--note TEXT]\n"
+		"                        [--by WHO] ID...\n"
+		"       perfguard alerts note --note TEXT [--by WHO] ID...\n"
+		"\n"
+		"Alerts are raised by runs: regression (a confirmed significant change\n"
+		"past the minor threshold), error_rate (more failed runs, Fisher's exact\n"
+		"test) and drift (a significant slope over the last drift_window runs).\n"
+		"States: new, acknowledged, investigating, then fixed, invalid or\n"
+		"wontfix; a closed alert can be reopened with investigate. An alert\n"
+		"whose benchmark runs back within threshold is marked recovered, its\n"
+		"state left for a person to change. Every change is kept in its history\n"
+		"and in the audit log ('perfguard log').\n"
+		"\n"
+		"  --state S     open (new, acknowledged, investigating) or one state\n"
+		"  --severity S  at least minor, moderate, major or critical\n"
+		"  --component C only alerts of component C\n",
+	.run = cmd_alerts,
+};

@@ -193,7 +193,8 @@ static int decide(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tr
 	return PFG_EXIT_OK;
 }
 
-int pfg_cmd_baseline(struct pfg_cli *cli, int argc, char **argv)
+/* `perfguard baseline`: parse the options and run; returns an exit code. */
+static int cmd_baseline(struct pfg_cli *cli, int argc, char **argv)
 {
 	if (argc < 2 || argv[1][0] == '-') {
 		if (argc >= 2 && strcmp(argv[1], "--help") == 0)
@@ -237,3 +238,32 @@ int pfg_cmd_baseline(struct pfg_cli *cli, int argc, char **argv)
 	pfg_store_close(st);
 	return rc;
 }
+
+const struct pfg_command pfg_cmd_baseline_entry = {
+	.name = "baseline",
+	.summary = "list, propose, approve or reject baselines",
+	.usage =
+		"Usage: perfguard baseline list [--json] [--state S]\n"
+		"       perfguard baseline show [--json] ID\n"
+		"       perfguard baseline propose [--run ID] [--note TEXT] [--by WHO] BENCH...\n"
+		"       perfguard baseline propose --all [--run ID] [--note TEXT] [--by WHO]\n"
+		"       perfguard baseline approve [--note TEXT] [--by WHO] ID...\n"
+		"       perfguard baseline reject [--note TEXT] [--by WHO] ID...\n"
+		"\n"
+		"A baseline is the samples of one or more runs of a benchmark that later\n"
+		"runs in the same environment (host, CPU model, kernel) are compared\n"
+		"with. States: proposed, approved, rejected, superseded; at most one is\n"
+		"approved per benchmark and environment, and approving a new one\n"
+		"supersedes it. perfguard proposes a baseline on a benchmark's first run\n"
+		"and after a sustained shift, but never approves one by itself (unless\n"
+		"the config says auto_baseline: approve for first runs). Approving or\n"
+		"rejecting several ids is all or nothing: when one cannot be, none is.\n"
+		"\n"
+		"  --state S   proposed, approved, rejected or superseded\n"
+		"  --run ID    the run to take the samples from (default: the latest\n"
+		"              successful run of each benchmark)\n"
+		"  --all       every benchmark in the database\n"
+		"  --note TEXT why; kept with the baseline and in the audit log\n"
+		"  --by WHO    who acts (default $USER, else the login name)\n",
+	.run = cmd_baseline,
+};

@@ -84,7 +84,8 @@ static int bench_unit(struct pfg_store *st, const char *comp, const char *name,
 	return 0;
 }
 
-int pfg_cmd_history(struct pfg_cli *cli, int argc, char **argv)
+/* `perfguard history`: parse the options and run; returns an exit code. */
+static int cmd_history(struct pfg_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -134,3 +135,15 @@ int pfg_cmd_history(struct pfg_cli *cli, int argc, char **argv)
 	free(comp);
 	return code;
 }
+
+const struct pfg_command pfg_cmd_history_entry = {
+	.name = "history",
+	.summary = "a row per run of one benchmark",
+	.usage =
+		"Usage: perfguard history [--json] [--limit N] [-c FILE] [--db FILE] BENCH\n"
+		"\n"
+		"Print one row per stored run of BENCH (component/name), oldest first:\n"
+		"run id, time, status, git revision, n, mean, median, stddev, p95.\n"
+		"  --limit N   only the latest N runs\n",
+	.run = cmd_history,
+};
