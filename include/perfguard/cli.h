@@ -48,6 +48,11 @@ int pfg_cli_common_option(struct pfg_cli *cli, int opt, const char *arg);
 int pfg_cli_usage_error(const struct pfg_cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* The exit code of a library return code (util.h): PFG_EXIT_OK for 0,
+ * PFG_EXIT_USAGE (2) for PFG_EINPUT and PFG_ENOTFOUND, PFG_EXIT_RUNTIME (3)
+ * for any other failure. */
+int pfg_cli_exit_of(int rc);
+
 /* Report a failure ("perfguard CMD: msg") and return code. */
 int pfg_cli_fail(const struct pfg_cli *cli, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

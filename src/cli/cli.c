@@ -63,6 +63,15 @@ int pfg_cli_usage_error(const struct pfg_cli *cli, const char *fmt, ...)
 	return PFG_EXIT_USAGE;
 }
 
+int pfg_cli_exit_of(int rc)
+{
+	if (rc == PFG_OK)
+		return PFG_EXIT_OK;
+	if (rc == PFG_EINPUT || rc == PFG_ENOTFOUND)
+		return PFG_EXIT_USAGE;
+	return PFG_EXIT_RUNTIME;
+}
+
 int pfg_cli_fail(const struct pfg_cli *cli, int code, const char *fmt, ...)
 {
 	va_list ap;

@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What the CLI adds to the store's "no alert ID". */
+#define NO_ALERT_HINT " (see 'perfguard alerts list')"
+
 /* The subcommands that change an alert's state, and the state they set. */
 static const struct {
 	const char *sub, *state;
@@ -125,8 +128,8 @@ static int show(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 	char err[PFG_ERR_MAX];
 	int rc = pfg_query_alert_detail_load(st, id, NULL, &d, err, sizeof err);
 	if (rc)
-		return pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
-				    "%s", err);
+		return pfg_cli_fail(cli, pfg_cli_exit_of(rc), "%s%s", err,
+				    rc == PFG_ENOTFOUND ? NO_ALERT_HINT : "");
 	/* Views of what d owns; released with d. */
 	const struct pfg_alert al = d.alert;
 	const struct pfg_alert_event *h = d.hist;
@@ -186,10 +189,10 @@ static int change(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tr
 							 sizeof err)
 			    : pfg_store_alert_note(st, id, a->by, a->note, err, sizeof err);
 		if (rc) {
-			pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
-				     "%s", err);
+			pfg_cli_fail(cli, pfg_cli_exit_of(rc), "%s%s", err,
+				     rc == PFG_ENOTFOUND ? NO_ALERT_HINT : "");
 			if (code != PFG_EXIT_RUNTIME)
-				code = rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME;
+				code = pfg_cli_exit_of(rc);
 			continue;
 		}
 		printf("alert %lld %s\n", id, to ? to : "noted");

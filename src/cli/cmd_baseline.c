@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What the CLI adds to the store's "no baseline ID". */
+#define NO_BASELINE_HINT " (see 'perfguard baseline list')"
+
 /* A baseline as JSON. */
 static cJSON *baseline_json(const struct pfg_baseline *b)
 {
@@ -87,8 +90,8 @@ static int show(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 	char err[PFG_ERR_MAX];
 	int rc = pfg_store_baseline_get(st, id, &b, err, sizeof err);
 	if (rc)
-		return pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
-				    "%s", err);
+		return pfg_cli_fail(cli, pfg_cli_exit_of(rc), "%s%s", err,
+				    rc == PFG_ENOTFOUND ? NO_BASELINE_HINT : "");
 	if (a->json) {
 		pfg_cli_print_json(baseline_json(&b));
 	} else {
@@ -148,10 +151,11 @@ static int propose(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_t
 						     a->note ? a->note : "proposed by hand",
 						     a->by, 0, &id, err, sizeof err);
 		if (rc) {
-			pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
-				     "%s", err);
+			pfg_cli_fail(cli, pfg_cli_exit_of(rc), "%s%s", err,
+				     rc == PFG_ENOTFOUND ? ": run it first, or see "
+				     "'perfguard list'" : "");
 			if (code != PFG_EXIT_RUNTIME)
-				code = rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME;
+				code = pfg_cli_exit_of(rc);
 			continue;
 		}
 		char bench[256];
@@ -187,9 +191,10 @@ static int decide(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tr
 			printf("baseline %lld %s\n", (long long)ids[i], to);
 	free(ids);
 	if (rc)
-		return pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
-				    "%s%s", err, a->n_rest > 1 ? "; none of the baselines "
-				    "given was changed" : "");
+		return pfg_cli_fail(cli, pfg_cli_exit_of(rc), "%s%s%s", err,
+				    rc == PFG_ENOTFOUND ? NO_BASELINE_HINT : "",
+				    a->n_rest > 1 ? "; none of the baselines given was "
+				    "changed" : "");
 	return PFG_EXIT_OK;
 }
 

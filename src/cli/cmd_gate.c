@@ -106,9 +106,10 @@ int pfg_cli_gate_run(const struct pfg_cli *cli, struct pfg_store *st, int64_t ru
 	char err[PFG_ERR_MAX];
 	int rc = pfg_gate_judge(st, &o, report, err, sizeof err);
 	free(names);
-	if (rc)
-		return pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
-				    "%s", err);
+	if (rc) /* judging the suite, "not found" is: no run at all */
+		return pfg_cli_fail(cli, pfg_cli_exit_of(rc), "%s%s", err,
+				    rc == PFG_ENOTFOUND && !run_id ? ": run 'perfguard run' "
+				    "first" : "");
 	return PFG_EXIT_OK;
 }
 

@@ -121,8 +121,9 @@ static int cmd_history(struct pfg_cli *cli, int argc, char **argv)
 	if (code == PFG_EXIT_OK && (rc = pfg_store_history(st, comp, slash + 1,
 							   (size_t)limit, &rows, &n,
 							   err, sizeof err)))
-		code = pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE
-							  : PFG_EXIT_RUNTIME, "%s", err);
+		code = pfg_cli_fail(cli, pfg_cli_exit_of(rc), "%s%s", err,
+				    rc == PFG_ENOTFOUND ? ": run it first, or see "
+				    "'perfguard list'" : "");
 	if (code == PFG_EXIT_OK) {
 		bench_unit(st, comp, slash + 1, unit, sizeof unit);
 		if (json)

@@ -187,8 +187,7 @@ static int measure_all(const struct pfg_cli *cli, const struct measure_opts *o,
 		if (rc < 0) {
 			pfg_cli_progress(total, total, NULL);
 			pfg_measurement_release(&m);
-			return pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE :
-					    PFG_EXIT_RUNTIME, "%s", err);
+			return pfg_cli_fail(cli, pfg_cli_exit_of(rc), "%s", err);
 		}
 		if (measure_stop) {
 			pfg_measurement_release(&m);

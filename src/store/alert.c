@@ -105,7 +105,7 @@ static int add_event(struct pfg_store *st, int64_t id, const char *actor,
 			   err, errlen);
 }
 
-/* The state of alert id into state; PFG_EINPUT when unknown. */
+/* The state of alert id into state; PFG_ENOTFOUND when unknown. */
 static int alert_state(struct pfg_store *st, int64_t id, char *state, size_t len,
 		       char *err, size_t errlen)
 {
@@ -120,8 +120,8 @@ static int alert_state(struct pfg_store *st, int64_t id, char *state, size_t len
 	if (rc == SQLITE_ROW)
 		return PFG_OK;
 	if (rc == SQLITE_DONE)
-		return pfg_error(err, errlen, PFG_EINPUT, "no alert %lld (see 'perfguard "
-				 "alerts list')", (long long)id);
+		return pfg_error(err, errlen, PFG_ENOTFOUND, "no alert %lld",
+				 (long long)id);
 	return store_error(st, err, errlen, "read alert");
 }
 
@@ -298,8 +298,8 @@ int pfg_store_alert_get(struct pfg_store *st, int64_t id, struct pfg_alert *out,
 		read_alert(stmt, out);
 	sqlite3_finalize(stmt);
 	if (rc == SQLITE_DONE)
-		return pfg_error(err, errlen, PFG_EINPUT, "no alert %lld (see 'perfguard "
-				 "alerts list')", (long long)id);
+		return pfg_error(err, errlen, PFG_ENOTFOUND, "no alert %lld",
+				 (long long)id);
 	if (rc != SQLITE_ROW)
 		return store_error(st, err, errlen, "read alert");
 	if (hist && read_events(st, id, hist, n_hist, err, errlen)) {
