@@ -14,8 +14,8 @@ static void usage(FILE *f)
 	      "       perfguard --version | help [COMMAND]\n"
 	      "\nPerformance regression testing: run benchmarks, keep every sample,\n"
 	      "decide with statistics whether a run regressed.\n\nCommands:\n", f);
-	for (const struct pfg_command *c = pfg_commands; c->name; c++)
-		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	for (const struct pfg_command *const *c = pfg_commands; *c; c++)
+		fprintf(f, "  %-10s %s\n", (*c)->name, (*c)->summary);
 	fputs("\nEvery command takes -c/--config FILE and --db FILE, and --help.\n"
 	      "Exit status: 0 success, 1 a gate failed, 2 usage or input error,\n"
 	      "3 a runtime failure. See perfguard(1) and perfguard.json(5).\n", f);
@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 			char *tui_argv[] = { "tui", NULL };
 			cli.cmd = "tui";
-			return pfg_cmd_tui(&cli, 1, tui_argv);
+			return pfg_command_find("tui")->run(&cli, 1, tui_argv);
 		}
 		usage(stderr);
 		return PFG_EXIT_USAGE;

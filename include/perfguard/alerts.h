@@ -70,7 +70,7 @@ struct pfg_gate_report {
  * (o->run_id): the comparisons of that run. The gate fails on a
  * regression or error_rate at or above fail_on that no dismissal excuses
  * (pfg_alert_covers), and, with fail_on_missing_baseline, on a benchmark
- * without an approved baseline. PFG_EINPUT when the run is unknown or
+ * without an approved baseline. PFG_ENOTFOUND when the run is unknown or
  * nothing was ever run. Release with pfg_gate_report_release(). */
 int pfg_gate_judge(struct pfg_store *st, const struct pfg_gate_opts *o,
 		   struct pfg_gate_report *out, char *err, size_t errlen);

@@ -15,7 +15,8 @@ struct pfg_cli {
 	const char *cmd;         /* the subcommand's name, for messages */
 };
 
-/* A subcommand: its entry point returns an exit code (util.h). */
+/* A subcommand, defined in its own src/cli/cmd_NAME.c as
+ * pfg_cmd_NAME_entry; its entry point returns an exit code (util.h). */
 struct pfg_command {
 	const char *name;
 	int (*run)(struct pfg_cli *cli, int argc, char **argv);
@@ -23,8 +24,8 @@ struct pfg_command {
 	const char *usage;   /* the full --help text */
 };
 
-/* The table of subcommands, terminated by a zeroed entry. */
-extern const struct pfg_command pfg_commands[];
+/* The table of subcommands (commands.c), terminated by NULL. */
+extern const struct pfg_command *const pfg_commands[];
 
 /* The command named name, or NULL. */
 const struct pfg_command *pfg_command_find(const char *name);
@@ -46,6 +47,11 @@ int pfg_cli_common_option(struct pfg_cli *cli, int opt, const char *arg);
 /* Report a usage error ("perfguard CMD: msg" and a hint) and return 2. */
 int pfg_cli_usage_error(const struct pfg_cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* The exit code of a library return code (util.h): PFG_EXIT_OK for 0,
+ * PFG_EXIT_USAGE (2) for PFG_EINPUT and PFG_ENOTFOUND, PFG_EXIT_RUNTIME (3)
+ * for any other failure. */
+int pfg_cli_exit_of(int rc);
 
 /* Report a failure ("perfguard CMD: msg") and return code. */
 int pfg_cli_fail(const struct pfg_cli *cli, int code, const char *fmt, ...)
@@ -155,20 +161,5 @@ int pfg_cli_gate_run(const struct pfg_cli *cli, struct pfg_store *st, int64_t ru
 /* The gate's report for people, and as JSON (a cJSON *). */
 void pfg_cli_gate_print(FILE *f, const struct pfg_gate_report *r);
 void *pfg_cli_gate_json(const struct pfg_gate_report *r);
-
-/* Subcommands. */
-int pfg_cmd_init(struct pfg_cli *cli, int argc, char **argv);
-int pfg_cmd_run(struct pfg_cli *cli, int argc, char **argv);
-int pfg_cmd_measure(struct pfg_cli *cli, int argc, char **argv);
-int pfg_cmd_list(struct pfg_cli *cli, int argc, char **argv);
-int pfg_cmd_history(struct pfg_cli *cli, int argc, char **argv);
-int pfg_cmd_compare(struct pfg_cli *cli, int argc, char **argv);
-int pfg_cmd_trend(struct pfg_cli *cli, int argc, char **argv);
-int pfg_cmd_baseline(struct pfg_cli *cli, int argc, char **argv);
-int pfg_cmd_alerts(struct pfg_cli *cli, int argc, char **argv);
-int pfg_cmd_gate(struct pfg_cli *cli, int argc, char **argv);
-int pfg_cmd_log(struct pfg_cli *cli, int argc, char **argv);
-
-int pfg_cmd_tui(struct pfg_cli *cli, int argc, char **argv);
 
 #endif

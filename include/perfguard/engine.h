@@ -91,8 +91,8 @@ void pfg_run_report_release(struct pfg_run_report *report);
 /* Propose a baseline of bench (component/name) from run_id (0: its latest
  * successful run) in that run's environment: the samples are summarised
  * and stored as a proposed baseline, approved at once when approve is
- * set. *id gets its id. PFG_EINPUT for an unknown benchmark or a run
- * without a successful result of it. */
+ * set. *id gets its id. PFG_ENOTFOUND for an unknown benchmark, PFG_EINPUT
+ * for a run without a successful result of it. */
 int pfg_engine_propose_baseline(struct pfg_store *store, const char *bench,
 				int64_t run_id, const char *reason, const char *actor,
 				int approve, int64_t *id, char *err, size_t errlen);

@@ -162,7 +162,7 @@ struct pfg_query_alert_detail {
 };
 
 /* Load alert id and its detail. unit is copied (NULL: ""). Returns 0,
- * PFG_EINPUT when there is no such alert, or PFG_ERUNTIME (err filled);
+ * PFG_ENOTFOUND when there is no such alert, or PFG_ERUNTIME (err filled);
  * the comparison, baseline and summary are left out when missing. */
 int pfg_query_alert_detail_load(struct pfg_store *st, int64_t id, const char *unit,
 				struct pfg_query_alert_detail *out, char *err,

@@ -82,7 +82,7 @@ void pfg_environment_detect(struct pfg_environment *env);
 int pfg_store_environment_id(struct pfg_store *st, const struct pfg_environment *env,
 			     int64_t *id, char *err, size_t errlen);
 
-/* The id of env when the store knows it, else PFG_EINPUT (nothing added). */
+/* The id of env when the store knows it, else PFG_ENOTFOUND (nothing added). */
 int pfg_store_environment_find(struct pfg_store *st, const struct pfg_environment *env,
 			       int64_t *id, char *err, size_t errlen);
 
@@ -119,7 +119,7 @@ int pfg_store_benchmarks(struct pfg_store *st, struct pfg_bench_row **rows,
 void pfg_bench_rows_free(struct pfg_bench_row *rows, size_t n);
 
 /* One row per run of component/name, oldest first; limit 0 means all,
- * else the latest limit runs. Returns PFG_EINPUT when the benchmark is
+ * else the latest limit runs. Returns PFG_ENOTFOUND when the benchmark is
  * unknown. Free with pfg_result_rows_free(). */
 int pfg_store_history(struct pfg_store *st, const char *component,
 		      const char *name, size_t limit, struct pfg_result_row **rows,
@@ -173,8 +173,8 @@ int pfg_store_baseline_propose(struct pfg_store *st, int64_t bench_id, int64_t e
 
 /* Approve or reject (to is APPROVED or REJECTED) proposed baseline id;
  * approving supersedes the approved one of the same benchmark and
- * environment, atomically. PFG_EINPUT, with a sentence saying why, for an
- * unknown id or a baseline that is not proposed. */
+ * environment, atomically. PFG_ENOTFOUND for an unknown id, PFG_EINPUT for
+ * a baseline that is not proposed, with a sentence saying why. */
 int pfg_store_baseline_decide(struct pfg_store *st, int64_t id, enum pfg_baseline_state to,
 			      const char *actor, const char *note, char *err,
 			      size_t errlen);
@@ -189,13 +189,13 @@ int pfg_store_baselines_decide(struct pfg_store *st, const int64_t *ids, size_t 
 int pfg_store_baselines(struct pfg_store *st, const struct pfg_baseline_filter *filter,
 			struct pfg_baseline **out, size_t *n, char *err, size_t errlen);
 
-/* One baseline; PFG_EINPUT when id is unknown. Release with
+/* One baseline; PFG_ENOTFOUND when id is unknown. Release with
  * pfg_baseline_release(). */
 int pfg_store_baseline_get(struct pfg_store *st, int64_t id, struct pfg_baseline *out,
 			   char *err, size_t errlen);
 
 /* The approved baseline of bench in env: returns 0 and fills out, or
- * PFG_EINPUT when there is none. */
+ * PFG_ENOTFOUND when there is none. */
 int pfg_store_baseline_approved(struct pfg_store *st, int64_t bench_id, int64_t env_id,
 				struct pfg_baseline *out, char *err, size_t errlen);
 
@@ -239,12 +239,12 @@ int pfg_store_recent_verdicts(struct pfg_store *st, int64_t bench_id, int64_t en
 			      size_t limit, enum pfg_verdict **out, int64_t **run_ids,
 			      size_t *n, char *err, size_t errlen);
 
-/* The newest comparison of bench in env (of any run): 0, or PFG_EINPUT
+/* The newest comparison of bench in env (of any run): 0, or PFG_ENOTFOUND
  * when there is none. */
 int pfg_store_comparison_latest(struct pfg_store *st, int64_t bench_id, int64_t env_id,
 				struct pfg_comparison *c, char *err, size_t errlen);
 
-/* The comparison of bench in run: 0, or PFG_EINPUT when there is none. */
+/* The comparison of bench in run: 0, or PFG_ENOTFOUND when there is none. */
 int pfg_store_comparison_get(struct pfg_store *st, int64_t run_id, int64_t bench_id,
 			     struct pfg_comparison *out, char *err, size_t errlen);
 
@@ -289,14 +289,14 @@ struct pfg_alert_filter {
 int pfg_store_alert_add(struct pfg_store *st, const struct pfg_alert *a, int64_t *id,
 			char *err, size_t errlen);
 
-/* Move alert id to state to, with an optional note. PFG_EINPUT, saying
- * why, for an unknown id or a transition that is not allowed. */
+/* Move alert id to state to, with an optional note. PFG_ENOTFOUND for an
+ * unknown id, PFG_EINPUT, saying why, for a transition that is not allowed. */
 int pfg_store_alert_transition(struct pfg_store *st, int64_t id,
 			       enum pfg_alert_state to,
 			       const char *actor, const char *note, char *err,
 			       size_t errlen);
 
-/* Add a note to alert id's history. */
+/* Add a note to alert id's history; PFG_ENOTFOUND for an unknown id. */
 int pfg_store_alert_note(struct pfg_store *st, int64_t id, const char *actor,
 			 const char *note, char *err, size_t errlen);
 
@@ -308,7 +308,7 @@ int pfg_store_alert_recover(struct pfg_store *st, int64_t id, int64_t run_id,
 int pfg_store_alerts(struct pfg_store *st, const struct pfg_alert_filter *filter,
 		     struct pfg_alert **out, size_t *n, char *err, size_t errlen);
 
-/* One alert and its history (oldest first; hist may be NULL). PFG_EINPUT
+/* One alert and its history (oldest first; hist may be NULL). PFG_ENOTFOUND
  * when id is unknown. */
 int pfg_store_alert_get(struct pfg_store *st, int64_t id, struct pfg_alert *out,
 			struct pfg_alert_event **hist, size_t *n_hist, char *err,
@@ -345,15 +345,15 @@ int pfg_store_series(struct pfg_store *st, int64_t bench_id, int64_t env_id,
 		     size_t errlen);
 
 /* The latest run with status complete (or failed when any_status), or
- * PFG_EINPUT when there is none. */
+ * PFG_ENOTFOUND when there is none. */
 int pfg_store_latest_run(struct pfg_store *st, int any_status, int64_t *run_id,
 			 char *err, size_t errlen);
 
-/* The environment and status of run id; PFG_EINPUT when unknown. */
+/* The environment and status of run id; PFG_ENOTFOUND when unknown. */
 int pfg_store_run_info(struct pfg_store *st, int64_t run_id, int64_t *env_id,
 		       enum pfg_run_status *status, char *err, size_t errlen);
 
-/* Benchmark id of component/name, or PFG_EINPUT when unknown. */
+/* Benchmark id of component/name, or PFG_ENOTFOUND when unknown. */
 int pfg_store_benchmark_find(struct pfg_store *st, const char *component,
 			     const char *name, int64_t *id, char *err, size_t errlen);
 

@@ -17,11 +17,21 @@ enum pfg_exit {
 	PFG_EXIT_RUNTIME = 3, /* a benchmark could not run, the database failed */
 };
 
-/* Return codes of library functions: 0 is success. */
+/* Return codes of library functions: 0 is success, a failure is negative
+ * and fills the caller's error buffer with a sentence that says what is
+ * wrong in the library's own words (what is missing or invalid), never
+ * which command to type: the front end that prints it (the CLI, the
+ * dashboard) adds its own hint. The CLI turns them into exit codes with
+ * pfg_cli_exit_of(): PFG_EINPUT and PFG_ENOTFOUND exit 2, PFG_ERUNTIME 3.
+ * A lookup that may legitimately find nothing (an approved baseline, the
+ * latest comparison) returns PFG_ENOTFOUND, so callers can test for "none"
+ * without mistaking bad input or a failure for it. */
 enum pfg_err {
 	PFG_OK = 0,
-	PFG_EINPUT = -2,   /* bad input: the caller's error buffer says what */
-	PFG_ERUNTIME = -3, /* the system or the database failed */
+	PFG_EINPUT = -2,    /* bad input: the caller's error buffer says what */
+	PFG_ERUNTIME = -3,  /* the system or the database failed */
+	PFG_ENOTFOUND = -4, /* no such row: an unknown id or name; the caller's
+			     * error buffer says which */
 };
 
 /* Size of an error buffer that every fallible function may fill. */

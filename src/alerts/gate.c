@@ -85,7 +85,7 @@ static int suite_environment(struct pfg_store *st, int64_t *env_id, char *err,
 	struct pfg_environment env;
 	pfg_environment_detect(&env);
 	int rc = pfg_store_environment_find(st, &env, env_id, err, errlen);
-	if (rc != PFG_EINPUT)
+	if (rc != PFG_ENOTFOUND)
 		return rc;
 	int64_t run_id;
 	if ((rc = pfg_store_latest_run(st, 1, &run_id, err, errlen)))
@@ -99,8 +99,8 @@ static int judge_bench(struct pfg_store *st, const char *bench, int64_t bench_id
 {
 	struct pfg_comparison c;
 	int rc = bench_id ? pfg_store_comparison_latest(st, bench_id, r->env_id, &c, err,
-							errlen) : PFG_EINPUT;
-	if (rc == PFG_EINPUT) {
+							errlen) : PFG_ENOTFOUND;
+	if (rc == PFG_ENOTFOUND) {
 		r->n_benchmarks++;
 		struct pfg_gate_item *it = add_item(r, bench, 0, PFG_GATE_NO_RESULT);
 		it->fails = r->fail_on_missing_baseline;
@@ -126,7 +126,7 @@ static int judge_suite(struct pfg_store *st, const struct pfg_gate_opts *o,
 					 (int)(slash - o->benches[i]), o->benches[i]);
 				rc = pfg_store_benchmark_find(st, comp, slash + 1, &id, err,
 							      errlen);
-				rc = rc == PFG_EINPUT ? PFG_OK : rc;
+				rc = rc == PFG_ENOTFOUND ? PFG_OK : rc;
 			}
 			if (rc == PFG_OK)
 				rc = judge_bench(st, o->benches[i], id, r, err, errlen);

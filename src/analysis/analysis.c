@@ -25,7 +25,7 @@ int pfg_analysis_begin(struct pfg_analysis *a, const struct pfg_config *cfg,
 	a->env_id = env_id;
 	a->bench_id = bench_id;
 	int rc = pfg_store_baseline_approved(st, bench_id, env_id, &a->baseline, NULL, 0);
-	if (rc == PFG_EINPUT)
+	if (rc == PFG_ENOTFOUND)
 		return PFG_OK;
 	if (rc)
 		return pfg_error(err, errlen, rc, "cannot read the baseline of %s", bench->id);

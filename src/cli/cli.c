@@ -19,14 +19,6 @@
 #include <string.h>
 #include <unistd.h>
 
-const struct pfg_command *pfg_command_find(const char *name)
-{
-	for (const struct pfg_command *c = pfg_commands; c->name; c++)
-		if (strcmp(c->name, name) == 0)
-			return c;
-	return NULL;
-}
-
 int pfg_cli_common_option(struct pfg_cli *cli, int opt, const char *arg)
 {
 	switch (opt) {
@@ -69,6 +61,15 @@ int pfg_cli_usage_error(const struct pfg_cli *cli, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'perfguard %s --help'.\n", cli->cmd);
 	return PFG_EXIT_USAGE;
+}
+
+int pfg_cli_exit_of(int rc)
+{
+	if (rc == PFG_OK)
+		return PFG_EXIT_OK;
+	if (rc == PFG_EINPUT || rc == PFG_ENOTFOUND)
+		return PFG_EXIT_USAGE;
+	return PFG_EXIT_RUNTIME;
 }
 
 int pfg_cli_fail(const struct pfg_cli *cli, int code, const char *fmt, ...)

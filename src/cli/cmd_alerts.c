@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What the CLI adds to the store's "no alert ID". */
+#define NO_ALERT_HINT " (see 'perfguard alerts list')"
+
 /* The subcommands that change an alert's state, and the state they set. */
 static const struct {
 	const char *sub;
@@ -133,8 +136,8 @@ static int show(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 	char err[PFG_ERR_MAX];
 	int rc = pfg_query_alert_detail_load(st, id, NULL, &d, err, sizeof err);
 	if (rc)
-		return pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
-				    "%s", err);
+		return pfg_cli_fail(cli, pfg_cli_exit_of(rc), "%s%s", err,
+				    rc == PFG_ENOTFOUND ? NO_ALERT_HINT : "");
 	/* Views of what d owns; released with d. */
 	const struct pfg_alert al = d.alert;
 	const struct pfg_alert_event *h = d.hist;
@@ -197,10 +200,10 @@ static int change(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tr
 							 sizeof err)
 			    : pfg_store_alert_note(st, id, a->by, a->note, err, sizeof err);
 		if (rc) {
-			pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
-				     "%s", err);
+			pfg_cli_fail(cli, pfg_cli_exit_of(rc), "%s%s", err,
+				     rc == PFG_ENOTFOUND ? NO_ALERT_HINT : "");
 			if (code != PFG_EXIT_RUNTIME)
-				code = rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME;
+				code = pfg_cli_exit_of(rc);
 			continue;
 		}
 		printf("alert %lld %s\n", id, to ? pfg_alert_state_name(*to) : "noted");
@@ -208,7 +211,8 @@ static int change(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tr
 	return code;
 }
 
-int pfg_cmd_alerts(struct pfg_cli *cli, int argc, char **argv)
+/* `perfguard alerts`: parse the options and run; returns an exit code. */
+static int cmd_alerts(struct pfg_cli *cli, int argc, char **argv)
 {
 	if (argc < 2 || argv[1][0] == '-') {
 		if (argc >= 2 && strcmp(argv[1], "--help") == 0)
@@ -246,3 +250,28 @@ int pfg_cmd_alerts(struct pfg_cli *cli, int argc, char **argv)
 	pfg_store_close(st);
 	return rc;
 }
+
+const struct pfg_command pfg_cmd_alerts_entry = {
+	.name = "alerts",
+	.summary = "list and triage regression alerts",
+	.usage =
+		"Usage: perfguard alerts list [--json] [--state S] [--severity S] [--component C]\n"
+		"       perfguard alerts show [--json] ID\n"
+		"       perfguard alerts ack|investigate|fix|invalid|wontfix [--note TEXT]\n"
+		"                        [--by WHO] ID...\n"
+		"       perfguard alerts note --note TEXT [--by WHO] ID...\n"
+		"\n"
+		"Alerts are raised by runs: regression (a confirmed significant change\n"
+		"past the minor threshold), error_rate (more failed runs, Fisher's exact\n"
+		"test) and drift (a significant slope over the last drift_window runs).\n"
+		"States: new, acknowledged, investigating, then fixed, invalid or\n"
+		"wontfix; a closed alert can be reopened with investigate. An alert\n"
+		"whose benchmark runs back within threshold is marked recovered, its\n"
+		"state left for a person to change. Every change is kept in its history\n"
+		"and in the audit log ('perfguard log').\n"
+		"\n"
+		"  --state S     open (new, acknowledged, investigating) or one state\n"
+		"  --severity S  at least minor, moderate, major or critical\n"
+		"  --component C only alerts of component C\n",
+	.run = cmd_alerts,
+};

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What the CLI adds to the store's "no baseline ID". */
+#define NO_BASELINE_HINT " (see 'perfguard baseline list')"
+
 /* A baseline as JSON. */
 static cJSON *baseline_json(const struct pfg_baseline *b)
 {
@@ -83,8 +86,8 @@ static int show(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 	char err[PFG_ERR_MAX];
 	int rc = pfg_store_baseline_get(st, id, &b, err, sizeof err);
 	if (rc)
-		return pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
-				    "%s", err);
+		return pfg_cli_fail(cli, pfg_cli_exit_of(rc), "%s%s", err,
+				    rc == PFG_ENOTFOUND ? NO_BASELINE_HINT : "");
 	if (a->json) {
 		pfg_cli_print_json(baseline_json(&b));
 	} else {
@@ -145,10 +148,11 @@ static int propose(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_t
 						     a->note ? a->note : "proposed by hand",
 						     a->by, 0, &id, err, sizeof err);
 		if (rc) {
-			pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
-				     "%s", err);
+			pfg_cli_fail(cli, pfg_cli_exit_of(rc), "%s%s", err,
+				     rc == PFG_ENOTFOUND ? ": run it first, or see "
+				     "'perfguard list'" : "");
 			if (code != PFG_EXIT_RUNTIME)
-				code = rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME;
+				code = pfg_cli_exit_of(rc);
 			continue;
 		}
 		char bench[256];
@@ -185,13 +189,15 @@ static int decide(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tr
 			       pfg_baseline_state_name(to));
 	free(ids);
 	if (rc)
-		return pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
-				    "%s%s", err, a->n_rest > 1 ? "; none of the baselines "
-				    "given was changed" : "");
+		return pfg_cli_fail(cli, pfg_cli_exit_of(rc), "%s%s%s", err,
+				    rc == PFG_ENOTFOUND ? NO_BASELINE_HINT : "",
+				    a->n_rest > 1 ? "; none of the baselines given was "
+				    "changed" : "");
 	return PFG_EXIT_OK;
 }
 
-int pfg_cmd_baseline(struct pfg_cli *cli, int argc, char **argv)
+/* `perfguard baseline`: parse the options and run; returns an exit code. */
+static int cmd_baseline(struct pfg_cli *cli, int argc, char **argv)
 {
 	if (argc < 2 || argv[1][0] == '-') {
 		if (argc >= 2 && strcmp(argv[1], "--help") == 0)
@@ -236,3 +242,32 @@ int pfg_cmd_baseline(struct pfg_cli *cli, int argc, char **argv)
 	pfg_store_close(st);
 	return rc;
 }
+
+const struct pfg_command pfg_cmd_baseline_entry = {
+	.name = "baseline",
+	.summary = "list, propose, approve or reject baselines",
+	.usage =
+		"Usage: perfguard baseline list [--json] [--state S]\n"
+		"       perfguard baseline show [--json] ID\n"
+		"       perfguard baseline propose [--run ID] [--note TEXT] [--by WHO] BENCH...\n"
+		"       perfguard baseline propose --all [--run ID] [--note TEXT] [--by WHO]\n"
+		"       perfguard baseline approve [--note TEXT] [--by WHO] ID...\n"
+		"       perfguard baseline reject [--note TEXT] [--by WHO] ID...\n"
+		"\n"
+		"A baseline is the samples of one or more runs of a benchmark that later\n"
+		"runs in the same environment (host, CPU model, kernel) are compared\n"
+		"with. States: proposed, approved, rejected, superseded; at most one is\n"
+		"approved per benchmark and environment, and approving a new one\n"
+		"supersedes it. perfguard proposes a baseline on a benchmark's first run\n"
+		"and after a sustained shift, but never approves one by itself (unless\n"
+		"the config says auto_baseline: approve for first runs). Approving or\n"
+		"rejecting several ids is all or nothing: when one cannot be, none is.\n"
+		"\n"
+		"  --state S   proposed, approved, rejected or superseded\n"
+		"  --run ID    the run to take the samples from (default: the latest\n"
+		"              successful run of each benchmark)\n"
+		"  --all       every benchmark in the database\n"
+		"  --note TEXT why; kept with the baseline and in the audit log\n"
+		"  --by WHO    who acts (default $USER, else the login name)\n",
+	.run = cmd_baseline,
+};

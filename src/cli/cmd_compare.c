@@ -131,7 +131,8 @@ static int read_input(const struct pfg_cli *cli, const char *path, double **v, s
 	return 0;
 }
 
-int pfg_cmd_compare(struct pfg_cli *cli, int argc, char **argv)
+/* `perfguard compare`: parse the options and run; returns an exit code. */
+static int cmd_compare(struct pfg_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
@@ -240,3 +241,39 @@ int pfg_cmd_compare(struct pfg_cli *cli, int argc, char **argv)
 	free(c);
 	return rc;
 }
+
+const struct pfg_command pfg_cmd_compare_entry = {
+	.name = "compare",
+	.summary = "did CURRENT_FILE regress against BASELINE_FILE?",
+	.usage =
+		"Usage: perfguard compare [--json] [--test yuen|welch|mwu] [--alpha A]\n"
+		"                         [--confidence C] [--outliers iqr|mad|none]\n"
+		"                         [--direction lower|higher] [--thresholds 5,10,20,50]\n"
+		"                         [--fail-on LEVEL] BASELINE_FILE CURRENT_FILE\n"
+		"\n"
+		"Compare two samples, one number per line (blank lines and # comments\n"
+		"skipped, - reads standard input): outliers, a two-sided test, the change\n"
+		"in percent with its confidence interval, the smallest change the data\n"
+		"could detect, and a verdict: regression, improvement, no_change or\n"
+		"inconclusive (too noisy to have seen a minor change).\n"
+		"\n"
+		"  --test T        yuen: 20% trimmed means (default), welch: means,\n"
+		"                  mwu: Mann-Whitney U on medians (bootstrap interval)\n"
+		"  --alpha A       significance level (default 0.05, 0.000001 to 0.5)\n"
+		"  --confidence C  level of the interval (default 0.95, 0.5 to 0.999999)\n"
+		"  --outliers M    remove outliers before the test: iqr (Tukey fences),\n"
+		"                  mad (modified z > 3.5) or none (default; outliers are\n"
+		"                  still counted)\n"
+		"  --direction D   lower (default: time, memory) or higher (throughput)\n"
+		"                  is better\n"
+		"  --thresholds T  minor,moderate,major,critical in percent (5,10,20,50;\n"
+		"                  each 0 to 100000)\n"
+		"  --fail-on LEVEL exit 1 when a regression reaches LEVEL: minor,\n"
+		"                  moderate, major or critical\n"
+		"  --json          print every field as one JSON object\n"
+		"\n"
+		"Exit status: 0, 1 with --fail-on when a regression reaches LEVEL, 2 for\n"
+		"a usage error or bad input (a line that is not a number, NaN, fewer\n"
+		"than 2 values, a baseline of 0, values too large to compare).\n",
+	.run = cmd_compare,
+};

@@ -109,13 +109,15 @@ int pfg_cli_gate_run(const struct pfg_cli *cli, struct pfg_store *st, int64_t ru
 	char err[PFG_ERR_MAX];
 	int rc = pfg_gate_judge(st, &o, report, err, sizeof err);
 	free(names);
-	if (rc)
-		return pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE : PFG_EXIT_RUNTIME,
-				    "%s", err);
+	if (rc) /* judging the suite, "not found" is: no run at all */
+		return pfg_cli_fail(cli, pfg_cli_exit_of(rc), "%s%s", err,
+				    rc == PFG_ENOTFOUND && !run_id ? ": run 'perfguard run' "
+				    "first" : "");
 	return PFG_EXIT_OK;
 }
 
-int pfg_cmd_gate(struct pfg_cli *cli, int argc, char **argv)
+/* `perfguard gate`: parse the options and run; returns an exit code. */
+static int cmd_gate(struct pfg_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -160,3 +162,26 @@ int pfg_cmd_gate(struct pfg_cli *cli, int argc, char **argv)
 	pfg_config_free(cfg);
 	return rc;
 }
+
+const struct pfg_command pfg_cmd_gate_entry = {
+	.name = "gate",
+	.summary = "fail CI (exit 1) when the suite regressed",
+	.usage =
+		"Usage: perfguard gate [--json] [--fail-on LEVEL] [--run ID]\n"
+		"\n"
+		"Judge the suite's state: for every benchmark of the config (every stored\n"
+		"one without a config), its latest result in this machine's environment\n"
+		"and the alert that covers it, whichever run measured it. With --run ID,\n"
+		"judge that run's results only. It fails on a regression or error_rate at\n"
+		"or above LEVEL (minor, moderate, major, critical; default the config's\n"
+		"gate.fail_on, else major) unless its alert was marked invalid or wontfix\n"
+		"for it: a dismissal covers what was dismissed, no more (a regression of a\n"
+		"higher severity, or whose interval lies wholly above the dismissed change,\n"
+		"raises a new alert). With gate.fail_on_missing_baseline in the config, a\n"
+		"benchmark without an approved baseline or a result fails it too. Each\n"
+		"line says which run its verdict comes from.\n"
+		"\n"
+		"Exit status: 0 pass, 1 fail, 2 no such run or bad usage, 3 the database\n"
+		"failed.\n",
+	.run = cmd_gate,
+};

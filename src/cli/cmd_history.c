@@ -84,7 +84,8 @@ static int bench_unit(struct pfg_store *st, const char *comp, const char *name,
 	return 0;
 }
 
-int pfg_cmd_history(struct pfg_cli *cli, int argc, char **argv)
+/* `perfguard history`: parse the options and run; returns an exit code. */
+static int cmd_history(struct pfg_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -120,8 +121,9 @@ int pfg_cmd_history(struct pfg_cli *cli, int argc, char **argv)
 	if (code == PFG_EXIT_OK && (rc = pfg_store_history(st, comp, slash + 1,
 							   (size_t)limit, &rows, &n,
 							   err, sizeof err)))
-		code = pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE
-							  : PFG_EXIT_RUNTIME, "%s", err);
+		code = pfg_cli_fail(cli, pfg_cli_exit_of(rc), "%s%s", err,
+				    rc == PFG_ENOTFOUND ? ": run it first, or see "
+				    "'perfguard list'" : "");
 	if (code == PFG_EXIT_OK) {
 		bench_unit(st, comp, slash + 1, unit, sizeof unit);
 		if (json)
@@ -134,3 +136,15 @@ int pfg_cmd_history(struct pfg_cli *cli, int argc, char **argv)
 	free(comp);
 	return code;
 }
+
+const struct pfg_command pfg_cmd_history_entry = {
+	.name = "history",
+	.summary = "a row per run of one benchmark",
+	.usage =
+		"Usage: perfguard history [--json] [--limit N] [-c FILE] [--db FILE] BENCH\n"
+		"\n"
+		"Print one row per stored run of BENCH (component/name), oldest first:\n"
+		"run id, time, status, git revision, n, mean, median, stddev, p95.\n"
+		"  --limit N   only the latest N runs\n",
+	.run = cmd_history,
+};

@@ -9,7 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-int pfg_cmd_init(struct pfg_cli *cli, int argc, char **argv)
+/* `perfguard init`: parse the options and run; returns an exit code. */
+static int cmd_init(struct pfg_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'f' }, PFG_COMMON_LONGOPTS, { 0 } };
@@ -55,3 +56,15 @@ int pfg_cmd_init(struct pfg_cli *cli, int argc, char **argv)
 	       path);
 	return PFG_EXIT_OK;
 }
+
+const struct pfg_command pfg_cmd_init_entry = {
+	.name = "init",
+	.summary = "write a documented example perfguard.json",
+	.usage =
+		"Usage: perfguard init [-c FILE] [--force]\n"
+		"\n"
+		"Write a documented example config (./perfguard.json, or the file named\n"
+		"by -c or $PERFGUARD_CONFIG). Refuses to overwrite an existing file\n"
+		"unless --force is given.\n",
+	.run = cmd_init,
+};

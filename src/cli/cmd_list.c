@@ -75,7 +75,8 @@ static void print_table(const struct pfg_config *cfg, const struct pfg_query_ove
 	}
 }
 
-int pfg_cmd_list(struct pfg_cli *cli, int argc, char **argv)
+/* `perfguard list`: parse the options and run; returns an exit code. */
+static int cmd_list(struct pfg_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' }, PFG_COMMON_LONGOPTS, { 0 } };
@@ -118,3 +119,14 @@ int pfg_cmd_list(struct pfg_cli *cli, int argc, char **argv)
 	pfg_config_free(cfg);
 	return code;
 }
+
+const struct pfg_command pfg_cmd_list_entry = {
+	.name = "list",
+	.summary = "list components and benchmarks with their last result",
+	.usage =
+		"Usage: perfguard list [--json] [-c FILE] [--db FILE]\n"
+		"\n"
+		"List the benchmarks of the config with their type, unit, direction,\n"
+		"how many runs the database holds and the latest mean.\n",
+	.run = cmd_list,
+};

@@ -6,7 +6,8 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 
-int pfg_cmd_log(struct pfg_cli *cli, int argc, char **argv)
+/* `perfguard log`: parse the options and run; returns an exit code. */
+static int cmd_log(struct pfg_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -72,3 +73,14 @@ int pfg_cmd_log(struct pfg_cli *cli, int argc, char **argv)
 	pfg_store_close(st);
 	return PFG_EXIT_OK;
 }
+
+const struct pfg_command pfg_cmd_log_entry = {
+	.name = "log",
+	.summary = "the audit log of baselines and alerts",
+	.usage =
+		"Usage: perfguard log [--json] [--limit N]\n"
+		"\n"
+		"Every change of state of a baseline or an alert, oldest first: when,\n"
+		"who, what.\n",
+	.run = cmd_log,
+};

@@ -187,8 +187,7 @@ static int measure_all(const struct pfg_cli *cli, const struct measure_opts *o,
 		if (rc < 0) {
 			pfg_cli_progress(total, total, NULL);
 			pfg_measurement_release(&m);
-			return pfg_cli_fail(cli, rc == PFG_EINPUT ? PFG_EXIT_USAGE :
-					    PFG_EXIT_RUNTIME, "%s", err);
+			return pfg_cli_fail(cli, pfg_cli_exit_of(rc), "%s", err);
 		}
 		if (measure_stop) {
 			pfg_measurement_release(&m);
@@ -304,7 +303,8 @@ static int report(const struct pfg_cli *cli, const struct measure_opts *o,
 	return PFG_EXIT_OK;
 }
 
-int pfg_cmd_measure(struct pfg_cli *cli, int argc, char **argv)
+/* `perfguard measure`: parse the options and run; returns an exit code. */
+static int cmd_measure(struct pfg_cli *cli, int argc, char **argv)
 {
 	struct measure_opts o;
 	int rc = parse_args(cli, argc, argv, &o);
@@ -335,3 +335,28 @@ int pfg_cmd_measure(struct pfg_cli *cli, int argc, char **argv)
 	free(o.shell_line);
 	return rc;
 }
+
+const struct pfg_command pfg_cmd_measure_entry = {
+	.name = "measure",
+	.summary = "time an ad hoc command; nothing is stored",
+	.usage =
+		"Usage: perfguard measure [--runs N] [--warmup N] [--timeout S] [--shell]\n"
+		"                         [--json] [--] CMD [ARG...]\n"
+		"\n"
+		"Run CMD (looked up in PATH, no shell) N times after the warmup runs and\n"
+		"print the wall time (mean and standard deviation, median, min and max),\n"
+		"the mean user and system CPU time and the peak RSS. Nothing is stored\n"
+		"and no config is needed. stdin and stdout of CMD are /dev/null.\n"
+		"\n"
+		"  -r, --runs N     measured runs (default 10, 1 to 1000000)\n"
+		"  -w, --warmup N   runs before them, not counted (default 1, up to 1000000)\n"
+		"  --timeout S      kill a run's process group after S seconds (0.001 to\n"
+		"                   86400)\n"
+		"  --shell          run the words of CMD joined by spaces with /bin/sh -c\n"
+		"  --json           print a summary and every sample as JSON on stdout\n"
+		"\n"
+		"Exit status: 0 when every run succeeded, 2 for a usage error or a\n"
+		"command that does not exist, 3 when a run failed (its stderr is shown),\n"
+		"128 + the signal when stopped by one (Ctrl-C: 130).\n",
+	.run = cmd_measure,
+};

@@ -205,7 +205,8 @@ static void print_json(const struct pfg_run_report *r, const struct pfg_gate_rep
 	pfg_cli_print_json(root);
 }
 
-int pfg_cmd_run(struct pfg_cli *cli, int argc, char **argv)
+/* `perfguard run`: parse the options and run; returns an exit code. */
+static int cmd_run(struct pfg_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -301,3 +302,33 @@ int pfg_cmd_run(struct pfg_cli *cli, int argc, char **argv)
 	pfg_config_free(cfg);
 	return code;
 }
+
+const struct pfg_command pfg_cmd_run_entry = {
+	.name = "run",
+	.summary = "run benchmarks, store and analyse every sample",
+	.usage =
+		"Usage: perfguard run [--json] [--gate] [--fail-on LEVEL] [-c FILE] [--db FILE]\n"
+		"                     [PATTERN...]\n"
+		"\n"
+		"Run the benchmarks of the config whose component/name matches one of\n"
+		"the glob PATTERNs (all when none is given), store every sample in the\n"
+		"database, compare each with its approved baseline and print a table:\n"
+		"n, mean, median, stddev, p95, the change against the baseline with its\n"
+		"confidence interval, and the verdict. A suspected regression is rerun\n"
+		"(config confirm_runs) before an alert is raised. The first run of a\n"
+		"benchmark proposes its baseline (config auto_baseline).\n"
+		"\n"
+		"  --json        print the results as JSON on stdout\n"
+		"  --gate        judge what this run measured (as 'perfguard gate --run ID')\n"
+		"                and exit 1 when it fails\n"
+		"  --fail-on L   the gate's level: minor, moderate, major (default), critical\n"
+		"  -c, --config FILE  the config (default ./perfguard.json, $PERFGUARD_CONFIG)\n"
+		"  --db FILE     the database (default .perfguard/perfguard.db beside the\n"
+		"                config, $PERFGUARD_DB)\n"
+		"\n"
+		"Exit status: 0 when every benchmark ran, whatever the verdicts; 1 when\n"
+		"--gate fails; 2 for a bad config or usage; 3 when a benchmark could not\n"
+		"run or the database failed. Ctrl-C stops the run: it is kept as\n"
+		"'interrupted' with the samples it finished (exit 130, 143 for SIGTERM).\n",
+	.run = cmd_run,
+};

@@ -63,7 +63,8 @@ static void print_table(const struct pfg_stats_trend *t,
 		       cps[i].mean_after, cps[i].change_pct, cps[i].p_value);
 }
 
-int pfg_cmd_trend(struct pfg_cli *cli, int argc, char **argv)
+/* `perfguard trend`: parse the options and run; returns an exit code. */
+static int cmd_trend(struct pfg_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
@@ -145,3 +146,28 @@ int pfg_cmd_trend(struct pfg_cli *cli, int argc, char **argv)
 	free(x);
 	return rc;
 }
+
+const struct pfg_command pfg_cmd_trend_entry = {
+	.name = "trend",
+	.summary = "slope and change points of a history",
+	.usage =
+		"Usage: perfguard trend [--json] [--window N] [--max-pvalue P]\n"
+		"                       [--min-magnitude M] SERIES_FILE\n"
+		"\n"
+		"Fit a least squares line to a history (one number per line, oldest\n"
+		"first; - reads standard input) and find its change points with\n"
+		"e-divisive means as Apache Otava does. Each change point is the index\n"
+		"(from 0) of the first value of the new segment, with the means before\n"
+		"and after, the change in percent and the p-value.\n"
+		"\n"
+		"  --window N         points per window of the split step (default 50,\n"
+		"                     2 to 100000)\n"
+		"  --max-pvalue P     significance of a change point (default 0.001)\n"
+		"  --min-magnitude M  smallest relative change kept (default 0.05, 0 to\n"
+		"                     1000)\n"
+		"  --json             print n, slope, intercept, r2, slope_p_value and\n"
+		"                     change_points as JSON\n"
+		"\n"
+		"Exit status: 0, or 2 for a usage error or bad input.\n",
+	.run = cmd_trend,
+};

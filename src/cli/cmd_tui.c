@@ -8,7 +8,7 @@
 #include <string.h>
 
 /* `perfguard tui`: parse the options and open the dashboard. */
-int pfg_cmd_tui(struct pfg_cli *cli, int argc, char **argv)
+static int cmd_tui(struct pfg_cli *cli, int argc, char **argv)
 {
 	enum { OPT_THEMES_DIR = 0x2000, OPT_THEME, OPT_ASCII, OPT_NO_COLOR, OPT_FRAMES };
 	static const struct option longopts[] = {
@@ -59,3 +59,31 @@ int pfg_cmd_tui(struct pfg_cli *cli, int argc, char **argv)
 	free(db);
 	return code;
 }
+
+const struct pfg_command pfg_cmd_tui_entry = {
+	.name = "tui",
+	.summary = "the dashboard: baselines, live runs, trends, alerts",
+	.usage =
+		"Usage: perfguard tui [-c FILE] [--db FILE] [--theme NAME] [--themes-dir DIR]\n"
+		"                     [--ascii] [--no-color] [--frames N]\n"
+		"\n"
+		"Open the ncurses dashboard on the config and database (also what\n"
+		"`perfguard` with no command does on a terminal): baselines as a tree,\n"
+		"live runs, the selected benchmark's trend and the alerts. Press ? in\n"
+		"the dashboard for its keys; perfguard(1) lists them too.\n"
+		"\n"
+		"  --theme NAME      a theme (default, light, high-contrast, monochrome,\n"
+		"                    or any NAME.theme found; t cycles in the dashboard)\n"
+		"  --themes-dir DIR  look for themes in DIR first, then in\n"
+		"                    $XDG_CONFIG_HOME/perfguard/themes and the installed ones\n"
+		"  --ascii           ASCII sparklines, even in a UTF-8 locale\n"
+		"  --no-color        no colours, only attributes (as NO_COLOR=1)\n"
+		"  --frames N        exit after N frames (scripted and sanitizer runs)\n"
+		"  -c, --config FILE the config; without one the dashboard browses the\n"
+		"                    database and cannot start runs\n"
+		"  --db FILE         the database\n"
+		"\n"
+		"Exit status: 0, 2 for bad usage, an invalid config or an unknown theme,\n"
+		"3 when the database cannot be opened.\n",
+	.run = cmd_tui,
+};

@@ -1,203 +1,46 @@
-/* commands.c: the table of subcommands and their help texts. */
+/* commands.c: the table of subcommands. Each command is one file,
+ * src/cli/cmd_NAME.c, defining pfg_cmd_NAME_entry: its name, summary,
+ * help text and entry point; adding one is that file and a line in each
+ * list below. */
 #include "perfguard/cli.h"
 
 #include <stddef.h>
+#include <string.h>
 
-const struct pfg_command pfg_commands[] = {
-	{ "init", pfg_cmd_init, "write a documented example perfguard.json",
-	  "Usage: perfguard init [-c FILE] [--force]\n"
-	  "\n"
-	  "Write a documented example config (./perfguard.json, or the file named\n"
-	  "by -c or $PERFGUARD_CONFIG). Refuses to overwrite an existing file\n"
-	  "unless --force is given.\n" },
-	{ "run", pfg_cmd_run, "run benchmarks, store and analyse every sample",
-	  "Usage: perfguard run [--json] [--gate] [--fail-on LEVEL] [-c FILE] [--db FILE]\n"
-	  "                     [PATTERN...]\n"
-	  "\n"
-	  "Run the benchmarks of the config whose component/name matches one of\n"
-	  "the glob PATTERNs (all when none is given), store every sample in the\n"
-	  "database, compare each with its approved baseline and print a table:\n"
-	  "n, mean, median, stddev, p95, the change against the baseline with its\n"
-	  "confidence interval, and the verdict. A suspected regression is rerun\n"
-	  "(config confirm_runs) before an alert is raised. The first run of a\n"
-	  "benchmark proposes its baseline (config auto_baseline).\n"
-	  "\n"
-	  "  --json        print the results as JSON on stdout\n"
-	  "  --gate        judge what this run measured (as 'perfguard gate --run ID')\n"
-	  "                and exit 1 when it fails\n"
-	  "  --fail-on L   the gate's level: minor, moderate, major (default), critical\n"
-	  "  -c, --config FILE  the config (default ./perfguard.json, $PERFGUARD_CONFIG)\n"
-	  "  --db FILE     the database (default .perfguard/perfguard.db beside the\n"
-	  "                config, $PERFGUARD_DB)\n"
-	  "\n"
-	  "Exit status: 0 when every benchmark ran, whatever the verdicts; 1 when\n"
-	  "--gate fails; 2 for a bad config or usage; 3 when a benchmark could not\n"
-	  "run or the database failed. Ctrl-C stops the run: it is kept as\n"
-	  "'interrupted' with the samples it finished (exit 130, 143 for SIGTERM).\n" },
-	{ "list", pfg_cmd_list, "list components and benchmarks with their last result",
-	  "Usage: perfguard list [--json] [-c FILE] [--db FILE]\n"
-	  "\n"
-	  "List the benchmarks of the config with their type, unit, direction,\n"
-	  "how many runs the database holds and the latest mean.\n" },
-	{ "history", pfg_cmd_history, "a row per run of one benchmark",
-	  "Usage: perfguard history [--json] [--limit N] [-c FILE] [--db FILE] BENCH\n"
-	  "\n"
-	  "Print one row per stored run of BENCH (component/name), oldest first:\n"
-	  "run id, time, status, git revision, n, mean, median, stddev, p95.\n"
-	  "  --limit N   only the latest N runs\n" },
-	{ "measure", pfg_cmd_measure, "time an ad hoc command; nothing is stored",
-	  "Usage: perfguard measure [--runs N] [--warmup N] [--timeout S] [--shell]\n"
-	  "                         [--json] [--] CMD [ARG...]\n"
-	  "\n"
-	  "Run CMD (looked up in PATH, no shell) N times after the warmup runs and\n"
-	  "print the wall time (mean and standard deviation, median, min and max),\n"
-	  "the mean user and system CPU time and the peak RSS. Nothing is stored\n"
-	  "and no config is needed. stdin and stdout of CMD are /dev/null.\n"
-	  "\n"
-	  "  -r, --runs N     measured runs (default 10, 1 to 1000000)\n"
-	  "  -w, --warmup N   runs before them, not counted (default 1, up to 1000000)\n"
-	  "  --timeout S      kill a run's process group after S seconds (0.001 to\n"
-	  "                   86400)\n"
-	  "  --shell          run the words of CMD joined by spaces with /bin/sh -c\n"
-	  "  --json           print a summary and every sample as JSON on stdout\n"
-	  "\n"
-	  "Exit status: 0 when every run succeeded, 2 for a usage error or a\n"
-	  "command that does not exist, 3 when a run failed (its stderr is shown),\n"
-	  "128 + the signal when stopped by one (Ctrl-C: 130).\n" },
-	{ "compare", pfg_cmd_compare, "did CURRENT_FILE regress against BASELINE_FILE?",
-	  "Usage: perfguard compare [--json] [--test yuen|welch|mwu] [--alpha A]\n"
-	  "                         [--confidence C] [--outliers iqr|mad|none]\n"
-	  "                         [--direction lower|higher] [--thresholds 5,10,20,50]\n"
-	  "                         [--fail-on LEVEL] BASELINE_FILE CURRENT_FILE\n"
-	  "\n"
-	  "Compare two samples, one number per line (blank lines and # comments\n"
-	  "skipped, - reads standard input): outliers, a two-sided test, the change\n"
-	  "in percent with its confidence interval, the smallest change the data\n"
-	  "could detect, and a verdict: regression, improvement, no_change or\n"
-	  "inconclusive (too noisy to have seen a minor change).\n"
-	  "\n"
-	  "  --test T        yuen: 20% trimmed means (default), welch: means,\n"
-	  "                  mwu: Mann-Whitney U on medians (bootstrap interval)\n"
-	  "  --alpha A       significance level (default 0.05, 0.000001 to 0.5)\n"
-	  "  --confidence C  level of the interval (default 0.95, 0.5 to 0.999999)\n"
-	  "  --outliers M    remove outliers before the test: iqr (Tukey fences),\n"
-	  "                  mad (modified z > 3.5) or none (default; outliers are\n"
-	  "                  still counted)\n"
-	  "  --direction D   lower (default: time, memory) or higher (throughput)\n"
-	  "                  is better\n"
-	  "  --thresholds T  minor,moderate,major,critical in percent (5,10,20,50;\n"
-	  "                  each 0 to 100000)\n"
-	  "  --fail-on LEVEL exit 1 when a regression reaches LEVEL: minor,\n"
-	  "                  moderate, major or critical\n"
-	  "  --json          print every field as one JSON object\n"
-	  "\n"
-	  "Exit status: 0, 1 with --fail-on when a regression reaches LEVEL, 2 for\n"
-	  "a usage error or bad input (a line that is not a number, NaN, fewer\n"
-	  "than 2 values, a baseline of 0, values too large to compare).\n" },
-	{ "trend", pfg_cmd_trend, "slope and change points of a history",
-	  "Usage: perfguard trend [--json] [--window N] [--max-pvalue P]\n"
-	  "                       [--min-magnitude M] SERIES_FILE\n"
-	  "\n"
-	  "Fit a least squares line to a history (one number per line, oldest\n"
-	  "first; - reads standard input) and find its change points with\n"
-	  "e-divisive means as Apache Otava does. Each change point is the index\n"
-	  "(from 0) of the first value of the new segment, with the means before\n"
-	  "and after, the change in percent and the p-value.\n"
-	  "\n"
-	  "  --window N         points per window of the split step (default 50,\n"
-	  "                     2 to 100000)\n"
-	  "  --max-pvalue P     significance of a change point (default 0.001)\n"
-	  "  --min-magnitude M  smallest relative change kept (default 0.05, 0 to\n"
-	  "                     1000)\n"
-	  "  --json             print n, slope, intercept, r2, slope_p_value and\n"
-	  "                     change_points as JSON\n"
-	  "\n"
-	  "Exit status: 0, or 2 for a usage error or bad input.\n" },
-	{ "baseline", pfg_cmd_baseline, "list, propose, approve or reject baselines",
-	  "Usage: perfguard baseline list [--json] [--state S]\n"
-	  "       perfguard baseline show [--json] ID\n"
-	  "       perfguard baseline propose [--run ID] [--note TEXT] [--by WHO] BENCH...\n"
-	  "       perfguard baseline propose --all [--run ID] [--note TEXT] [--by WHO]\n"
-	  "       perfguard baseline approve [--note TEXT] [--by WHO] ID...\n"
-	  "       perfguard baseline reject [--note TEXT] [--by WHO] ID...\n"
-	  "\n"
-	  "A baseline is the samples of one or more runs of a benchmark that later\n"
-	  "runs in the same environment (host, CPU model, kernel) are compared\n"
-	  "with. States: proposed, approved, rejected, superseded; at most one is\n"
-	  "approved per benchmark and environment, and approving a new one\n"
-	  "supersedes it. perfguard proposes a baseline on a benchmark's first run\n"
-	  "and after a sustained shift, but never approves one by itself (unless\n"
-	  "the config says auto_baseline: approve for first runs). Approving or\n"
-	  "rejecting several ids is all or nothing: when one cannot be, none is.\n"
-	  "\n"
-	  "  --state S   proposed, approved, rejected or superseded\n"
-	  "  --run ID    the run to take the samples from (default: the latest\n"
-	  "              successful run of each benchmark)\n"
-	  "  --all       every benchmark in the database\n"
-	  "  --note TEXT why; kept with the baseline and in the audit log\n"
-	  "  --by WHO    who acts (default $USER, else the login name)\n" },
-	{ "alerts", pfg_cmd_alerts, "list and triage regression alerts",
-	  "Usage: perfguard alerts list [--json] [--state S] [--severity S] [--component C]\n"
-	  "       perfguard alerts show [--json] ID\n"
-	  "       perfguard alerts ack|investigate|fix|invalid|wontfix [--note TEXT]\n"
-	  "                        [--by WHO] ID...\n"
-	  "       perfguard alerts note --note TEXT [--by WHO] ID...\n"
-	  "\n"
-	  "Alerts are raised by runs: regression (a confirmed significant change\n"
-	  "past the minor threshold), error_rate (more failed runs, Fisher's exact\n"
-	  "test) and drift (a significant slope over the last drift_window runs).\n"
-	  "States: new, acknowledged, investigating, then fixed, invalid or\n"
-	  "wontfix; a closed alert can be reopened with investigate. An alert\n"
-	  "whose benchmark runs back within threshold is marked recovered, its\n"
-	  "state left for a person to change. Every change is kept in its history\n"
-	  "and in the audit log ('perfguard log').\n"
-	  "\n"
-	  "  --state S     open (new, acknowledged, investigating) or one state\n"
-	  "  --severity S  at least minor, moderate, major or critical\n"
-	  "  --component C only alerts of component C\n" },
-	{ "gate", pfg_cmd_gate, "fail CI (exit 1) when the suite regressed",
-	  "Usage: perfguard gate [--json] [--fail-on LEVEL] [--run ID]\n"
-	  "\n"
-	  "Judge the suite's state: for every benchmark of the config (every stored\n"
-	  "one without a config), its latest result in this machine's environment\n"
-	  "and the alert that covers it, whichever run measured it. With --run ID,\n"
-	  "judge that run's results only. It fails on a regression or error_rate at\n"
-	  "or above LEVEL (minor, moderate, major, critical; default the config's\n"
-	  "gate.fail_on, else major) unless its alert was marked invalid or wontfix\n"
-	  "for it: a dismissal covers what was dismissed, no more (a regression of a\n"
-	  "higher severity, or whose interval lies wholly above the dismissed change,\n"
-	  "raises a new alert). With gate.fail_on_missing_baseline in the config, a\n"
-	  "benchmark without an approved baseline or a result fails it too. Each\n"
-	  "line says which run its verdict comes from.\n"
-	  "\n"
-	  "Exit status: 0 pass, 1 fail, 2 no such run or bad usage, 3 the database\n"
-	  "failed.\n" },
-	{ "log", pfg_cmd_log, "the audit log of baselines and alerts",
-	  "Usage: perfguard log [--json] [--limit N]\n"
-	  "\n"
-	  "Every change of state of a baseline or an alert, oldest first: when,\n"
-	  "who, what.\n" },
-	{ "tui", pfg_cmd_tui, "the dashboard: baselines, live runs, trends, alerts",
-	  "Usage: perfguard tui [-c FILE] [--db FILE] [--theme NAME] [--themes-dir DIR]\n"
-	  "                     [--ascii] [--no-color] [--frames N]\n"
-	  "\n"
-	  "Open the ncurses dashboard on the config and database (also what\n"
-	  "`perfguard` with no command does on a terminal): baselines as a tree,\n"
-	  "live runs, the selected benchmark's trend and the alerts. Press ? in\n"
-	  "the dashboard for its keys; perfguard(1) lists them too.\n"
-	  "\n"
-	  "  --theme NAME      a theme (default, light, high-contrast, monochrome,\n"
-	  "                    or any NAME.theme found; t cycles in the dashboard)\n"
-	  "  --themes-dir DIR  look for themes in DIR first, then in\n"
-	  "                    $XDG_CONFIG_HOME/perfguard/themes and the installed ones\n"
-	  "  --ascii           ASCII sparklines, even in a UTF-8 locale\n"
-	  "  --no-color        no colours, only attributes (as NO_COLOR=1)\n"
-	  "  --frames N        exit after N frames (scripted and sanitizer runs)\n"
-	  "  -c, --config FILE the config; without one the dashboard browses the\n"
-	  "                    database and cannot start runs\n"
-	  "  --db FILE         the database\n"
-	  "\n"
-	  "Exit status: 0, 2 for bad usage, an invalid config or an unknown theme,\n"
-	  "3 when the database cannot be opened.\n" },
-	{ NULL, NULL, NULL, NULL },
+extern const struct pfg_command pfg_cmd_init_entry;
+extern const struct pfg_command pfg_cmd_run_entry;
+extern const struct pfg_command pfg_cmd_list_entry;
+extern const struct pfg_command pfg_cmd_history_entry;
+extern const struct pfg_command pfg_cmd_measure_entry;
+extern const struct pfg_command pfg_cmd_compare_entry;
+extern const struct pfg_command pfg_cmd_trend_entry;
+extern const struct pfg_command pfg_cmd_baseline_entry;
+extern const struct pfg_command pfg_cmd_alerts_entry;
+extern const struct pfg_command pfg_cmd_gate_entry;
+extern const struct pfg_command pfg_cmd_log_entry;
+extern const struct pfg_command pfg_cmd_tui_entry;
+
+/* In the order `perfguard help` lists them. */
+const struct pfg_command *const pfg_commands[] = {
+	&pfg_cmd_init_entry,
+	&pfg_cmd_run_entry,
+	&pfg_cmd_list_entry,
+	&pfg_cmd_history_entry,
+	&pfg_cmd_measure_entry,
+	&pfg_cmd_compare_entry,
+	&pfg_cmd_trend_entry,
+	&pfg_cmd_baseline_entry,
+	&pfg_cmd_alerts_entry,
+	&pfg_cmd_gate_entry,
+	&pfg_cmd_log_entry,
+	&pfg_cmd_tui_entry,
+	NULL,
 };
+
+const struct pfg_command *pfg_command_find(const char *name)
+{
+	for (const struct pfg_command *const *c = pfg_commands; *c; c++)
+		if (strcmp((*c)->name, name) == 0)
+			return *c;
+	return NULL;
+}

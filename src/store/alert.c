@@ -69,7 +69,7 @@ static int add_event(struct pfg_store *st, int64_t id, const char *actor,
 			   : "note", note, err, errlen);
 }
 
-/* The state of alert id into state; PFG_EINPUT when unknown. */
+/* The state of alert id into state; PFG_ENOTFOUND when unknown. */
 static int alert_state(struct pfg_store *st, int64_t id, enum pfg_alert_state *state,
 		       char *err, size_t errlen)
 {
@@ -84,8 +84,8 @@ static int alert_state(struct pfg_store *st, int64_t id, enum pfg_alert_state *s
 	if (rc == SQLITE_ROW)
 		return PFG_OK;
 	if (rc == SQLITE_DONE)
-		return pfg_error(err, errlen, PFG_EINPUT, "no alert %lld (see 'perfguard "
-				 "alerts list')", (long long)id);
+		return pfg_error(err, errlen, PFG_ENOTFOUND, "no alert %lld",
+				 (long long)id);
 	return store_error(st, err, errlen, "read alert");
 }
 
@@ -256,8 +256,8 @@ int pfg_store_alert_get(struct pfg_store *st, int64_t id, struct pfg_alert *out,
 		read_alert(stmt, out);
 	sqlite3_finalize(stmt);
 	if (rc == SQLITE_DONE)
-		return pfg_error(err, errlen, PFG_EINPUT, "no alert %lld (see 'perfguard "
-				 "alerts list')", (long long)id);
+		return pfg_error(err, errlen, PFG_ENOTFOUND, "no alert %lld",
+				 (long long)id);
 	if (rc != SQLITE_ROW)
 		return store_error(st, err, errlen, "read alert");
 	if (hist && read_events(st, id, hist, n_hist, err, errlen)) {

@@ -211,7 +211,7 @@ static int get_one_baseline(struct pfg_store *st, const char *where, int64_t par
 	sqlite3_bind_int64(stmt, 1, param);
 	rc = sqlite3_step(stmt);
 	int out_rc = rc == SQLITE_ROW ? read_baseline(st, stmt, out, err, errlen)
-		   : rc == SQLITE_DONE ? PFG_EINPUT
+		   : rc == SQLITE_DONE ? PFG_ENOTFOUND
 				       : store_error(st, err, errlen, "read baseline");
 	sqlite3_finalize(stmt);
 	return out_rc;
@@ -221,9 +221,8 @@ int pfg_store_baseline_get(struct pfg_store *st, int64_t id, struct pfg_baseline
 			   char *err, size_t errlen)
 {
 	int rc = get_one_baseline(st, "b.id = ?1", id, out, err, errlen);
-	if (rc == PFG_EINPUT)
-		pfg_error(err, errlen, rc, "no baseline %lld (see 'perfguard baseline "
-			  "list')", (long long)id);
+	if (rc == PFG_ENOTFOUND)
+		pfg_error(err, errlen, rc, "no baseline %lld", (long long)id);
 	return rc;
 }
 
@@ -234,7 +233,7 @@ int pfg_store_baseline_approved(struct pfg_store *st, int64_t bench_id, int64_t 
 	snprintf(where, sizeof where, "b.state = 'approved' AND b.benchmark_id = ?1 AND"
 		 " b.environment_id = %lld", (long long)env_id);
 	int rc = get_one_baseline(st, where, bench_id, out, err, errlen);
-	if (rc == PFG_EINPUT)
+	if (rc == PFG_ENOTFOUND)
 		pfg_error(err, errlen, rc, "no approved baseline");
 	return rc;
 }

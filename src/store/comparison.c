@@ -82,7 +82,7 @@ int pfg_store_comparison_get(struct pfg_store *st, int64_t run_id, int64_t bench
 	if (rc == SQLITE_ROW)
 		return PFG_OK;
 	if (rc == SQLITE_DONE)
-		return pfg_error(err, errlen, PFG_EINPUT, "no comparison for run %lld",
+		return pfg_error(err, errlen, PFG_ENOTFOUND, "no comparison for run %lld",
 				 (long long)run_id);
 	return store_error(st, err, errlen, "read comparison");
 }
@@ -106,7 +106,7 @@ int pfg_store_comparison_latest(struct pfg_store *st, int64_t bench_id, int64_t 
 	if (rc == SQLITE_ROW)
 		return PFG_OK;
 	if (rc == SQLITE_DONE)
-		return pfg_error(err, errlen, PFG_EINPUT, "no comparison of benchmark %lld "
+		return pfg_error(err, errlen, PFG_ENOTFOUND, "no comparison of benchmark %lld "
 				 "in environment %lld", (long long)bench_id, (long long)env_id);
 	return store_error(st, err, errlen, "read comparison");
 }

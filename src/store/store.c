@@ -499,7 +499,7 @@ int pfg_store_environment_find(struct pfg_store *st, const struct pfg_environmen
 	if (store_lookup_id(st, "SELECT id FROM environment WHERE host = ?1 AND"
 			    " cpu_model = ?2 AND kernel = ?3", p, 3, id, err, errlen))
 		return PFG_ERUNTIME;
-	return *id ? PFG_OK : pfg_error(err, errlen, PFG_EINPUT, "no run of this "
+	return *id ? PFG_OK : pfg_error(err, errlen, PFG_ENOTFOUND, "no run of this "
 					"environment (%s) is stored", env->host);
 }
 
@@ -907,9 +907,8 @@ int pfg_store_latest_run(struct pfg_store *st, int any_status, int64_t *run_id,
 			     errlen))
 		return PFG_ERUNTIME;
 	if (*run_id == 0)
-		return pfg_error(err, errlen, PFG_EINPUT, "%s holds no %s run yet: "
-				 "run 'perfguard run' first", st->path,
-				 any_status ? "finished" : "complete");
+		return pfg_error(err, errlen, PFG_ENOTFOUND, "%s holds no %s run yet",
+				 st->path, any_status ? "finished" : "complete");
 	return PFG_OK;
 }
 
@@ -932,7 +931,7 @@ int pfg_store_run_info(struct pfg_store *st, int64_t run_id, int64_t *env_id,
 	if (rc == SQLITE_ROW)
 		return PFG_OK;
 	if (rc == SQLITE_DONE)
-		return pfg_error(err, errlen, PFG_EINPUT, "no run %lld in %s",
+		return pfg_error(err, errlen, PFG_ENOTFOUND, "no run %lld in %s",
 				 (long long)run_id, st->path);
 	return store_error(st, err, errlen, "read run");
 }
@@ -946,8 +945,7 @@ int pfg_store_benchmark_find(struct pfg_store *st, const char *component,
 			    p, 2, id, err, errlen))
 		return PFG_ERUNTIME;
 	if (!*id)
-		return pfg_error(err, errlen, PFG_EINPUT, "no benchmark '%s/%s' in "
-				 "%s: run it first, or see 'perfguard list'",
+		return pfg_error(err, errlen, PFG_ENOTFOUND, "no benchmark '%s/%s' in %s",
 				 component, name, st->path);
 	return PFG_OK;
 }

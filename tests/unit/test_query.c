@@ -345,7 +345,7 @@ static void test_alert_detail(void **state)
 	pfg_query_alert_detail_release(&d);
 
 	assert_int_equal(pfg_query_alert_detail_load(f->st, 999, NULL, &d, err, sizeof err),
-			 PFG_EINPUT);
+			 PFG_ENOTFOUND);
 	pfg_query_alert_detail_release(&d);
 }
 

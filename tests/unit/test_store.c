@@ -168,7 +168,7 @@ static void test_history_and_samples(void **state)
 	pfg_result_rows_free(rows, n);
 	char err[PFG_ERR_MAX];
 	assert_int_equal(pfg_store_history(st, "comp", "nope", 0, &rows, &n, err,
-					   sizeof err), PFG_EINPUT);
+					   sizeof err), PFG_ENOTFOUND);
 	assert_non_null(strstr(err, "no benchmark 'comp/nope'"));
 	double *v;
 	assert_int_equal(pfg_store_samples(st, runs[1], bench, &v, &n, NULL, 0), 0);
@@ -181,6 +181,62 @@ static void test_history_and_samples(void **state)
 	assert_int_equal(br[0].n_runs, 3);
 	assert_int_equal(br[0].latest.run_id, runs[2]);
 	pfg_bench_rows_free(br, n);
+	pfg_store_close(st);
+}
+
+/* err holds a message that names no CLI command (the CLI adds its hint). */
+static void expect_plain(const char *err, const char *what)
+{
+	if (!strstr(err, what) || strstr(err, "perfguard ") || strstr(err, "'perfguard"))
+		fail_msg("'%s': expected '%s' and no command", err, what);
+}
+
+static void test_unknown_rows_are_not_found(void **state)
+{
+	struct fixture *f = *state;
+	struct pfg_store *st = open_ok(f->db);
+	char err[PFG_ERR_MAX];
+	int64_t id = 1;
+	/* An empty database: no run, no environment, nothing approved. */
+	assert_int_equal(pfg_store_latest_run(st, 0, &id, err, sizeof err), PFG_ENOTFOUND);
+	expect_plain(err, "holds no complete run yet");
+	assert_int_equal(pfg_store_latest_run(st, 1, &id, err, sizeof err), PFG_ENOTFOUND);
+	expect_plain(err, "holds no finished run yet");
+	struct pfg_environment env = { "nohost", "nocpu", "nokernel" };
+	assert_int_equal(pfg_store_environment_find(st, &env, &id, err, sizeof err),
+			 PFG_ENOTFOUND);
+	expect_plain(err, "no run of this environment (nohost)");
+	int64_t run, bench;
+	start_run(st, &run, &bench);
+	assert_int_equal(pfg_store_run_info(st, 999, NULL, NULL, err, sizeof err),
+			 PFG_ENOTFOUND);
+	expect_plain(err, "no run 999 in ");
+	assert_int_equal(pfg_store_benchmark_find(st, "comp", "nope", &id, err, sizeof err),
+			 PFG_ENOTFOUND);
+	expect_plain(err, "no benchmark 'comp/nope' in ");
+	struct pfg_baseline b;
+	assert_int_equal(pfg_store_baseline_get(st, 999, &b, err, sizeof err),
+			 PFG_ENOTFOUND);
+	expect_plain(err, "no baseline 999");
+	assert_int_equal(pfg_store_baseline_approved(st, bench, 1, &b, err, sizeof err),
+			 PFG_ENOTFOUND);
+	expect_plain(err, "no approved baseline");
+	struct pfg_comparison c;
+	assert_int_equal(pfg_store_comparison_get(st, run, bench, &c, err, sizeof err),
+			 PFG_ENOTFOUND);
+	expect_plain(err, "no comparison for run");
+	assert_int_equal(pfg_store_comparison_latest(st, bench, 1, &c, err, sizeof err),
+			 PFG_ENOTFOUND);
+	expect_plain(err, "no comparison of benchmark");
+	struct pfg_alert a;
+	assert_int_equal(pfg_store_alert_get(st, 999, &a, NULL, NULL, err, sizeof err),
+			 PFG_ENOTFOUND);
+	expect_plain(err, "no alert 999");
+	assert_int_equal(pfg_store_alert_note(st, 999, "t", "a note", err, sizeof err),
+			 PFG_ENOTFOUND);
+	expect_plain(err, "no alert 999");
+	/* Bad input is still PFG_EINPUT, not "not found". */
+	assert_int_equal(pfg_store_alert_note(st, 999, "t", "", err, sizeof err), PFG_EINPUT);
 	pfg_store_close(st);
 }
 
@@ -300,6 +356,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_migrates_empty_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_result_is_one_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_and_samples, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_rows_are_not_found, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_stale_running_run_becomes_interrupted,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rejects_bad_files, setup, teardown),

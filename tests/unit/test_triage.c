@@ -122,18 +122,20 @@ static void test_baseline_transitions(void **state)
 						   sizeof err), 0);
 	expect_baseline_state(f, c, "rejected");
 	/* Illegal: anything from rejected, superseded or approved. */
-	const struct { int64_t id; const char *to, *msg; } bad[] = {
-		{ c, "approved", "is rejected: only a proposed baseline can be approved" },
-		{ c, "rejected", "is rejected" },
-		{ a, "approved", "is superseded" },
-		{ b, "approved", "is approved" },
-		{ b, "rejected", "is approved" },
-		{ b, "superseded", "can be approved or rejected, not 'superseded'" },
-		{ 999, "approved", "no baseline 999" },
+	const struct { int64_t id; const char *to, *msg; int rc; } bad[] = {
+		{ c, "approved", "is rejected: only a proposed baseline can be approved",
+		  PFG_EINPUT },
+		{ c, "rejected", "is rejected", PFG_EINPUT },
+		{ a, "approved", "is superseded", PFG_EINPUT },
+		{ b, "approved", "is approved", PFG_EINPUT },
+		{ b, "rejected", "is approved", PFG_EINPUT },
+		{ b, "superseded", "can be approved or rejected, not 'superseded'",
+		  PFG_EINPUT },
+		{ 999, "approved", "no baseline 999", PFG_ENOTFOUND },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		assert_int_equal(pfg_store_baseline_decide(f->st, bad[i].id, BS(bad[i].to), "x",
-							   NULL, err, sizeof err), PFG_EINPUT);
+							   NULL, err, sizeof err), bad[i].rc);
 		if (!strstr(err, bad[i].msg))
 			fail_msg("case %zu: '%s' lacks '%s'", i, err, bad[i].msg);
 	}
@@ -201,7 +203,7 @@ static void test_alert_transitions(void **state)
 		}
 	char err[PFG_ERR_MAX];
 	assert_int_equal(pfg_store_alert_transition(f->st, 999, AS("fixed"), "t", NULL, err,
-						    sizeof err), PFG_EINPUT);
+						    sizeof err), PFG_ENOTFOUND);
 	assert_non_null(strstr(err, "no alert 999"));
 }
 
