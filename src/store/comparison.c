@@ -65,16 +65,19 @@ static void read_comparison(sqlite3_stmt *stmt, void *elem)
 	c->alert_id = sqlite3_column_int64(stmt, 16);
 }
 
-int pfg_store_comparison_get(struct pfg_store *st, int64_t run_id, int64_t bench_id,
-			     struct pfg_comparison *c, char *err, size_t errlen)
+/* The one comparison that sql selects with parameters p1 and p2 (after
+ * COMPARISON_COLUMNS), into c; PFG_ENOTFOUND saying "no comparison " and
+ * what when there is none. */
+static int comparison_one(struct pfg_store *st, const char *sql, int64_t p1, int64_t p2,
+			  struct pfg_comparison *c, const char *what, char *err,
+			  size_t errlen)
 {
 	sqlite3_stmt *stmt;
 	memset(c, 0, sizeof *c);
-	if (store_prepare(st, "SELECT " COMPARISON_COLUMNS " FROM comparison WHERE"
-			  " run_id = ? AND benchmark_id = ?", &stmt, err, errlen))
+	if (store_prepare(st, sql, &stmt, err, errlen))
 		return PFG_ERUNTIME;
-	sqlite3_bind_int64(stmt, 1, run_id);
-	sqlite3_bind_int64(stmt, 2, bench_id);
+	sqlite3_bind_int64(stmt, 1, p1);
+	sqlite3_bind_int64(stmt, 2, p2);
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		read_comparison(stmt, c);
@@ -82,33 +85,30 @@ int pfg_store_comparison_get(struct pfg_store *st, int64_t run_id, int64_t bench
 	if (rc == SQLITE_ROW)
 		return PFG_OK;
 	if (rc == SQLITE_DONE)
-		return pfg_error(err, errlen, PFG_ENOTFOUND, "no comparison for run %lld",
-				 (long long)run_id);
+		return pfg_error(err, errlen, PFG_ENOTFOUND, "no comparison %s", what);
 	return store_error(st, err, errlen, "read comparison");
+}
+
+int pfg_store_comparison_get(struct pfg_store *st, int64_t run_id, int64_t bench_id,
+			     struct pfg_comparison *c, char *err, size_t errlen)
+{
+	char what[48];
+	snprintf(what, sizeof what, "for run %lld", (long long)run_id);
+	return comparison_one(st, "SELECT " COMPARISON_COLUMNS " FROM comparison WHERE"
+			      " run_id = ?1 AND benchmark_id = ?2", run_id, bench_id, c, what,
+			      err, errlen);
 }
 
 int pfg_store_comparison_latest(struct pfg_store *st, int64_t bench_id, int64_t env_id,
 				struct pfg_comparison *c, char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
-	memset(c, 0, sizeof *c);
-	if (store_prepare(st, "SELECT " COMPARISON_COLUMNS " FROM comparison WHERE"
-			  " benchmark_id = ?1 AND run_id IN (SELECT id FROM run WHERE"
-			  " environment_id = ?2) ORDER BY run_id DESC LIMIT 1", &stmt, err,
-			  errlen))
-		return PFG_ERUNTIME;
-	sqlite3_bind_int64(stmt, 1, bench_id);
-	sqlite3_bind_int64(stmt, 2, env_id);
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		read_comparison(stmt, c);
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_ROW)
-		return PFG_OK;
-	if (rc == SQLITE_DONE)
-		return pfg_error(err, errlen, PFG_ENOTFOUND, "no comparison of benchmark %lld "
-				 "in environment %lld", (long long)bench_id, (long long)env_id);
-	return store_error(st, err, errlen, "read comparison");
+	char what[96];
+	snprintf(what, sizeof what, "of benchmark %lld in environment %lld",
+		 (long long)bench_id, (long long)env_id);
+	return comparison_one(st, "SELECT " COMPARISON_COLUMNS " FROM comparison WHERE"
+			      " benchmark_id = ?1 AND run_id IN (SELECT id FROM run WHERE"
+			      " environment_id = ?2) ORDER BY run_id DESC LIMIT 1", bench_id,
+			      env_id, c, what, err, errlen);
 }
 
 int pfg_store_comparisons(struct pfg_store *st, int64_t run_id,
