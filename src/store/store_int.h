@@ -68,6 +68,13 @@ char *store_column_dup(sqlite3_stmt *stmt, int col);
 int store_lookup_id(struct pfg_store *st, const char *sql, const char *const *params,
 		    int nparams, int64_t *id, char *err, size_t errlen);
 
+/* Find a row with the select, else insert it with the insert (both
+ * binding params as text); *id gets its id. A row that another process
+ * inserted meanwhile is found, not an error. */
+int store_find_or_insert(struct pfg_store *st, const char *select, const char *insert,
+			 const char *const *params, int nparams, int64_t *id,
+			 char *err, size_t errlen);
+
 /* Add an audit log entry (inside the caller's transaction). */
 int store_audit(struct pfg_store *st, const char *actor, const char *entity,
 		int64_t entity_id, const char *action, const char *detail, char *err,

@@ -1,0 +1,359 @@
+/* open.c: opening a database: the schema and its migrations, WAL, a
+ * read-only fallback, and the recovery of runs left by dead processes. */
+#include "store_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+/* Migrations: migrations[i] takes user_version i to i + 1. */
+static const char *const migrations[] = {
+	/* 0 -> 1: the foundation's data model. */
+	"CREATE TABLE component ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE);"
+	"CREATE TABLE benchmark ("
+	"  id INTEGER PRIMARY KEY,"
+	"  component_id INTEGER NOT NULL REFERENCES component(id),"
+	"  name TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  unit TEXT NOT NULL,"
+	"  direction TEXT NOT NULL CHECK (direction IN ('lower', 'higher')),"
+	"  UNIQUE (component_id, name));"
+	"CREATE TABLE environment ("
+	"  id INTEGER PRIMARY KEY,"
+	"  host TEXT NOT NULL, cpu_model TEXT NOT NULL, kernel TEXT NOT NULL,"
+	"  UNIQUE (host, cpu_model, kernel));"
+	"CREATE TABLE run ("
+	"  id INTEGER PRIMARY KEY,"
+	"  environment_id INTEGER NOT NULL REFERENCES environment(id),"
+	"  started_at REAL NOT NULL,"
+	"  ended_at REAL,"
+	"  trigger TEXT NOT NULL CHECK (trigger IN ('cli', 'tui', 'ci', 'ingest')),"
+	"  git_rev TEXT,"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"    ('running', 'complete', 'failed', 'interrupted')),"
+	"  pid INTEGER);"
+	"CREATE TABLE sample ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
+	"  seq INTEGER NOT NULL,"
+	"  value REAL NOT NULL,"
+	"  wall_ns INTEGER NOT NULL, user_ns INTEGER NOT NULL,"
+	"  sys_ns INTEGER NOT NULL, max_rss_kib INTEGER NOT NULL,"
+	"  exit_code INTEGER NOT NULL, term_signal INTEGER NOT NULL,"
+	"  UNIQUE (run_id, benchmark_id, seq));"
+	"CREATE TABLE sample_metric ("
+	"  sample_id INTEGER NOT NULL REFERENCES sample(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL,"
+	"  PRIMARY KEY (sample_id, name));"
+	"CREATE TABLE result ("
+	"  run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
+	"  ok INTEGER NOT NULL, error TEXT,"
+	"  n INTEGER NOT NULL, mean REAL, median REAL, stddev REAL,"
+	"  min REAL, max REAL, p95 REAL, outliers INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (run_id, benchmark_id));"
+	"CREATE INDEX result_by_benchmark ON result(benchmark_id, run_id);"
+	"CREATE TABLE audit_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at REAL NOT NULL, actor TEXT NOT NULL,"
+	"  entity TEXT NOT NULL, entity_id INTEGER NOT NULL,"
+	"  action TEXT NOT NULL, detail TEXT);",
+	/* 1 -> 2: baselines, comparisons, alerts, change points. */
+	"CREATE TABLE baseline ("
+	"  id INTEGER PRIMARY KEY,"
+	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
+	"  environment_id INTEGER NOT NULL REFERENCES environment(id),"
+	"  state TEXT NOT NULL CHECK (state IN"
+	"    ('proposed', 'approved', 'rejected', 'superseded')),"
+	"  reason TEXT NOT NULL,"
+	"  created_at REAL NOT NULL, created_by TEXT NOT NULL,"
+	"  decided_at REAL, decided_by TEXT, note TEXT,"
+	"  n INTEGER NOT NULL, mean REAL NOT NULL, median REAL NOT NULL,"
+	"  stddev REAL NOT NULL);"
+	"CREATE UNIQUE INDEX baseline_one_approved ON baseline(benchmark_id,"
+	"  environment_id) WHERE state = 'approved';"
+	"CREATE TABLE baseline_run ("
+	"  baseline_id INTEGER NOT NULL REFERENCES baseline(id),"
+	"  run_id INTEGER NOT NULL REFERENCES run(id),"
+	"  PRIMARY KEY (baseline_id, run_id));"
+	"CREATE TABLE comparison ("
+	"  run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
+	"  baseline_id INTEGER REFERENCES baseline(id),"
+	"  test TEXT NOT NULL, n_base INTEGER NOT NULL, n_current INTEGER NOT NULL,"
+	"  estimate_base REAL, estimate_current REAL,"
+	"  change_pct REAL, ci_low_pct REAL, ci_high_pct REAL, p_value REAL,"
+	"  mde_pct REAL, verdict TEXT NOT NULL, severity TEXT NOT NULL,"
+	"  confirm_runs INTEGER NOT NULL DEFAULT 0,"
+	"  alert_id INTEGER,"
+	"  PRIMARY KEY (run_id, benchmark_id));"
+	"CREATE TABLE alert ("
+	"  id INTEGER PRIMARY KEY,"
+	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
+	"  environment_id INTEGER NOT NULL REFERENCES environment(id),"
+	"  run_id INTEGER NOT NULL REFERENCES run(id),"
+	"  baseline_id INTEGER REFERENCES baseline(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('regression', 'drift', 'error_rate')),"
+	"  state TEXT NOT NULL CHECK (state IN ('new', 'acknowledged',"
+	"    'investigating', 'fixed', 'invalid', 'wontfix')),"
+	"  severity TEXT NOT NULL,"
+	"  change_pct REAL NOT NULL, ci_low_pct REAL, ci_high_pct REAL, p_value REAL,"
+	"  created_at REAL NOT NULL, updated_at REAL NOT NULL,"
+	"  recovered_run_id INTEGER REFERENCES run(id), detail TEXT);"
+	"CREATE INDEX alert_by_run ON alert(run_id);"
+	"CREATE INDEX comparison_by_benchmark ON comparison(benchmark_id, run_id);"
+	"CREATE INDEX alert_by_benchmark ON alert(benchmark_id, state);"
+	"CREATE TABLE alert_event ("
+	"  id INTEGER PRIMARY KEY,"
+	"  alert_id INTEGER NOT NULL REFERENCES alert(id),"
+	"  at REAL NOT NULL, actor TEXT NOT NULL,"
+	"  from_state TEXT NOT NULL, to_state TEXT NOT NULL, note TEXT);"
+	"CREATE TABLE change_point ("
+	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
+	"  environment_id INTEGER NOT NULL REFERENCES environment(id),"
+	"  run_id INTEGER NOT NULL REFERENCES run(id),"
+	"  mean_before REAL NOT NULL, mean_after REAL NOT NULL,"
+	"  change_pct REAL NOT NULL, p_value REAL NOT NULL,"
+	"  PRIMARY KEY (benchmark_id, environment_id, run_id));",
+};
+
+
+int pfg_store_schema_version(struct pfg_store *st)
+{
+	sqlite3_stmt *stmt;
+	int v = -1;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK) {
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			v = sqlite3_column_int(stmt, 0);
+		sqlite3_finalize(stmt);
+	}
+	return v;
+}
+
+/* Apply every migration past the file's user_version, each atomically. */
+static int migrate(struct pfg_store *st, char *err, size_t errlen)
+{
+	int nmig = (int)(sizeof migrations / sizeof *migrations);
+	if (store_exec(st, "BEGIN IMMEDIATE", err, errlen))
+		return PFG_ERUNTIME;
+	int v = pfg_store_schema_version(st);
+	if (v < 0 || v > nmig) {
+		/* -1 with no SQLite error is a user_version of -1: say what it is
+		 * before ROLLBACK replaces SQLite's message ("not an error"). */
+		int rc = v < 0 && sqlite3_errcode(st->db) != SQLITE_OK
+			? store_error(st, err, errlen, "read schema version")
+			: v < 0 ? pfg_error(err, errlen, PFG_ERUNTIME, "%s: schema version %d "
+					    "is not one perfguard knows (expected 0..%d); is "
+					    "this a perfguard database?", st->path, v, nmig)
+			: pfg_error(err, errlen, PFG_ERUNTIME,
+				    "%s: schema version %d is newer than this perfguard "
+				    "knows (%d): upgrade perfguard", st->path, v, nmig);
+		store_exec(st, "ROLLBACK", NULL, 0);
+		return rc;
+	}
+	for (; v < nmig; v++) {
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+		if (store_exec(st, migrations[v], err, errlen) || store_exec(st, pragma, err, errlen)) {
+			store_exec(st, "ROLLBACK", NULL, 0);
+			return PFG_ERUNTIME;
+		}
+	}
+	return store_exec(st, "COMMIT", err, errlen);
+}
+
+/* SQL function pid_gone(pid): 1 when no process pid exists on this host. */
+static void sql_pid_gone(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sqlite3_int64 pid = sqlite3_value_int64(argv[0]);
+	int gone = pid <= 0 || pid > INT32_MAX || (kill((pid_t)pid, 0) != 0 && errno == ESRCH);
+	sqlite3_result_int(ctx, gone);
+}
+
+/* Mark runs of this host whose process is gone as interrupted, in one
+ * statement: the check and the write happen under the write lock, so a
+ * run that its own process finished meanwhile keeps the status it
+ * committed (a process that is gone cannot commit any more). */
+static int recover_stale_runs(struct pfg_store *st, char *err, size_t errlen)
+{
+	int64_t running;
+	if (store_select_int(st, "SELECT count(*) FROM run WHERE status = 'running'"
+			     " AND id > ?", 0, &running, err, errlen))
+		return PFG_ERUNTIME;
+	if (!running)
+		return PFG_OK; /* nothing to check: no write lock taken */
+	struct pfg_environment env;
+	pfg_environment_detect(&env);
+	if (sqlite3_create_function(st->db, "pid_gone", 1, SQLITE_UTF8, NULL, sql_pid_gone,
+				    NULL, NULL) != SQLITE_OK)
+		return store_error(st, err, errlen, "register pid_gone");
+	sqlite3_stmt *stmt;
+	if (store_prepare(st, "UPDATE run SET status = 'interrupted', ended_at = ?"
+			  " WHERE status = 'running' AND pid_gone(pid) AND environment_id"
+			  " IN (SELECT id FROM environment WHERE host = ?)", &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_double(stmt, 1, pfg_wall_time());
+	sqlite3_bind_text(stmt, 2, env.host, -1, SQLITE_TRANSIENT);
+	return store_step_done(st, stmt, err, errlen, "mark stale runs interrupted");
+}
+
+/* Create the database's directory and its missing parents (0700). */
+static int make_parent_dir(const char *path, char *err, size_t errlen)
+{
+	char *dir = pfg_xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	int rc = PFG_OK;
+	if (slash && slash != dir) {
+		*slash = '\0';
+		for (char *p = dir + 1; rc == PFG_OK; p++) {
+			int last = *p == '\0';
+			if (*p != '/' && !last)
+				continue;
+			*p = '\0';
+			struct stat sb;
+			if (stat(dir, &sb) != 0 && mkdir(dir, 0700) != 0 && errno != EEXIST)
+				rc = pfg_error(err, errlen, PFG_ERUNTIME, "%s: cannot create "
+					       "directory: %s", dir, strerror(errno));
+			if (last)
+				break;
+			*p = '/';
+		}
+	}
+	free(dir);
+	return rc;
+}
+
+/* Nonzero when path exists but this process may not write it or create
+ * files beside it (SQLite's journal): open it read-only then. */
+static int only_readable(const char *path)
+{
+	if (access(path, F_OK) != 0)
+		return 0;
+	char *copy = pfg_xstrdup(path);
+	int ro = access(path, W_OK) != 0 || access(dirname(copy), W_OK) != 0;
+	free(copy);
+	return ro;
+}
+
+/* Create the file with mode 0600 if it does not exist yet. */
+static int create_private(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		close(fd);
+		return PFG_OK;
+	}
+	struct stat sb;
+	if (errno == EEXIST && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return pfg_error(err, errlen, PFG_ERUNTIME, "%s: is a directory, "
+				 "expected a database file", path);
+	if (errno == EEXIST)
+		return PFG_OK;
+	return pfg_error(err, errlen, PFG_ERUNTIME, "%s: cannot create: %s", path,
+			 strerror(errno));
+}
+
+/* Put the database in WAL mode. Switching takes an exclusive lock that
+ * SQLite does not wait for, so when several processes create the file at
+ * once, retry for up to the busy timeout. */
+static int set_wal(struct pfg_store *st, char *err, size_t errlen)
+{
+	for (int i = 0; i < 500; i++) {
+		if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) ==
+		    SQLITE_OK)
+			return PFG_OK;
+		if ((sqlite3_errcode(st->db) & 0xff) != SQLITE_BUSY &&
+		    (sqlite3_errcode(st->db) & 0xff) != SQLITE_LOCKED)
+			break;
+		sqlite3_sleep(10);
+	}
+	return store_error(st, err, errlen, "set WAL mode");
+}
+
+/* Open path read-only: for a database this process cannot write, whose
+ * schema must already be current (nothing can be migrated or recovered). */
+static int open_readonly(struct pfg_store *st, char *err, size_t errlen)
+{
+	char *uri = sqlite3_mprintf("file:%s?mode=ro", st->path);
+	int rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	sqlite3_free(uri);
+	if (rc == SQLITE_OK && pfg_store_schema_version(st) < 0) {
+		/* A WAL database in a directory we cannot write: its shared memory
+		 * file cannot be made, so read it as an immutable snapshot. */
+		sqlite3_close_v2(st->db);
+		uri = sqlite3_mprintf("file:%s?immutable=1", st->path);
+		rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+				     NULL);
+		sqlite3_free(uri);
+	}
+	if (rc != SQLITE_OK)
+		return store_error(st, err, errlen, "open read-only");
+	int v = pfg_store_schema_version(st);
+	if (v != PFG_STORE_SCHEMA_VERSION)
+		return pfg_error(err, errlen, PFG_ERUNTIME, "%s: read-only, and its schema "
+				 "version %d is not %d: open it once where it can be written "
+				 "to upgrade it", st->path, v, PFG_STORE_SCHEMA_VERSION);
+	st->readonly = 1;
+	return PFG_OK;
+}
+
+int pfg_store_open(const char *path, struct pfg_store **out, char *err,
+		   size_t errlen)
+{
+	*out = NULL;
+	struct pfg_store *st = pfg_xcalloc(1, sizeof *st);
+	st->path = pfg_xstrdup(path);
+	if (only_readable(path)) {
+		if (open_readonly(st, err, errlen)) {
+			pfg_store_close(st);
+			return PFG_ERUNTIME;
+		}
+		sqlite3_busy_timeout(st->db, 5000);
+		*out = st;
+		return PFG_OK;
+	}
+	if (make_parent_dir(path, err, errlen) || create_private(path, err, errlen)) {
+		pfg_store_close(st);
+		return PFG_ERUNTIME;
+	}
+	int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc != SQLITE_OK) {
+		if (!st->db)
+			abort(); /* SQLite could not allocate its handle */
+		store_error(st, err, errlen, "open");
+		pfg_store_close(st);
+		return PFG_ERUNTIME;
+	}
+	sqlite3_busy_timeout(st->db, 5000);
+	sqlite3_extended_result_codes(st->db, 1);
+	if (store_exec(st, "PRAGMA foreign_keys = ON", err, errlen) ||
+	    set_wal(st, err, errlen) ||
+	    store_exec(st, "PRAGMA synchronous = NORMAL", err, errlen) ||
+	    migrate(st, err, errlen) || recover_stale_runs(st, err, errlen)) {
+		pfg_store_close(st);
+		return PFG_ERUNTIME;
+	}
+	*out = st;
+	return PFG_OK;
+}
+
+void pfg_store_close(struct pfg_store *st)
+{
+	if (!st)
+		return;
+	sqlite3_close_v2(st->db);
+	free(st->path);
+	free(st);
+}

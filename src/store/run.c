@@ -1,0 +1,452 @@
+/* run.c: environments, benchmarks, runs, their samples and results, and
+ * the queries over results (lists, history, series). */
+#include "store_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+
+/* Copy the first line of what f holds with prefix key into buf. */
+static void read_field(const char *file, const char *key, char *buf, size_t len)
+{
+	FILE *f = fopen(file, "r");
+	char line[512];
+	while (f && fgets(line, sizeof line, f)) {
+		if (strncmp(line, key, strlen(key)) != 0)
+			continue;
+		char *colon = strchr(line, ':');
+		if (!colon)
+			continue;
+		colon += strspn(colon + 1, " \t") + 1;
+		colon[strcspn(colon, "\n")] = '\0';
+		snprintf(buf, len, "%s", colon);
+		break;
+	}
+	if (f)
+		fclose(f);
+}
+
+void pfg_environment_detect(struct pfg_environment *env)
+{
+	struct utsname u;
+	memset(env, 0, sizeof *env);
+	if (uname(&u) == 0) {
+		snprintf(env->host, sizeof env->host, "%s", u.nodename);
+		snprintf(env->kernel, sizeof env->kernel, "%s %s", u.sysname, u.release);
+	}
+	read_field("/proc/cpuinfo", "model name", env->cpu_model, sizeof env->cpu_model);
+	if (!env->cpu_model[0])
+		snprintf(env->cpu_model, sizeof env->cpu_model, "%s", u.machine);
+}
+
+
+int pfg_store_environment_id(struct pfg_store *st, const struct pfg_environment *env,
+			     int64_t *id, char *err, size_t errlen)
+{
+	const char *p[] = { env->host, env->cpu_model, env->kernel };
+	return store_find_or_insert(st, "SELECT id FROM environment WHERE host = ?1 AND"
+			      " cpu_model = ?2 AND kernel = ?3",
+			      "INSERT INTO environment (host, cpu_model, kernel)"
+			      " VALUES (?1, ?2, ?3)", p, 3, id, err, errlen);
+}
+
+int pfg_store_environment_find(struct pfg_store *st, const struct pfg_environment *env,
+			       int64_t *id, char *err, size_t errlen)
+{
+	const char *p[] = { env->host, env->cpu_model, env->kernel };
+	if (store_lookup_id(st, "SELECT id FROM environment WHERE host = ?1 AND"
+			    " cpu_model = ?2 AND kernel = ?3", p, 3, id, err, errlen))
+		return PFG_ERUNTIME;
+	return *id ? PFG_OK : pfg_error(err, errlen, PFG_ENOTFOUND, "no run of this "
+					"environment (%s) is stored", env->host);
+}
+
+int pfg_store_benchmark_id(struct pfg_store *st, const char *component,
+			   const char *name, const char *kind, const char *unit,
+			   const char *direction, int64_t *id, char *err,
+			   size_t errlen)
+{
+	int64_t comp;
+	const char *cp[] = { component };
+	if (store_find_or_insert(st, "SELECT id FROM component WHERE name = ?1",
+			   "INSERT INTO component (name) VALUES (?1)", cp, 1, &comp,
+			   err, errlen))
+		return PFG_ERUNTIME;
+	char comp_text[32];
+	snprintf(comp_text, sizeof comp_text, "%lld", (long long)comp);
+	const char *bp[] = { comp_text, name, kind, unit, direction };
+	if (store_find_or_insert(st, "SELECT id FROM benchmark WHERE component_id = ?1"
+			   " AND name = ?2",
+			   "INSERT INTO benchmark (component_id, name, kind, unit,"
+			   " direction) VALUES (?1, ?2, ?3, ?4, ?5)", bp, 5, id,
+			   err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_stmt *stmt;
+	if (store_prepare(st, "UPDATE benchmark SET kind = ?2, unit = ?3, direction = ?4"
+		    " WHERE id = ?1 AND (kind, unit, direction) IS NOT (?2, ?3, ?4)",
+		    &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, *id);
+	sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, unit, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, direction, -1, SQLITE_STATIC);
+	return store_step_done(st, stmt, err, errlen, "update benchmark");
+}
+
+int pfg_store_run_begin(struct pfg_store *st, int64_t env_id, const char *trigger,
+			const char *git_rev, int64_t *run_id, char *err,
+			size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	if (store_prepare(st, "INSERT INTO run (environment_id, started_at, trigger,"
+		    " git_rev, status, pid) VALUES (?, ?, ?, ?, 'running', ?)",
+		    &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, env_id);
+	sqlite3_bind_double(stmt, 2, pfg_wall_time());
+	sqlite3_bind_text(stmt, 3, trigger, -1, SQLITE_STATIC);
+	if (git_rev)
+		sqlite3_bind_text(stmt, 4, git_rev, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, getpid());
+	if (store_step_done(st, stmt, err, errlen, "start run"))
+		return PFG_ERUNTIME;
+	*run_id = sqlite3_last_insert_rowid(st->db);
+	return PFG_OK;
+}
+
+int pfg_store_run_end(struct pfg_store *st, int64_t run_id, enum pfg_run_status status,
+		      char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	if (store_prepare(st, "UPDATE run SET status = ?, ended_at = ? WHERE id = ?",
+		    &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_text(stmt, 1, pfg_run_status_name(status), -1, SQLITE_STATIC);
+	sqlite3_bind_double(stmt, 2, pfg_wall_time());
+	sqlite3_bind_int64(stmt, 3, run_id);
+	return store_step_done(st, stmt, err, errlen, "finish run");
+}
+
+/* Bind a double, or NULL when the result has no samples. */
+static void bind_stat(sqlite3_stmt *stmt, int i, size_t n, double v)
+{
+	if (n)
+		sqlite3_bind_double(stmt, i, v);
+	else
+		sqlite3_bind_null(stmt, i);
+}
+
+/* Insert the samples and metrics of one benchmark (inside a transaction). */
+static int insert_samples(struct pfg_store *st, int64_t run_id, int64_t bench_id,
+			  const struct pfg_sample *samples, size_t n,
+			  const struct pfg_sample_metric *const *metrics,
+			  const size_t *n_metrics, char *err, size_t errlen)
+{
+	sqlite3_stmt *ins, *met;
+	if (store_prepare(st, "INSERT INTO sample (run_id, benchmark_id, seq, value,"
+		    " wall_ns, user_ns, sys_ns, max_rss_kib, exit_code, term_signal)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &ins, err, errlen))
+		return PFG_ERUNTIME;
+	if (store_prepare(st, "INSERT INTO sample_metric (sample_id, name, value, unit)"
+		    " VALUES (?, ?, ?, ?)", &met, err, errlen)) {
+		sqlite3_finalize(ins);
+		return PFG_ERUNTIME;
+	}
+	int rc = PFG_OK;
+	for (size_t i = 0; i < n && !rc; i++) {
+		const struct pfg_sample *s = &samples[i];
+		sqlite3_reset(ins);
+		sqlite3_bind_int64(ins, 1, run_id);
+		sqlite3_bind_int64(ins, 2, bench_id);
+		sqlite3_bind_int64(ins, 3, (int64_t)i);
+		sqlite3_bind_double(ins, 4, s->value);
+		sqlite3_bind_int64(ins, 5, s->wall_ns);
+		sqlite3_bind_int64(ins, 6, s->user_ns);
+		sqlite3_bind_int64(ins, 7, s->sys_ns);
+		sqlite3_bind_int64(ins, 8, s->max_rss_kib);
+		sqlite3_bind_int(ins, 9, s->exit_code);
+		sqlite3_bind_int(ins, 10, s->term_signal);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			rc = store_error(st, err, errlen, "store sample");
+			break;
+		}
+		int64_t sid = sqlite3_last_insert_rowid(st->db);
+		for (size_t k = 0; metrics && n_metrics && k < n_metrics[i]; k++) {
+			sqlite3_reset(met);
+			sqlite3_bind_int64(met, 1, sid);
+			sqlite3_bind_text(met, 2, metrics[i][k].name, -1, SQLITE_STATIC);
+			sqlite3_bind_double(met, 3, metrics[i][k].value);
+			sqlite3_bind_text(met, 4, metrics[i][k].unit, -1, SQLITE_STATIC);
+			if (sqlite3_step(met) != SQLITE_DONE) {
+				rc = store_error(st, err, errlen, "store metric");
+				break;
+			}
+		}
+	}
+	sqlite3_finalize(ins);
+	sqlite3_finalize(met);
+	return rc;
+}
+
+int pfg_store_add_result(struct pfg_store *st, int64_t run_id, int64_t bench_id,
+			 const struct pfg_sample *samples, size_t n,
+			 const struct pfg_sample_metric *const *metrics,
+			 const size_t *n_metrics, const struct pfg_result_row *res,
+			 char *err, size_t errlen)
+{
+	if (store_exec(st, "BEGIN IMMEDIATE", err, errlen))
+		return PFG_ERUNTIME;
+	if (insert_samples(st, run_id, bench_id, samples, n, metrics, n_metrics,
+			   err, errlen))
+		goto fail;
+	sqlite3_stmt *stmt;
+	if (store_prepare(st, "INSERT INTO result (run_id, benchmark_id, ok, error, n,"
+		    " mean, median, stddev, min, max, p95, outliers)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt, err, errlen))
+		goto fail;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	sqlite3_bind_int64(stmt, 2, bench_id);
+	sqlite3_bind_int(stmt, 3, res->ok != 0);
+	if (res->error)
+		sqlite3_bind_text(stmt, 4, res->error, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, (int64_t)res->n);
+	bind_stat(stmt, 6, res->n, res->mean);
+	bind_stat(stmt, 7, res->n, res->median);
+	bind_stat(stmt, 8, res->n, res->stddev);
+	bind_stat(stmt, 9, res->n, res->min);
+	bind_stat(stmt, 10, res->n, res->max);
+	bind_stat(stmt, 11, res->n, res->p95);
+	sqlite3_bind_int64(stmt, 12, (int64_t)res->outliers);
+	if (store_step_done(st, stmt, err, errlen, "store result"))
+		goto fail;
+	return store_exec(st, "COMMIT", err, errlen) ? (store_exec(st, "ROLLBACK", NULL, 0), PFG_ERUNTIME)
+					       : PFG_OK;
+fail:
+	store_exec(st, "ROLLBACK", NULL, 0);
+	return PFG_ERUNTIME;
+}
+
+
+#define RESULT_COLUMNS \
+	"run.id, run.started_at, run.status, run.git_rev, r.ok, r.error, r.n," \
+	" r.mean, r.median, r.stddev, r.min, r.max, r.p95, r.outliers"
+
+/* Read RESULT_COLUMNS starting at column c into row. */
+static void read_result(sqlite3_stmt *stmt, int c, struct pfg_result_row *row)
+{
+	memset(row, 0, sizeof *row);
+	row->run_id = sqlite3_column_int64(stmt, c);
+	row->started_at = sqlite3_column_double(stmt, c + 1);
+	store_column_enum(stmt, c + 2, pfg_run_status_parse, &row->status);
+	store_column_copy(stmt, c + 3, row->git_rev, sizeof row->git_rev);
+	row->ok = sqlite3_column_int(stmt, c + 4);
+	row->error = store_column_dup(stmt, c + 5);
+	row->n = (size_t)sqlite3_column_int64(stmt, c + 6);
+	row->mean = sqlite3_column_double(stmt, c + 7);
+	row->median = sqlite3_column_double(stmt, c + 8);
+	row->stddev = sqlite3_column_double(stmt, c + 9);
+	row->min = sqlite3_column_double(stmt, c + 10);
+	row->max = sqlite3_column_double(stmt, c + 11);
+	row->p95 = sqlite3_column_double(stmt, c + 12);
+	row->outliers = (size_t)sqlite3_column_int64(stmt, c + 13);
+}
+
+static int collect_results(struct pfg_store *st, sqlite3_stmt *stmt,
+			   struct pfg_result_row **rows, size_t *n, char *err,
+			   size_t errlen);
+
+/* Read a benchmark row with its latest result. */
+static void read_bench_row(sqlite3_stmt *stmt, void *elem)
+{
+	struct pfg_bench_row *r = elem;
+	r->id = sqlite3_column_int64(stmt, 0);
+	r->component = store_column_dup(stmt, 1);
+	r->name = store_column_dup(stmt, 2);
+	r->kind = store_column_dup(stmt, 3);
+	r->unit = store_column_dup(stmt, 4);
+	r->direction = store_column_dup(stmt, 5);
+	r->n_runs = (size_t)sqlite3_column_int64(stmt, 6);
+	r->has_latest = sqlite3_column_type(stmt, 7) != SQLITE_NULL;
+	if (r->has_latest)
+		read_result(stmt, 7, &r->latest);
+}
+
+/* store_free_fn for benchmark rows. */
+static void free_bench_rows(void *rows, size_t n)
+{
+	pfg_bench_rows_free(rows, n);
+}
+
+int pfg_store_benchmarks(struct pfg_store *st, struct pfg_bench_row **rows,
+			 size_t *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	*rows = NULL;
+	*n = 0;
+	if (store_prepare(st, "SELECT b.id, c.name, b.name, b.kind, b.unit, b.direction,"
+		    " (SELECT count(*) FROM result WHERE benchmark_id = b.id), "
+		    RESULT_COLUMNS " FROM benchmark b JOIN component c"
+		    " ON c.id = b.component_id"
+		    " LEFT JOIN result r ON r.benchmark_id = b.id AND r.run_id ="
+		    "  (SELECT max(run_id) FROM result WHERE benchmark_id = b.id)"
+		    " LEFT JOIN run ON run.id = r.run_id"
+		    " ORDER BY c.name, b.name", &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	return store_collect(st, stmt, sizeof **rows, read_bench_row, free_bench_rows,
+			     (void **)rows, n, "read benchmarks", err, errlen);
+}
+
+void pfg_bench_rows_free(struct pfg_bench_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].component);
+		free(rows[i].name);
+		free(rows[i].kind);
+		free(rows[i].unit);
+		free(rows[i].direction);
+		free(rows[i].latest.error);
+	}
+	free(rows);
+}
+
+int pfg_store_history(struct pfg_store *st, const char *component,
+		      const char *name, size_t limit, struct pfg_result_row **rows,
+		      size_t *n, char *err, size_t errlen)
+{
+	*rows = NULL;
+	*n = 0;
+	int64_t bench_id;
+	int rc = pfg_store_benchmark_find(st, component, name, &bench_id, err, errlen);
+	if (rc)
+		return rc;
+	sqlite3_stmt *stmt;
+	if (store_prepare(st, "SELECT * FROM (SELECT " RESULT_COLUMNS " FROM result r"
+			  " JOIN run ON run.id = r.run_id WHERE r.benchmark_id = ?"
+			  " ORDER BY r.run_id DESC LIMIT ?) ORDER BY 1", &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, bench_id);
+	sqlite3_bind_int64(stmt, 2, limit ? (int64_t)limit : -1);
+	return collect_results(st, stmt, rows, n, err, errlen);
+}
+
+void pfg_result_rows_free(struct pfg_result_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(rows[i].error);
+	free(rows);
+}
+
+int pfg_store_samples(struct pfg_store *st, int64_t run_id, int64_t bench_id,
+		      double **values, size_t *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	*values = NULL;
+	*n = 0;
+	if (store_prepare(st, "SELECT value FROM sample WHERE run_id = ? AND"
+		    " benchmark_id = ? ORDER BY seq", &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	sqlite3_bind_int64(stmt, 2, bench_id);
+	return store_collect(st, stmt, sizeof **values, store_read_double, NULL,
+			     (void **)values, n, "read samples", err, errlen);
+}
+
+/* Read RESULT_COLUMNS from column 0. */
+static void read_result_row(sqlite3_stmt *stmt, void *elem)
+{
+	read_result(stmt, 0, elem);
+}
+
+/* store_free_fn for result rows. */
+static void free_result_rows(void *rows, size_t n)
+{
+	pfg_result_rows_free(rows, n);
+}
+
+/* Collect the rows of a prepared result query (RESULT_COLUMNS). */
+static int collect_results(struct pfg_store *st, sqlite3_stmt *stmt,
+			   struct pfg_result_row **rows, size_t *n, char *err,
+			   size_t errlen)
+{
+	return store_collect(st, stmt, sizeof **rows, read_result_row, free_result_rows,
+			     (void **)rows, n, "read results", err, errlen);
+}
+
+int pfg_store_series(struct pfg_store *st, int64_t bench_id, int64_t env_id,
+		     size_t limit, struct pfg_result_row **rows, size_t *n, char *err,
+		     size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	*rows = NULL;
+	*n = 0;
+	if (store_prepare(st, "SELECT * FROM (SELECT " RESULT_COLUMNS " FROM result r"
+			  " JOIN run ON run.id = r.run_id WHERE r.benchmark_id = ?1"
+			  " AND run.environment_id = ?2 AND r.ok = 1 AND r.n > 0"
+			  " ORDER BY r.run_id DESC LIMIT ?3) ORDER BY 1", &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, bench_id);
+	sqlite3_bind_int64(stmt, 2, env_id);
+	sqlite3_bind_int64(stmt, 3, limit ? (int64_t)limit : -1);
+	return collect_results(st, stmt, rows, n, err, errlen);
+}
+
+int pfg_store_latest_run(struct pfg_store *st, int any_status, int64_t *run_id,
+			 char *err, size_t errlen)
+{
+	if (store_select_int(st, "SELECT max(id) FROM run WHERE status = 'complete'"
+			     " OR (?1 AND status = 'failed')", any_status, run_id, err,
+			     errlen))
+		return PFG_ERUNTIME;
+	if (*run_id == 0)
+		return pfg_error(err, errlen, PFG_ENOTFOUND, "%s holds no %s run yet",
+				 st->path, any_status ? "finished" : "complete");
+	return PFG_OK;
+}
+
+int pfg_store_run_info(struct pfg_store *st, int64_t run_id, int64_t *env_id,
+		       enum pfg_run_status *status, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	if (store_prepare(st, "SELECT environment_id, status FROM run WHERE id = ?",
+			  &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		if (env_id)
+			*env_id = sqlite3_column_int64(stmt, 0);
+		if (status)
+			store_column_enum(stmt, 1, pfg_run_status_parse, status);
+	}
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return PFG_OK;
+	if (rc == SQLITE_DONE)
+		return pfg_error(err, errlen, PFG_ENOTFOUND, "no run %lld in %s",
+				 (long long)run_id, st->path);
+	return store_error(st, err, errlen, "read run");
+}
+
+int pfg_store_benchmark_find(struct pfg_store *st, const char *component,
+			     const char *name, int64_t *id, char *err, size_t errlen)
+{
+	const char *p[] = { component, name };
+	if (store_lookup_id(st, "SELECT b.id FROM benchmark b JOIN component c ON"
+			    " c.id = b.component_id WHERE c.name = ?1 AND b.name = ?2",
+			    p, 2, id, err, errlen))
+		return PFG_ERUNTIME;
+	if (!*id)
+		return pfg_error(err, errlen, PFG_ENOTFOUND, "no benchmark '%s/%s' in %s",
+				 component, name, st->path);
+	return PFG_OK;
+}
+
