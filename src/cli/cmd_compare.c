@@ -131,7 +131,8 @@ static int read_input(const struct pfg_cli *cli, const char *path, double **v, s
 	return 0;
 }
 
-/* `perfguard compare`: parse the options and run; returns an exit code. */
+/* `perfguard compare`: parse the options and run; returns an exit code.
+ * Long because it is one flat case per option, each with its message. */
 static int cmd_compare(struct pfg_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {

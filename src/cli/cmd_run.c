@@ -205,7 +205,9 @@ static void print_json(const struct pfg_run_report *r, const struct pfg_gate_rep
 	pfg_cli_print_json(root);
 }
 
-/* `perfguard run`: parse the options and run; returns an exit code. */
+/* `perfguard run`: parse the options and run; returns an exit code.
+ * Long because it reads as the run's steps in order: options, config,
+ * selection, store, the run, output, the gate, the exit code. */
 static int cmd_run(struct pfg_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {

@@ -115,7 +115,8 @@ static char *resolve_dir(const char *dir, const char *cwd)
 	return pfg_xasprintf("%s/%s", dir, cwd);
 }
 
-/* Parse one benchmark object into b. */
+/* Parse one benchmark object into b. Long because it is one flat
+ * statement per key of a benchmark, in the order perfguard.json(5) lists. */
 static void load_benchmark(struct loader *ld, const cJSON *obj, const char *path,
 			   const char *component, const struct defaults *d,
 			   struct pfg_benchmark_cfg *b)

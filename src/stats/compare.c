@@ -317,6 +317,9 @@ static int result_finite(const struct pfg_stats_compare_result *r)
 	       r->p_value >= 0 && r->p_value <= 1 && !isnan(r->mde_pct);
 }
 
+/* Long because it is the comparison's steps in order (checks, outliers,
+ * test, interval, MDE, verdict), each a call; splitting would only pass
+ * the same dozen locals around. */
 int pfg_stats_compare(const double *base, size_t n_base, const double *cur,
 		      size_t n_cur, const struct pfg_stats_compare_opts *o,
 		      struct pfg_stats_compare_result *r, char *err, size_t errlen)

@@ -213,6 +213,8 @@ static double satterthwaite(double c1, double v1, double df1, double c2, double 
 	return den > 0 ? v * v / den : fmax(df1, df2);
 }
 
+/* Long because the two-level model's steps (variance components, the
+ * basis chosen, the test, interval and verdict) share their locals. */
 int pfg_stats_runs_compare(const struct pfg_stats_run *base, size_t k,
 			   const struct pfg_stats_run *cur, size_t m,
 			   const struct pfg_stats_runs_opts *o,
