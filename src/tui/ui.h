@@ -1,7 +1,7 @@
 /* ui.h: the UI thread's state, shared by the main loop (tui.c), the keys
  * (keys.c), the actions (actions.c), the workers' messages (events.c), the
- * panes (panes.c) and the dialogs (dialog.c). Only the UI thread touches
- * any of it. */
+ * layout and draw pass (panes.c), the panes (pane_*.c) and the dialogs
+ * (dialog.c). Only the UI thread touches any of it. */
 #ifndef PERFGUARD_TUI_UI_H
 #define PERFGUARD_TUI_UI_H
 
