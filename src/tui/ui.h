@@ -1,7 +1,7 @@
 /* ui.h: the UI thread's state, shared by the main loop (tui.c), the keys
  * (keys.c), the actions (actions.c), the workers' messages (events.c), the
- * panes (panes.c) and the dialogs (dialog.c). Only the UI thread touches
- * any of it. */
+ * layout and draw pass (panes.c), the panes (pane_*.c) and the dialogs
+ * (dialog.c). Only the UI thread touches any of it. */
 #ifndef PERFGUARD_TUI_UI_H
 #define PERFGUARD_TUI_UI_H
 
@@ -166,7 +166,7 @@ void pfg_ui_key(struct pfg_tui *ui, int k);
 /* events.c: handle one message from a worker; frees it. */
 void pfg_ui_message(struct pfg_tui *ui, struct pfg_tui_msg *m);
 
-/* panes.c */
+/* panes.c: the layout, the shared drawing helpers and the draw pass. */
 void pfg_ui_layout(struct pfg_tui *ui);
 /* Draw what is dirty; returns how many windows were drawn. */
 int pfg_ui_draw(struct pfg_tui *ui);
@@ -174,6 +174,22 @@ void pfg_ui_put(WINDOW *w, int y, int x, int maxw, int attr, const char *s);
 void pfg_ui_fmt_value(double v, const char *unit, char *buf, size_t len);
 const char *pfg_ui_pane_name(int pane);
 void pfg_ui_free_windows(struct pfg_tui *ui);
+/* Frame pane p with its number, name and extra; a tab bar in single mode. */
+void pfg_ui_frame(struct pfg_tui *ui, int p, const char *extra);
+
+/* The attribute of element e in a row: the selection's when selected,
+ * since a colour pair of its own would hide the selection's background.
+ * Uses the row's locals sel and base. */
+#define PFG_SEL_ATTR(e) (sel ? base : pfg_tui_attr(e))
+
+/* pane_*.c: each pane draws itself into its window (already erased). */
+void pfg_ui_draw_baselines(struct pfg_tui *ui);
+void pfg_ui_draw_live(struct pfg_tui *ui);
+void pfg_ui_draw_trends(struct pfg_tui *ui);
+void pfg_ui_draw_alerts(struct pfg_tui *ui);
+/* pane_bars.c: the status line and the key-hint bar, with wnoutrefresh(). */
+void pfg_ui_draw_status(struct pfg_tui *ui);
+void pfg_ui_draw_hints(struct pfg_tui *ui);
 
 /* dialog.c */
 void pfg_ui_dialog_draw(struct pfg_tui *ui);
