@@ -13,7 +13,90 @@
 
 #include "perfguard/analysis.h"
 #include "perfguard/config.h"
+#include "perfguard/runner.h"
 #include "perfguard/store.h"
+
+/* ---- The session ---------------------------------------------------------
+ * One engine session per process drives runs: it owns the spawner, the
+ * SIGINT/SIGTERM/SIGHUP handlers and one cancel token. A signal handler
+ * and any thread may trip the token; it then kills what runs
+ * (pfg_runner_kill_all) and becomes readable for the runner's waits, and
+ * the engine's loops stop. Ending the session restores the handlers, stops
+ * the spawner and forgets the stop, so a later session starts clean. */
+struct pfg_engine_session;
+
+struct pfg_engine_session_opts {
+	int spawner;       /* nonzero: start the spawner (pfg_runner_spawner_start),
+			      for memory benchmarks; call early, before threads */
+	int signals;       /* nonzero: install the signal handlers now; else
+			      later with pfg_engine_session_catch_signals(), or
+			      never */
+};
+
+/* Begin the session of this process. Returns 0 with *s set, or
+ * PFG_ERUNTIME when a session is active already or no pipe can be made.
+ * A spawner that cannot start is not an error (runs are then spawned
+ * directly). */
+int pfg_engine_session_begin(const struct pfg_engine_session_opts *opts,
+			     struct pfg_engine_session **s, char *err, size_t errlen);
+
+/* Install the handlers of SIGINT, SIGTERM and SIGHUP (without SA_RESTART,
+ * so waits wake): each notes its signal, trips the token and writes a byte
+ * to wake_fd (-1: none; a UI's self-pipe). */
+void pfg_engine_session_catch_signals(struct pfg_engine_session *s, int wake_fd);
+
+/* Trip the cancel token: kill what runs and stop the engine's loops.
+ * Async-signal-safe; any thread; repeated calls are harmless. */
+void pfg_engine_session_cancel(struct pfg_engine_session *s);
+
+/* Nonzero once the token was tripped (0 for a NULL session). */
+int pfg_engine_session_cancelled(const struct pfg_engine_session *s);
+
+/* The last signal that tripped the token, or 0. */
+int pfg_engine_session_signal(const struct pfg_engine_session *s);
+
+/* The token's descriptor, readable once tripped (-1 for NULL), for
+ * pfg_exec_spec.cancel_fd. */
+int pfg_engine_session_cancel_fd(const struct pfg_engine_session *s);
+
+/* End the session: restore the handlers, stop the spawner it started,
+ * close the token. NULL is ignored. */
+void pfg_engine_session_end(struct pfg_engine_session *s);
+
+/* ---- The repeat loop -----------------------------------------------------
+ * Warmup and measured runs of one command, as the engine and `perfguard
+ * measure` make them. */
+
+/* One finished run, handed to pfg_repeat.on_run. */
+struct pfg_repeat_run {
+	int index;                /* 0-based over warmup and measured runs */
+	int warmup;               /* nonzero for a warmup run */
+	int number, of;           /* 1-based within its kind, and how many */
+	const struct pfg_measurement *m;
+};
+
+struct pfg_repeat {
+	const struct pfg_exec_spec *spec;  /* its cancel_fd is replaced by the
+					      session's when there is one */
+	int warmup, runs;
+	/* NULL, or called before each run (a prepare step, a progress bar);
+	 * nonzero stops the loop. */
+	int (*before)(int index, void *ctx);
+	/* Called after each run that was not cancelled, successful or not;
+	 * nonzero stops the loop. */
+	int (*on_run)(const struct pfg_repeat_run *run, void *ctx);
+	void *ctx;
+};
+
+#define PFG_REPEAT_STOPPED 1      /* the session was cancelled */
+#define PFG_REPEAT_ABORTED 2      /* before or on_run returned nonzero */
+
+/* Run r->spec warmup + runs times, stopping when session (may be NULL) is
+ * cancelled. Returns 0 when every run was made, PFG_REPEAT_STOPPED or
+ * PFG_REPEAT_ABORTED, or the negative code of pfg_runner_exec() (err
+ * filled) when a run could not be started. */
+int pfg_engine_repeat(struct pfg_engine_session *session, const struct pfg_repeat *r,
+		      char *err, size_t errlen);
 
 /* What one benchmark of a run came to. */
 struct pfg_bench_outcome {
@@ -65,9 +148,9 @@ typedef void (*pfg_event_fn)(const struct pfg_event *ev, void *ctx);
 
 struct pfg_engine_opts {
 	const char *trigger;      /* cli, tui, ci; NULL: cli */
-	int cancel_fd;            /* -1, or readable when the run must stop: what
-				     runs is killed and the run is left
-				     interrupted, as after a signal */
+	struct pfg_engine_session *session; /* NULL, or the session whose
+				     cancellation stops the run: what runs is
+				     killed and the run is left interrupted */
 	pfg_event_fn on_event;    /* NULL: no progress */
 	void *ctx;
 };
@@ -101,11 +184,9 @@ int pfg_engine_propose_baseline(struct pfg_store *store, const char *bench,
  * string lives until the calling thread's next call. */
 const char *pfg_engine_actor(void);
 
-/* Ask the run in progress to stop: kills what runs now and leaves the run
- * 'interrupted'. Async-signal-safe, for SIGINT and SIGTERM handlers. */
-void pfg_engine_request_stop(void);
-
-/* The git revision of the work tree at dir, or NULL. Caller frees. */
+/* The git revision of the work tree at dir, or NULL. git runs through the
+ * runner with a timeout of PFG_GIT_TIMEOUT_S seconds. Caller frees. */
+#define PFG_GIT_TIMEOUT_S 10.0
 char *pfg_engine_git_revision(const char *dir);
 
 #endif

@@ -94,6 +94,14 @@ struct pfg_measurement {
 int pfg_runner_exec(const struct pfg_exec_spec *spec,
 		    struct pfg_measurement *out, char *err, size_t errlen);
 
+/* Run spec once as pfg_runner_exec() does, with its stdout captured
+ * instead of sent to /dev/null or kept (keep_stdout and via_spawner are
+ * ignored): at most max_bytes of it go to *text, NUL-terminated, the rest
+ * is read and dropped. *text is set (the caller frees it) when 0 is
+ * returned, NULL otherwise. For short helper commands (git). */
+int pfg_runner_capture(const struct pfg_exec_spec *spec, size_t max_bytes, char **text,
+		       struct pfg_measurement *out, char *err, size_t errlen);
+
 /* Parse the text of a metrics file (size bytes, need not end in NUL):
  * lines "name value [unit]" with a name of [A-Za-z0-9_.:-], a finite
  * number and an optional unit, blank lines and '#' comments skipped, CR
@@ -130,6 +138,11 @@ void pfg_measurement_release(struct pfg_measurement *m);
  * process grows and before threads start; the spawner exits with us.
  * Returns 0, or PFG_ERUNTIME (runs are then spawned directly). */
 int pfg_runner_spawner_start(char *err, size_t errlen);
+
+/* Stop the spawner, if one runs, and reap it: later runs are spawned
+ * directly until pfg_runner_spawner_start() is called again. Not while a
+ * run is in progress in another thread (it would wait for it). */
+void pfg_runner_spawner_stop(void);
 
 /* Kill every process group that a pfg_runner_exec() in this process
  * still has running, and ask the runs in progress to stop (a run busy

@@ -2,6 +2,7 @@
  * does, and print a summary or every sample as JSON. Nothing is stored. */
 #include "perfguard/cli.h"
 #include "perfguard/config.h"
+#include "perfguard/engine.h"
 #include "perfguard/runner.h"
 #include "perfguard/stats.h"
 #include "perfguard/util.h"
@@ -16,16 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The signal that asked us to stop (SIGINT, SIGTERM, SIGHUP), or 0. */
-static volatile sig_atomic_t measure_stop;
-
-/* On SIGINT/SIGTERM/SIGHUP: kill the running command's group and remember. */
-static void measure_on_signal(int sig)
-{
-	measure_stop = sig;
-	pfg_runner_kill_all();
-}
 
 /* What the command line asked for. */
 struct measure_opts {
@@ -161,10 +152,48 @@ static int report_failure(const struct pfg_cli *cli, const struct measure_opts *
 	return PFG_EXIT_RUNTIME;
 }
 
-/* Run the warmup and measured runs, filling s. Returns -1 when every run
- * succeeded, else the exit code after printing why. */
-static int measure_all(const struct pfg_cli *cli, const struct measure_opts *o,
-		       struct measure_samples *s)
+/* What the engine's repeat loop carries to measure's callbacks. */
+struct measure_loop {
+	const struct pfg_cli *cli;
+	const struct measure_opts *o;
+	struct measure_samples *s;
+	const char *label;
+	int64_t last_draw;
+	int code;                 /* the exit code after a failed run */
+};
+
+/* Repeat loop: draw the progress bar, at most 10 frames a second. */
+static int before_run(int index, void *ctx)
+{
+	struct measure_loop *l = ctx;
+	int64_t now = pfg_now_ns();
+	if (now - l->last_draw > 100000000) {
+		pfg_cli_progress((size_t)index, (size_t)(l->o->warmup + l->o->runs), l->label);
+		l->last_draw = now;
+	}
+	return 0;
+}
+
+/* Repeat loop: keep a measured run's figures; a failed run stops. */
+static int on_run(const struct pfg_repeat_run *run, void *ctx)
+{
+	struct measure_loop *l = ctx;
+	if (!pfg_measurement_ok(run->m)) {
+		size_t total = (size_t)(l->o->warmup + l->o->runs);
+		pfg_cli_progress(total, total, NULL);
+		l->code = report_failure(l->cli, l->o, (size_t)run->index, run->m);
+		return 1;
+	}
+	if (!run->warmup)
+		samples_push(l->s, run->m);
+	return 0;
+}
+
+/* Run the warmup and measured runs through the engine's repeat loop in
+ * session, filling s. Returns -1 when every run succeeded, else the exit
+ * code after printing why. */
+static int measure_all(const struct pfg_cli *cli, struct pfg_engine_session *session,
+		       const struct measure_opts *o, struct measure_samples *s)
 {
 	struct pfg_exec_spec spec = {
 		.argv = o->shell ? (char *const[]){ o->shell_line, NULL } : o->argv,
@@ -172,41 +201,22 @@ static int measure_all(const struct pfg_cli *cli, const struct measure_opts *o,
 		.timeout_s = o->timeout_s,
 		.cancel_fd = -1,
 	};
+	struct measure_loop l = { cli, o, s, o->shell ? o->shell_line : o->argv[0], 0, 0 };
+	struct pfg_repeat r = { .spec = &spec, .warmup = (int)o->warmup, .runs = (int)o->runs,
+				.before = before_run, .on_run = on_run, .ctx = &l };
 	size_t total = (size_t)(o->warmup + o->runs);
-	const char *label = o->shell ? o->shell_line : o->argv[0];
-	int64_t last_draw = 0;
-	for (size_t i = 0; i < total && !measure_stop; i++) {
-		int64_t now = pfg_now_ns();
-		if (now - last_draw > 100000000) { /* at most 10 frames a second */
-			pfg_cli_progress(i, total, label);
-			last_draw = now;
-		}
-		struct pfg_measurement m;
-		char err[PFG_ERR_MAX];
-		int rc = pfg_runner_exec(&spec, &m, err, sizeof err);
-		if (rc < 0) {
-			pfg_cli_progress(total, total, NULL);
-			pfg_measurement_release(&m);
-			return pfg_cli_fail(cli, pfg_cli_exit_of(rc), "%s", err);
-		}
-		if (measure_stop) {
-			pfg_measurement_release(&m);
-			break;
-		}
-		if (!pfg_measurement_ok(&m)) {
-			pfg_cli_progress(total, total, NULL);
-			rc = report_failure(cli, o, i, &m);
-			pfg_measurement_release(&m);
-			return rc;
-		}
-		if (i >= (size_t)o->warmup)
-			samples_push(s, &m);
-		pfg_measurement_release(&m);
-	}
+	char err[PFG_ERR_MAX];
+	int rc = pfg_engine_repeat(session, &r, err, sizeof err);
+	if (rc == PFG_REPEAT_ABORTED)
+		return l.code;
 	pfg_cli_progress(total, total, NULL);
-	if (measure_stop) /* 128 + the signal, as perfguard run and a shell do */
-		return pfg_cli_fail(cli, 128 + measure_stop, "interrupted after %zu of %ld "
-				    "runs", s->n, o->runs);
+	if (rc < 0)
+		return pfg_cli_fail(cli, pfg_cli_exit_of(rc), "%s", err);
+	if (rc == PFG_REPEAT_STOPPED) { /* 128 + the signal, as perfguard run and a shell do */
+		int sig = pfg_engine_session_signal(session);
+		return pfg_cli_fail(cli, 128 + (sig ? sig : SIGINT), "interrupted after %zu "
+				    "of %ld runs", s->n, o->runs);
+	}
 	return -1;
 }
 
@@ -313,20 +323,19 @@ static int cmd_measure(struct pfg_cli *cli, int argc, char **argv)
 		return rc;
 	}
 	struct measure_samples s = { 0 };
-	struct sigaction sa = { .sa_handler = measure_on_signal }, old_int, old_term,
-			 old_hup;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
-
-	rc = measure_all(cli, &o, &s);
+	/* SIGINT, SIGTERM, SIGHUP kill the running command and stop. */
+	struct pfg_engine_session *session;
+	struct pfg_engine_session_opts sopts = { .signals = 1 };
+	char err[PFG_ERR_MAX];
+	if (pfg_engine_session_begin(&sopts, &session, err, sizeof err)) {
+		free(o.shell_line);
+		return pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
+	}
+	rc = measure_all(cli, session, &o, &s);
 	if (rc < 0)
 		rc = report(cli, &o, &s);
+	pfg_engine_session_end(session);
 
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
 	free(s.wall);
 	free(s.user);
 	free(s.sys);

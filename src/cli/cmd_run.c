@@ -13,27 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static volatile sig_atomic_t stop_signal;
-
-/* SIGINT, SIGTERM, SIGHUP: stop the run, keep what finished. */
-static void on_stop_signal(int sig)
-{
-	stop_signal = sig;
-	pfg_engine_request_stop();
-}
-
-/* Install on_stop_signal without SA_RESTART so waits wake up. */
-static void install_stop_handlers(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
 /* Progress of the whole run in runs (warmup and measured), for the bar. */
 struct progress {
 	size_t done, total;
@@ -205,9 +184,80 @@ static void print_json(const struct pfg_run_report *r, const struct pfg_gate_rep
 	pfg_cli_print_json(root);
 }
 
-/* `perfguard run`: parse the options and run; returns an exit code.
- * Long because it reads as the run's steps in order: options, config,
- * selection, store, the run, output, the gate, the exit code. */
+/* Run the benchmarks named by argv[optind..] in session and report. */
+static int run_session(struct pfg_cli *cli, struct pfg_engine_session *session, int argc,
+		       char **argv, int json, int gate, const char *fail_on)
+{
+	char err[PFG_ERR_MAX];
+	struct pfg_config *cfg;
+	int rc = pfg_cli_load_config(cli, 0, &cfg);
+	if (rc)
+		return rc;
+
+	size_t *sel, n_sel;
+	if (pfg_engine_select(cfg, argv + optind, (size_t)(argc - optind), &sel, &n_sel,
+			      err, sizeof err)) {
+		pfg_config_free(cfg);
+		return pfg_cli_usage_error(cli, "%s", err);
+	}
+	char *db = pfg_cli_db_path(cli);
+	struct pfg_store *st;
+	if (pfg_store_open(db, &st, err, sizeof err)) {
+		free(db);
+		free(sel);
+		pfg_config_free(cfg);
+		return pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
+	}
+	free(db);
+
+	/* SIGINT, SIGTERM, SIGHUP: stop the run, keep what finished. */
+	pfg_engine_session_catch_signals(session, -1);
+	struct progress prog = { 0 };
+	for (size_t i = 0; i < n_sel; i++)
+		prog.total += (size_t)(cfg->benchmarks[sel[i]].warmup +
+				       cfg->benchmarks[sel[i]].runs);
+	struct pfg_engine_opts opts = { .trigger = getenv("CI") ? "ci" : "cli",
+					.session = session, .on_event = on_event, .ctx = &prog };
+	struct pfg_run_report report;
+	struct pfg_gate_report gate_report = { 0 };
+	rc = pfg_engine_run(cfg, st, sel, n_sel, &opts, &report, err, sizeof err);
+	int code = PFG_EXIT_OK, judged = 0;
+	if (rc) {
+		pfg_cli_progress(1, 1, NULL);
+		code = pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
+	} else {
+		int complete = report.status == PFG_RUN_COMPLETE;
+		if (gate && complete)
+			judged = (code = pfg_cli_gate_run(cli, st, report.run_id, cfg, fail_on,
+							  &gate_report)) == PFG_EXIT_OK;
+		if (json)
+			print_json(&report, judged ? &gate_report : NULL);
+		else
+			print_table(&report);
+		print_failures(&report);
+		if (judged && !json)
+			pfg_cli_gate_print(stdout, &gate_report);
+		if (report.status == PFG_RUN_INTERRUPTED) {
+			fprintf(stderr, "perfguard run: interrupted; run %lld keeps the %zu "
+				"benchmark%s that started\n", (long long)report.run_id,
+				report.n_outcomes, report.n_outcomes == 1 ? "" : "s");
+			int sig = pfg_engine_session_signal(session);
+			code = 128 + (sig ? sig : SIGINT);
+		} else if (!complete) {
+			code = PFG_EXIT_RUNTIME;
+		} else if (judged && gate_report.failed) {
+			code = PFG_EXIT_GATE;
+		}
+	}
+	pfg_gate_report_release(&gate_report);
+	pfg_run_report_release(&report);
+	pfg_store_close(st);
+	free(sel);
+	pfg_config_free(cfg);
+	return code;
+}
+
+/* `perfguard run`: parse the options, then run in one engine session. */
 static int cmd_run(struct pfg_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -236,72 +286,15 @@ static int cmd_run(struct pfg_cli *cli, int argc, char **argv)
 		return pfg_cli_usage_error(cli, "--fail-on: expected minor, moderate, major "
 					   "or critical, got '%s'", fail_on);
 	/* Spawn memory benchmarks from a small process, as the dashboard does,
-	 * so that their peak RSS reads the same from both. */
+	 * so that their peak RSS reads the same from both: the session starts
+	 * it now, before we grow. */
 	char err[PFG_ERR_MAX];
-	pfg_runner_spawner_start(err, sizeof err);
-	struct pfg_config *cfg;
-	int rc = pfg_cli_load_config(cli, 0, &cfg);
-	if (rc)
-		return rc;
-
-	size_t *sel, n_sel;
-	if (pfg_engine_select(cfg, argv + optind, (size_t)(argc - optind), &sel, &n_sel,
-			      err, sizeof err)) {
-		pfg_config_free(cfg);
-		return pfg_cli_usage_error(cli, "%s", err);
-	}
-	char *db = pfg_cli_db_path(cli);
-	struct pfg_store *st;
-	if (pfg_store_open(db, &st, err, sizeof err)) {
-		free(db);
-		free(sel);
-		pfg_config_free(cfg);
+	struct pfg_engine_session *session;
+	struct pfg_engine_session_opts sopts = { .spawner = 1 };
+	if (pfg_engine_session_begin(&sopts, &session, err, sizeof err))
 		return pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
-	}
-	free(db);
-
-	install_stop_handlers();
-	struct progress prog = { 0 };
-	for (size_t i = 0; i < n_sel; i++)
-		prog.total += (size_t)(cfg->benchmarks[sel[i]].warmup +
-				       cfg->benchmarks[sel[i]].runs);
-	struct pfg_engine_opts opts = { .trigger = getenv("CI") ? "ci" : "cli",
-					.cancel_fd = -1, .on_event = on_event, .ctx = &prog };
-	struct pfg_run_report report;
-	struct pfg_gate_report gate_report = { 0 };
-	rc = pfg_engine_run(cfg, st, sel, n_sel, &opts, &report, err, sizeof err);
-	int code = PFG_EXIT_OK, judged = 0;
-	if (rc) {
-		pfg_cli_progress(1, 1, NULL);
-		code = pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
-	} else {
-		int complete = report.status == PFG_RUN_COMPLETE;
-		if (gate && complete)
-			judged = (code = pfg_cli_gate_run(cli, st, report.run_id, cfg, fail_on,
-							  &gate_report)) == PFG_EXIT_OK;
-		if (json)
-			print_json(&report, judged ? &gate_report : NULL);
-		else
-			print_table(&report);
-		print_failures(&report);
-		if (judged && !json)
-			pfg_cli_gate_print(stdout, &gate_report);
-		if (report.status == PFG_RUN_INTERRUPTED) {
-			fprintf(stderr, "perfguard run: interrupted; run %lld keeps the %zu "
-				"benchmark%s that started\n", (long long)report.run_id,
-				report.n_outcomes, report.n_outcomes == 1 ? "" : "s");
-			code = 128 + (stop_signal ? stop_signal : SIGINT);
-		} else if (!complete) {
-			code = PFG_EXIT_RUNTIME;
-		} else if (judged && gate_report.failed) {
-			code = PFG_EXIT_GATE;
-		}
-	}
-	pfg_gate_report_release(&gate_report);
-	pfg_run_report_release(&report);
-	pfg_store_close(st);
-	free(sel);
-	pfg_config_free(cfg);
+	int code = run_session(cli, session, argc, argv, json, gate, fail_on);
+	pfg_engine_session_end(session);
 	return code;
 }
 

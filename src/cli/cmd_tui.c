@@ -48,10 +48,7 @@ static int cmd_tui(struct pfg_cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return pfg_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-	/* Spawn memory benchmarks from a process as small as the CLI's, so that
-	 * their peak RSS does not start at the dashboard's size. */
-	char err[PFG_ERR_MAX];
-	pfg_runner_spawner_start(err, sizeof err);
+	/* The dashboard's engine session starts the spawner (pfg_tui_main). */
 	char *db = pfg_cli_db_path(cli);
 	o.config_path = cli->config_path;
 	o.db_path = db;

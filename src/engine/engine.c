@@ -6,36 +6,18 @@
 
 #include "perfguard/runner.h"
 
-#include <fcntl.h>
-#include <poll.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdarg.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-extern char **environ;
-
-static volatile sig_atomic_t stop_requested;
-
-void pfg_engine_request_stop(void)
-{
-	stop_requested = 1;
-	pfg_runner_kill_all();
-}
-
-/* Nonzero when the run must stop: a signal asked, or the caller's
- * cancel_fd became readable (the dashboard cancelling its run). */
+/* Nonzero when the run must stop: its session was cancelled (a signal, or
+ * the dashboard cancelling its run). */
 static int must_stop(const struct pfg_engine_opts *opts)
 {
-	if (stop_requested)
-		return 1;
-	struct pollfd pfd = { .fd = opts->cancel_fd, .events = POLLIN };
-	return opts->cancel_fd >= 0 && poll(&pfd, 1, 0) > 0;
+	return pfg_engine_session_cancelled(opts->session);
 }
 
 int pfg_engine_select(const struct pfg_config *cfg, char *const *patterns,
@@ -79,23 +61,22 @@ static void emit(const struct pfg_engine_opts *opts, struct pfg_event *ev)
 		opts->on_event(ev, opts->ctx);
 }
 
-/* Run cmd once with the benchmark's cwd, env and timeout. */
-static int exec_command(const struct pfg_benchmark_cfg *b,
-			const struct pfg_command_line *cmd, int metrics,
-			const struct pfg_engine_opts *opts, struct pfg_measurement *m,
-			char *err, size_t errlen)
+/* The spec of cmd with the benchmark's cwd, env and timeout; cancel_fd is
+ * the session's unless uncancelled (cleanup). */
+static struct pfg_exec_spec command_spec(const struct pfg_benchmark_cfg *b,
+					 const struct pfg_command_line *cmd, int metrics,
+					 const struct pfg_engine_opts *opts, int uncancelled)
 {
-	struct pfg_exec_spec spec = {
+	return (struct pfg_exec_spec){
 		.argv = cmd->argv.v,
 		.shell = cmd->shell,
 		.cwd = b->cwd,
 		.env = b->env.n ? b->env.v : NULL,
 		.timeout_s = b->timeout_s,
 		.metrics = metrics,
-		.cancel_fd = opts->cancel_fd,
+		.cancel_fd = uncancelled ? -1 : pfg_engine_session_cancel_fd(opts->session),
 		.via_spawner = b->type == PFG_TYPE_MEMORY,
 	};
-	return pfg_runner_exec(&spec, m, err, errlen);
 }
 
 /* Record in out why the benchmark failed: what and the stderr tail. */
@@ -116,7 +97,8 @@ static void fail(struct pfg_bench_outcome *out, const struct pfg_measurement *m,
 		out->stderr_tail = pfg_xstrdup(m->stderr_tail);
 }
 
-/* Run a setup/prepare/cleanup step; on failure note it in out. */
+/* Run a setup/prepare/cleanup step; on failure note it in out. A cleanup
+ * step is not cancelled: it restores state. */
 static int run_step(const struct pfg_benchmark_cfg *b,
 		    const struct pfg_command_line *cmd, const char *what,
 		    const struct pfg_engine_opts *opts, struct pfg_bench_outcome *out)
@@ -125,7 +107,8 @@ static int run_step(const struct pfg_benchmark_cfg *b,
 		return 0;
 	struct pfg_measurement m;
 	char err[PFG_ERR_MAX], why[256];
-	int rc = exec_command(b, cmd, 0, opts, &m, err, sizeof err);
+	struct pfg_exec_spec spec = command_spec(b, cmd, 0, opts, cmd == &b->cleanup);
+	int rc = pfg_runner_exec(&spec, &m, err, sizeof err);
 	if (rc)
 		fail(out, NULL, "%s: %s", what, err);
 	else if (!pfg_measurement_ok(&m)) {
@@ -225,52 +208,67 @@ static void summarise(struct pfg_bench_outcome *out)
 				  &r->outliers, NULL, 0);
 }
 
-/* The measured runs of one benchmark, after its setup. */
-static void measure_runs(const struct pfg_benchmark_cfg *b,
-			 const struct pfg_engine_opts *opts, struct pfg_event *ev,
-			 struct pfg_bench_outcome *out, struct pfg_sample *samples,
-			 struct pfg_sample_metric **metrics, size_t *n_metrics,
-			 int confirming)
+/* What the repeat loop of one benchmark's runs carries to its callbacks. */
+struct bench_runs {
+	const struct pfg_benchmark_cfg *b;
+	const struct pfg_engine_opts *opts;
+	struct pfg_event *ev;
+	struct pfg_bench_outcome *out;
+	struct pfg_sample *samples;
+	struct pfg_sample_metric **metrics;
+	size_t *n_metrics;
+	int confirming;
+};
+
+/* Repeat loop: the benchmark's prepare step before each run. */
+static int before_run(int index, void *ctx)
 {
-	int total = b->warmup + b->runs;
-	for (int i = 0; i < total && !must_stop(opts); i++) {
-		int warm = i < b->warmup;
-		if (run_step(b, &b->prepare, "prepare", opts, out))
-			return;
-		struct pfg_measurement m;
-		char err[PFG_ERR_MAX], why[512];
-		if (exec_command(b, &b->command, 1, opts, &m, err, sizeof err)) {
-			fail(out, NULL, "%s", err);
-			pfg_measurement_release(&m);
-			return;
-		}
-		if (m.cancelled || must_stop(opts)) {
-			pfg_measurement_release(&m);
-			return;
-		}
-		double value;
-		int ok = b->type == PFG_TYPE_ERROR_RATE || pfg_measurement_ok(&m);
-		if (!ok)
-			pfg_measurement_describe(&m, why, sizeof why);
-		else if (!sample_value(b, &m, &value, why, sizeof why))
-			ok = 0;
-		if (!ok) {
-			fail(out, &m, "%s run %d of %d: %s", warm ? "warmup" : "measured",
-			     warm ? i + 1 : i - b->warmup + 1, warm ? b->warmup : b->runs, why);
-			pfg_measurement_release(&m);
-			return;
-		}
-		if (!warm)
-			keep_sample(out, samples, metrics, n_metrics, &m, value);
-		pfg_measurement_release(&m);
-		ev->kind = PFG_EVENT_SAMPLE;
-		ev->warmup = warm;
-		ev->confirming = confirming;
-		ev->run_index = warm ? i + 1 : i - b->warmup + 1;
-		ev->n_runs = warm ? b->warmup : b->runs;
-		ev->value = value;
-		emit(opts, ev);
+	struct bench_runs *br = ctx;
+	(void)index;
+	return run_step(br->b, &br->b->prepare, "prepare", br->opts, br->out) ? 1 : 0;
+}
+
+/* Repeat loop: judge a run, keep its sample and report it; nonzero when
+ * the benchmark failed. */
+static int on_run(const struct pfg_repeat_run *run, void *ctx)
+{
+	struct bench_runs *br = ctx;
+	const struct pfg_benchmark_cfg *b = br->b;
+	char why[512];
+	double value;
+	int ok = b->type == PFG_TYPE_ERROR_RATE || pfg_measurement_ok(run->m);
+	if (!ok)
+		pfg_measurement_describe(run->m, why, sizeof why);
+	else if (!sample_value(b, run->m, &value, why, sizeof why))
+		ok = 0;
+	if (!ok) {
+		fail(br->out, run->m, "%s run %d of %d: %s",
+		     run->warmup ? "warmup" : "measured", run->number, run->of, why);
+		return 1;
 	}
+	if (!run->warmup)
+		keep_sample(br->out, br->samples, br->metrics, br->n_metrics, run->m, value);
+	struct pfg_event *ev = br->ev;
+	ev->kind = PFG_EVENT_SAMPLE;
+	ev->warmup = run->warmup;
+	ev->confirming = br->confirming;
+	ev->run_index = run->number;
+	ev->n_runs = run->of;
+	ev->value = value;
+	emit(br->opts, ev);
+	return 0;
+}
+
+/* The measured runs of one benchmark, after its setup. */
+static void measure_runs(struct bench_runs *br)
+{
+	const struct pfg_benchmark_cfg *b = br->b;
+	struct pfg_exec_spec spec = command_spec(b, &b->command, 1, br->opts, 0);
+	struct pfg_repeat r = { .spec = &spec, .warmup = b->warmup, .runs = b->runs,
+				.before = before_run, .on_run = on_run, .ctx = br };
+	char err[PFG_ERR_MAX];
+	if (pfg_engine_repeat(br->opts->session, &r, err, sizeof err) < 0)
+		fail(br->out, NULL, "%s", err);
 }
 
 /* Free the custom metrics kept for n samples. */
@@ -314,14 +312,16 @@ static int run_benchmark(const struct pfg_config *cfg, const struct pfg_benchmar
 	struct pfg_sample_metric **metrics = pfg_xcalloc(cap, sizeof *metrics);
 	size_t *n_metrics = pfg_xcalloc(cap, sizeof *n_metrics);
 
+	struct bench_runs br = { b, opts, ev, out, samples, metrics, n_metrics, 0 };
 	if (run_step(b, &b->setup, "setup", opts, out) == 0)
-		measure_runs(b, opts, ev, out, samples, metrics, n_metrics, 0);
+		measure_runs(&br);
 	if (out->ok && !must_stop(opts)) {
 		pfg_analysis_compare(&an, out->values, out->n_values, &out->comparison);
 		/* A suspected regression must repeat before anyone is alerted. */
 		for (int k = 0; k < confirms && out->ok && !must_stop(opts) &&
 		     out->comparison.verdict == PFG_VERDICT_REGRESSION; k++) {
-			measure_runs(b, opts, ev, out, samples, metrics, n_metrics, 1);
+			br.confirming = 1;
+			measure_runs(&br);
 			pfg_analysis_compare(&an, out->values, out->n_values, &out->comparison);
 			out->comparison.confirm_runs = k + 1;
 		}
@@ -329,9 +329,7 @@ static int run_benchmark(const struct pfg_config *cfg, const struct pfg_benchmar
 	if (must_stop(opts))
 		fail(out, NULL, "interrupted after %zu of %d runs", out->n_values, b->runs);
 	/* Cleanup runs even when the run was cancelled: it restores state. */
-	struct pfg_engine_opts uncancelled = *opts;
-	uncancelled.cancel_fd = -1;
-	run_step(b, &b->cleanup, "cleanup", &uncancelled, out);
+	run_step(b, &b->cleanup, "cleanup", opts, out);
 	summarise(out);
 
 	int rc = pfg_store_add_result(st, run_id, out->bench_id, samples,
@@ -409,35 +407,25 @@ void pfg_run_report_release(struct pfg_run_report *report)
 	memset(report, 0, sizeof *report);
 }
 
+/* The revision of the work tree at dir: `git -C dir rev-parse HEAD`
+ * through the runner, with a timeout. */
 char *pfg_engine_git_revision(const char *dir)
 {
-	int fds[2];
-	if (pipe2(fds, O_CLOEXEC) != 0)
-		return NULL;
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
 	char *argv[] = { "git", "-C", (char *)dir, "rev-parse", "HEAD", NULL };
-	pid_t pid;
-	int rc = posix_spawnp(&pid, "git", &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fds[1]);
-	char buf[64] = "";
-	size_t n = 0;
-	ssize_t got;
-	while (rc == 0 && n < sizeof buf - 1 &&
-	       (got = read(fds[0], buf + n, sizeof buf - 1 - n)) > 0)
-		n += (size_t)got;
-	close(fds[0]);
-	int status = 1;
-	if (rc == 0)
-		waitpid(pid, &status, 0);
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	if (rc != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !buf[0])
+	struct pfg_exec_spec spec = { .argv = argv, .timeout_s = PFG_GIT_TIMEOUT_S,
+				      .grace_s = 0.5, .cancel_fd = -1 };
+	struct pfg_measurement m;
+	char err[PFG_ERR_MAX], *text = NULL;
+	int rc = pfg_runner_capture(&spec, 63, &text, &m, err, sizeof err);
+	int ok = rc == 0 && pfg_measurement_ok(&m);
+	pfg_measurement_release(&m);
+	if (ok)
+		text[strcspn(text, "\n")] = '\0';
+	if (!ok || !text[0]) {
+		free(text);
 		return NULL;
-	return pfg_xstrdup(buf);
+	}
+	return text;
 }
 
 const char *pfg_engine_actor(void)

@@ -218,10 +218,7 @@ void pfg_ui_cancel_and_quit(struct pfg_tui *ui)
 	pfg_tui_jobq_clear(&ui->runner.q);
 	if (!ui->cancel_sent) {
 		ui->cancel_sent = 1;
-		pfg_engine_request_stop();
-		if (write(ui->ch.cancel[1], "c", 1) < 0) {
-			/* full: the runner was asked already */
-		}
+		pfg_engine_session_cancel(ui->ch.session);
 	}
 	ui->dirty[PFG_PANE_LIVE] = 1;
 	pfg_ui_notice(ui, 0, "cancelling the run; the dashboard closes when it has stopped");

@@ -25,10 +25,9 @@ static int pfg_pipe_flags(int fds[2])
 int pfg_tui_chan_init(struct pfg_tui_chan *ch)
 {
 	memset(ch, 0, sizeof *ch);
-	ch->wake[0] = ch->wake[1] = ch->cancel[0] = ch->cancel[1] = -1;
+	ch->wake[0] = ch->wake[1] = -1;
 	pthread_mutex_init(&ch->lock, NULL);
-	if (pipe(ch->wake) || pfg_pipe_flags(ch->wake) || pipe(ch->cancel) ||
-	    pfg_pipe_flags(ch->cancel))
+	if (pipe(ch->wake) || pfg_pipe_flags(ch->wake))
 		return -1;
 	return 0;
 }
@@ -42,12 +41,9 @@ void pfg_tui_chan_release(struct pfg_tui_chan *ch)
 		pfg_tui_msg_free(m);
 		m = next;
 	}
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 2; i++)
 		if (ch->wake[i] >= 0)
 			close(ch->wake[i]);
-		if (ch->cancel[i] >= 0)
-			close(ch->cancel[i]);
-	}
 	pthread_mutex_destroy(&ch->lock);
 }
 

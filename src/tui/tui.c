@@ -13,39 +13,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-/* A signal asked the dashboard to end (SIGTERM, SIGHUP, SIGINT). */
-static volatile sig_atomic_t pfg_tui_signal;
-static int pfg_sig_wake_fd = -1, pfg_sig_cancel_fd = -1;
-
-/* Signal handler: stop any run and wake the UI. Async-signal-safe. */
-static void pfg_tui_on_signal(int sig)
-{
-	int saved = errno;
-	pfg_tui_signal = sig;
-	pfg_engine_request_stop();
-	if (pfg_sig_cancel_fd >= 0 && write(pfg_sig_cancel_fd, "c", 1) < 0) {
-		/* the pipe is full: cancellation was already asked */
-	}
-	if (pfg_sig_wake_fd >= 0 && write(pfg_sig_wake_fd, "s", 1) < 0) {
-		/* full: the UI is awake already */
-	}
-	errno = saved;
-}
-
-/* Install the handlers, without SA_RESTART so poll() wakes. */
-static void pfg_tui_signals(struct pfg_tui *ui)
-{
-	pfg_sig_wake_fd = ui->ch.wake[1];
-	pfg_sig_cancel_fd = ui->ch.cancel[1];
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = pfg_tui_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-}
-
 /* Load the config: a missing file disables runs; a bad one is an error. */
 static int pfg_tui_config(struct pfg_tui *ui)
 {
@@ -119,7 +86,7 @@ static void pfg_tui_loop(struct pfg_tui *ui)
 		struct pollfd fds[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
 					 { .fd = ui->ch.wake[0], .events = POLLIN } };
 		int rc = poll(fds, 2, timeout);
-		if (pfg_tui_signal && !ui->quitting) {
+		if (pfg_engine_session_signal(ui->ch.session) && !ui->quitting) {
 			ui->cancel_sent = 1; /* the handler did */
 			pfg_ui_cancel_and_quit(ui);
 			if (!pfg_ui_run_pending(ui))
@@ -251,12 +218,9 @@ static int pfg_tui_shutdown(struct pfg_tui *ui, struct pfg_strv *warn)
 		pfg_store_close(ws[i]->store);
 		pfg_tui_jobq_release(&ws[i]->q);
 	}
+	int sig = pfg_engine_session_signal(ui->ch.session);
 	pfg_tui_chan_release(&ui->ch);
-	pfg_sig_wake_fd = pfg_sig_cancel_fd = -1;
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	return pfg_tui_signal ? 128 + pfg_tui_signal : PFG_EXIT_OK;
+	return sig ? 128 + sig : PFG_EXIT_OK;
 }
 
 /* Run the dashboard until the operator quits. */
@@ -274,14 +238,27 @@ int pfg_tui_main(const struct pfg_tui_opts *opts)
 	ui->db_path = opts->db_path;
 	ui->t0 = pfg_now_ns();
 	ui->focus = PFG_PANE_BASELINES;
+	/* The session starts the spawner before we grow, so that memory
+	 * benchmarks' peak RSS does not start at the dashboard's size; its
+	 * signal handlers wait until the screen is ours. */
+	struct pfg_engine_session *session;
+	struct pfg_engine_session_opts sopts = { .spawner = 1 };
+	char err[PFG_ERR_MAX];
+	if (pfg_engine_session_begin(&sopts, &session, err, sizeof err)) {
+		fprintf(stderr, "perfguard tui: %s\n", err);
+		return PFG_EXIT_RUNTIME;
+	}
 	struct pfg_strv warn = { 0 };
 	int code = pfg_tui_setup(ui, &warn);
 	if (code) {
 		pfg_strv_release(&warn);
+		pfg_engine_session_end(session);
 		return code;
 	}
+	ui->ch.session = session;
 	pfg_tui_glyphs_init(opts->ascii);
-	pfg_tui_signals(ui);
+	/* SIGTERM, SIGHUP, SIGINT: stop any run and wake the UI. */
+	pfg_engine_session_catch_signals(session, ui->ch.wake[1]);
 	pfg_tui_screen(ui);
 	if (warn.n)
 		pfg_ui_notice(ui, 1, "theme %s: %s%s", ui->theme.name, warn.v[0],
@@ -296,6 +273,7 @@ int pfg_tui_main(const struct pfg_tui_opts *opts)
 	if (!ui->quit)
 		pfg_tui_loop(ui);
 	code = pfg_tui_shutdown(ui, &warn);
+	pfg_engine_session_end(session);
 	pfg_strv_release(&warn);
 	return code;
 }

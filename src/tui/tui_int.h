@@ -114,7 +114,8 @@ struct pfg_tui_chan {
 	pthread_mutex_t lock;
 	struct pfg_tui_msg *head, *tail;
 	int wake[2];                  /* self-pipe: workers write, the UI polls */
-	int cancel[2];                /* written to cancel the engine's run */
+	struct pfg_engine_session *session; /* its cancel token stops the
+				       engine's run */
 };
 
 /* Initialise ch (pipes non-blocking, close-on-exec). Returns 0 or -1. */

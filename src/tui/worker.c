@@ -262,7 +262,7 @@ static void *pfg_runner_main(void *arg)
 			done->is_error = 1;
 		} else {
 			struct pfg_engine_opts opts = { .trigger = "tui",
-							.cancel_fd = w->ch->cancel[0],
+							.session = w->ch->session,
 							.on_event = pfg_runner_event,
 							.ctx = w };
 			struct pfg_run_report rep;

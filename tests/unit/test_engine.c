@@ -1,5 +1,6 @@
 /* test_engine.c: one run end to end on real commands and a real database:
- * what is stored, the first baseline, and cancellation through cancel_fd. */
+ * what is stored, the first baseline, cancellation through the session's
+ * token, a second session starting clean, and the repeat loop. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -67,7 +68,7 @@ static void test_run_stores_and_proposes_first_baseline(void **state)
 	struct fixture *f = *state;
 	size_t sel[] = { 0 };
 	int counts[8] = { 0 };
-	struct pfg_engine_opts opts = { .trigger = "ci", .cancel_fd = -1,
+	struct pfg_engine_opts opts = { .trigger = "ci",
 					.on_event = count_event, .ctx = counts };
 	struct pfg_run_report r;
 	char err[PFG_ERR_MAX];
@@ -93,27 +94,27 @@ static void test_run_stores_and_proposes_first_baseline(void **state)
 	pfg_run_report_release(&r);
 }
 
-/* Write a byte to the pipe at *arg after 300 ms. */
+/* Cancel the session at arg after 300 ms, as the dashboard's UI thread. */
 static void *cancel_later(void *arg)
 {
 	struct timespec ts = { 0, 300000000 };
 	nanosleep(&ts, NULL);
-	if (write(*(int *)arg, "x", 1) != 1)
-		abort();
+	pfg_engine_session_cancel(arg);
 	return NULL;
 }
 
-static void test_cancel_fd_interrupts_the_run_and_cleans_up(void **state)
+static void test_cancel_interrupts_the_run_and_cleans_up(void **state)
 {
 	struct fixture *f = *state;
-	int fds[2];
-	assert_int_equal(pipe(fds), 0);
-	pthread_t t;
-	assert_int_equal(pthread_create(&t, NULL, cancel_later, &fds[1]), 0);
-	size_t sel[] = { 1, 0 };
-	struct pfg_engine_opts opts = { .trigger = "tui", .cancel_fd = fds[0] };
-	struct pfg_run_report r;
+	struct pfg_engine_session *s;
 	char err[PFG_ERR_MAX];
+	struct pfg_engine_session_opts so = { 0 };
+	assert_int_equal(pfg_engine_session_begin(&so, &s, err, sizeof err), 0);
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, cancel_later, s), 0);
+	size_t sel[] = { 1, 0 };
+	struct pfg_engine_opts opts = { .trigger = "tui", .session = s };
+	struct pfg_run_report r;
 	assert_int_equal(pfg_engine_run(f->cfg, f->st, sel, 2, &opts, &r, err, sizeof err), 0);
 	pthread_join(t, NULL);
 	assert_string_equal(pfg_run_status_name(r.status), "interrupted");
@@ -127,8 +128,88 @@ static void test_cancel_fd_interrupts_the_run_and_cleans_up(void **state)
 	assert_int_equal(pfg_store_run_info(f->st, r.run_id, NULL, &status, NULL, 0), 0);
 	assert_string_equal(pfg_run_status_name(status), "interrupted");
 	pfg_run_report_release(&r);
-	close(fds[0]);
-	close(fds[1]);
+	pfg_engine_session_end(s);
+}
+
+/* A cancelled session, once ended, leaves nothing behind: the next one
+ * runs to completion; two sessions cannot be active at once. */
+static void test_second_session_starts_clean(void **state)
+{
+	struct fixture *f = *state;
+	struct pfg_engine_session *s, *other;
+	char err[PFG_ERR_MAX];
+	struct pfg_engine_session_opts so = { 0 };
+	assert_int_equal(pfg_engine_session_begin(&so, &s, err, sizeof err), 0);
+	assert_int_equal(pfg_engine_session_begin(&so, &other, err, sizeof err),
+			 PFG_ERUNTIME);
+	assert_null(other);
+	pfg_engine_session_cancel(s);
+	assert_true(pfg_engine_session_cancelled(s));
+	pfg_engine_session_end(s);
+	assert_int_equal(pfg_engine_session_begin(&so, &s, err, sizeof err), 0);
+	assert_false(pfg_engine_session_cancelled(s));
+	assert_int_equal(pfg_engine_session_signal(s), 0);
+	size_t sel[] = { 0 };
+	struct pfg_engine_opts opts = { .trigger = "cli", .session = s };
+	struct pfg_run_report r;
+	assert_int_equal(pfg_engine_run(f->cfg, f->st, sel, 1, &opts, &r, err, sizeof err), 0);
+	assert_string_equal(pfg_run_status_name(r.status), "complete");
+	pfg_run_report_release(&r);
+	pfg_engine_session_end(s);
+}
+
+/* Repeat loop callback: count the runs, check their numbering, stop at
+ * the run whose index is in ctx[0] (-1: never). */
+static int count_run(const struct pfg_repeat_run *run, void *ctx)
+{
+	int *c = ctx;
+	assert_true(run->m->exited);
+	assert_int_equal(run->warmup, run->index < 1);
+	assert_int_equal(run->number, run->warmup ? run->index + 1 : run->index);
+	assert_int_equal(run->of, run->warmup ? 1 : 2);
+	c[1]++;
+	return run->index == c[0];
+}
+
+/* The repeat loop makes warmup + runs runs, stops when a callback asks or
+ * the session was cancelled, and reports a command that cannot start. */
+static void test_repeat_loop(void **state)
+{
+	(void)state;
+	char *argv[] = { "true", NULL }, *none[] = { "/nonexistent/cmd", NULL };
+	struct pfg_exec_spec spec = { .argv = argv, .cancel_fd = -1 };
+	int c[2] = { -1, 0 };
+	struct pfg_repeat r = { .spec = &spec, .warmup = 1, .runs = 2, .on_run = count_run,
+				.ctx = c };
+	char err[PFG_ERR_MAX];
+	assert_int_equal(pfg_engine_repeat(NULL, &r, err, sizeof err), 0);
+	assert_int_equal(c[1], 3);
+	c[0] = 1;
+	c[1] = 0;
+	assert_int_equal(pfg_engine_repeat(NULL, &r, err, sizeof err), PFG_REPEAT_ABORTED);
+	assert_int_equal(c[1], 2);
+	struct pfg_engine_session *s;
+	struct pfg_engine_session_opts so = { 0 };
+	assert_int_equal(pfg_engine_session_begin(&so, &s, err, sizeof err), 0);
+	pfg_engine_session_cancel(s);
+	c[1] = 0;
+	assert_int_equal(pfg_engine_repeat(s, &r, err, sizeof err), PFG_REPEAT_STOPPED);
+	assert_int_equal(c[1], 0);
+	pfg_engine_session_end(s);
+	spec.argv = none;
+	assert_int_equal(pfg_engine_repeat(NULL, &r, err, sizeof err), PFG_EINPUT);
+	assert_non_null(strstr(err, "no such command"));
+}
+
+/* No git work tree (or no git): no revision, and no hang. */
+static void test_git_revision_outside_a_work_tree(void **state)
+{
+	struct fixture *f = *state;
+	char *rev = pfg_engine_git_revision(f->dir);
+	if (rev) /* the fixture's directory lies inside some work tree */
+		assert_int_equal(strspn(rev, "0123456789abcdef"), strlen(rev));
+	free(rev);
+	assert_null(pfg_engine_git_revision("/nonexistent/dir"));
 }
 
 static void test_select_by_glob(void **state)
@@ -151,8 +232,13 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_run_stores_and_proposes_first_baseline,
 						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cancel_fd_interrupts_the_run_and_cleans_up,
+		cmocka_unit_test_setup_teardown(test_cancel_interrupts_the_run_and_cleans_up,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_second_session_starts_clean, setup,
+						teardown),
+		cmocka_unit_test(test_repeat_loop),
+		cmocka_unit_test_setup_teardown(test_git_revision_outside_a_work_tree, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_select_by_glob, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);

@@ -1183,6 +1183,37 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* pfg_runner_capture keeps at most max_bytes of stdout and reads the rest
+ * away, so that a chatty command neither blocks on a full pipe nor grows
+ * the buffer; the run is measured as any other. */
+static void test_capture_stdout(void **state)
+{
+	(void)state;
+	char *argv[] = { "printf 'abc\\ndef\\n'; echo oops >&2", NULL };
+	struct pfg_exec_spec s = spec_for(argv);
+	s.shell = 1;
+	s.timeout_s = 20;
+	struct pfg_measurement m;
+	char err[PFG_ERR_MAX], *text = NULL;
+	assert_int_equal(pfg_runner_capture(&s, 64, &text, &m, err, sizeof err), 0);
+	assert_true(pfg_measurement_ok(&m));
+	assert_string_equal(text, "abc\ndef\n");
+	assert_string_equal(m.stderr_tail, "oops\n");
+	free(text);
+	pfg_measurement_release(&m);
+	argv[0] = "head -c 1000000 /dev/zero | tr '\\0' x";
+	assert_int_equal(pfg_runner_capture(&s, 5, &text, &m, err, sizeof err), 0);
+	assert_true(pfg_measurement_ok(&m)); /* not timed out on a full pipe */
+	assert_string_equal(text, "xxxxx");
+	free(text);
+	pfg_measurement_release(&m);
+	char *none[] = { "no-such-command-perfguard", NULL };
+	s = spec_for(none);
+	assert_int_equal(pfg_runner_capture(&s, 5, &text, &m, err, sizeof err), PFG_EINPUT);
+	assert_null(text);
+	pfg_measurement_release(&m);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "--burn") == 0)
@@ -1217,6 +1248,7 @@ int main(int argc, char **argv)
 						   teardown);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stale_metrics_swept),
+		cmocka_unit_test(test_capture_stdout),
 		cmocka_unit_test(test_wait_path),
 		cmocka_unit_test(test_true_ok),
 		cmocka_unit_test(test_exit_code),

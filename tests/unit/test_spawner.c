@@ -177,6 +177,27 @@ static void test_background_killed_after_run(void **state)
 	free(cmd);
 }
 
+/* A stopped spawner is reaped; runs are then spawned directly, and a new
+ * spawner can be started. */
+static void test_stop_and_restart(void **state)
+{
+	(void)state;
+	char *argv[] = { "true", NULL }, err[PFG_ERR_MAX];
+	struct pfg_measurement m;
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		; /* what earlier tests left */
+	pfg_runner_spawner_stop();
+	pfg_runner_spawner_stop(); /* harmless twice */
+	assert_true(waitpid(-1, NULL, WNOHANG) <= 0); /* the spawner was reaped */
+	run(argv, 0, 0, -1, &m);
+	assert_true(pfg_measurement_ok(&m));
+	pfg_measurement_release(&m);
+	assert_int_equal(pfg_runner_spawner_start(err, sizeof err), 0);
+	run(argv, 0, 0, -1, &m);
+	assert_true(pfg_measurement_ok(&m));
+	pfg_measurement_release(&m);
+}
+
 static int start_spawner(void **state)
 {
 	(void)state;
@@ -206,6 +227,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_runs_not_asking_spawn_directly),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_background_killed_after_run),
+		cmocka_unit_test(test_stop_and_restart),
 	};
 	int failed = cmocka_run_group_tests_name("spawner", tests, start_spawner, NULL);
 	/* The waits again through the fallback, in a process of their own
