@@ -34,15 +34,33 @@ static void install_stop_handlers(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-/* Progress of the whole run in runs (warmup and measured), for the bar. */
+/* Progress of the whole run in runs (warmup and measured), for the bar;
+ * the store, to read back the machine's noise settings at the start. */
 struct progress {
 	size_t done, total;
+	struct pfg_store *st;
+	int noise_warnings;       /* print them on stderr */
 };
+
+/* Print the noise warnings stored for run_id on stderr, one a line. */
+static void print_noise_warnings(struct pfg_store *st, int64_t run_id)
+{
+	struct pfg_run_noise rn;
+	if (pfg_store_run_noise(st, run_id, &rn, NULL, 0) == PFG_OK)
+		for (size_t i = 0; i < rn.warnings.n; i++) {
+			fputs("perfguard run: warning: ", stderr);
+			pfg_cli_print_safe(stderr, rn.warnings.v[i], 0);
+			fputc('\n', stderr);
+		}
+	pfg_run_noise_release(&rn);
+}
 
 /* Engine callback: advance the progress bar. */
 static void on_event(const struct pfg_event *ev, void *ctx)
 {
 	struct progress *p = ctx;
+	if (ev->kind == PFG_EVENT_RUN_START && p->noise_warnings)
+		print_noise_warnings(p->st, ev->run_id);
 	if (ev->kind == PFG_EVENT_RUN_DONE) {
 		pfg_cli_progress(1, 1, NULL);
 		return;
@@ -135,12 +153,57 @@ static void print_failures(const struct pfg_run_report *r)
 	}
 }
 
+/* Add name: v, or null when unknown. */
+static void add_known_string(cJSON *o, const char *name, const char *v)
+{
+	if (v && *v && strcmp(v, "unknown"))
+		cJSON_AddStringToObject(o, name, v);
+	else
+		cJSON_AddNullToObject(o, name);
+}
+
+/* Add name: v, or null when unknown (v < 0). */
+static void add_known_number(cJSON *o, const char *name, double v)
+{
+	if (v >= 0)
+		cJSON_AddNumberToObject(o, name, v);
+	else
+		cJSON_AddNullToObject(o, name);
+}
+
+void *pfg_cli_machine_json(const struct pfg_run_noise *rn)
+{
+	const struct pfg_machine_noise *m = &rn->machine;
+	cJSON *o = cJSON_CreateObject();
+	add_known_number(o, "cpus", m->cpus > 0 ? m->cpus : -1);
+	add_known_string(o, "governor", m->governor);
+	add_known_string(o, "boost", m->boost == PFG_BOOST_UNKNOWN ? NULL
+			 : pfg_boost_name(m->boost));
+	add_known_number(o, "load1", m->load1);
+	add_known_string(o, "virt", m->virt);
+	add_known_string(o, "container", m->container);
+	add_known_number(o, "aslr", m->aslr);
+	if (m->pinned >= 0)
+		cJSON_AddBoolToObject(o, "pinned", m->pinned);
+	else
+		cJSON_AddNullToObject(o, "pinned");
+	cJSON *w = cJSON_AddArrayToObject(o, "warnings");
+	for (size_t i = 0; i < rn->warnings.n; i++)
+		cJSON_AddItemToArray(w, cJSON_CreateString(rn->warnings.v[i]));
+	return o;
+}
+
 /* Print the report (and the gate's, when judged) as JSON for scripts. */
-static void print_json(const struct pfg_run_report *r, const struct pfg_gate_report *gate)
+static void print_json(struct pfg_store *st, const struct pfg_run_report *r,
+		       const struct pfg_gate_report *gate)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON_AddNumberToObject(root, "run_id", (double)r->run_id);
 	cJSON_AddStringToObject(root, "status", pfg_run_status_name(r->status));
+	struct pfg_run_noise rn;
+	if (pfg_store_run_noise(st, r->run_id, &rn, NULL, 0) == PFG_OK)
+		cJSON_AddItemToObject(root, "machine", pfg_cli_machine_json(&rn));
+	pfg_run_noise_release(&rn);
 	cJSON *arr = cJSON_AddArrayToObject(root, "benchmarks");
 	for (size_t i = 0; i < r->n_outcomes; i++) {
 		const struct pfg_bench_outcome *o = &r->outcomes[i];
@@ -211,8 +274,9 @@ int pfg_cmd_run(struct pfg_cli *cli, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "gate", no_argument, NULL, 'g' },
 		{ "fail-on", required_argument, NULL, 'f' },
+		{ "no-noise-warnings", no_argument, NULL, 'q' },
 		PFG_COMMON_LONGOPTS, { 0 } };
-	int json = 0, gate = 0, opt;
+	int json = 0, gate = 0, noise_warnings = 1, opt;
 	const char *fail_on = NULL;
 	while ((opt = getopt_long(argc, argv, PFG_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (opt == 'j') {
@@ -222,6 +286,8 @@ int pfg_cmd_run(struct pfg_cli *cli, int argc, char **argv)
 		} else if (opt == 'f') {
 			fail_on = optarg;
 			gate = 1;
+		} else if (opt == 'q') {
+			noise_warnings = 0;
 		} else {
 			int rc = pfg_cli_common_option(cli, opt, optarg);
 			if (rc >= 0)
@@ -258,7 +324,7 @@ int pfg_cmd_run(struct pfg_cli *cli, int argc, char **argv)
 	free(db);
 
 	install_stop_handlers();
-	struct progress prog = { 0 };
+	struct progress prog = { .st = st, .noise_warnings = noise_warnings };
 	for (size_t i = 0; i < n_sel; i++)
 		prog.total += (size_t)(cfg->benchmarks[sel[i]].warmup +
 				       cfg->benchmarks[sel[i]].runs);
@@ -277,7 +343,7 @@ int pfg_cmd_run(struct pfg_cli *cli, int argc, char **argv)
 			judged = (code = pfg_cli_gate_run(cli, st, report.run_id, cfg, fail_on,
 							  &gate_report)) == PFG_EXIT_OK;
 		if (json)
-			print_json(&report, judged ? &gate_report : NULL);
+			print_json(st, &report, judged ? &gate_report : NULL);
 		else
 			print_table(&report);
 		print_failures(&report);
