@@ -162,4 +162,10 @@ int pfg_cli_gate_run(const struct pfg_cli *cli, struct pfg_store *st, int64_t ru
 void pfg_cli_gate_print(FILE *f, const struct pfg_gate_report *r);
 void *pfg_cli_gate_json(const struct pfg_gate_report *r);
 
+struct pfg_run_noise;
+
+/* The machine's noise settings of a run as a JSON object (a cJSON *): every
+ * field, null where unknown, and the warnings. Defined in cmd_run.c. */
+void *pfg_cli_machine_json(const struct pfg_run_noise *rn);
+
 #endif

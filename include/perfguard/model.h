@@ -68,6 +68,13 @@ enum pfg_run_status {
 	PFG_RUN_INTERRUPTED,
 };
 
+/* Whether the CPU may clock above its base frequency (turbo boost). */
+enum pfg_boost {
+	PFG_BOOST_UNKNOWN = 0,   /* no file says */
+	PFG_BOOST_OFF,
+	PFG_BOOST_ON,
+};
+
 const char *pfg_direction_name(enum pfg_direction d);
 const char *pfg_severity_name(enum pfg_severity s);
 const char *pfg_verdict_name(enum pfg_verdict v);
@@ -75,6 +82,7 @@ const char *pfg_alert_kind_name(enum pfg_alert_kind k);
 const char *pfg_alert_state_name(enum pfg_alert_state s);
 const char *pfg_baseline_state_name(enum pfg_baseline_state s);
 const char *pfg_run_status_name(enum pfg_run_status s);
+const char *pfg_boost_name(enum pfg_boost b);
 
 int pfg_direction_parse(const char *s, enum pfg_direction *out);
 int pfg_severity_parse(const char *s, enum pfg_severity *out);
@@ -83,6 +91,7 @@ int pfg_alert_kind_parse(const char *s, enum pfg_alert_kind *out);
 int pfg_alert_state_parse(const char *s, enum pfg_alert_state *out);
 int pfg_baseline_state_parse(const char *s, enum pfg_baseline_state *out);
 int pfg_run_status_parse(const char *s, enum pfg_run_status *out);
+int pfg_boost_parse(const char *s, enum pfg_boost *out);
 
 /* Nonzero for new, acknowledged and investigating. */
 int pfg_alert_state_is_open(enum pfg_alert_state s);

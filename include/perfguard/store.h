@@ -11,12 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "perfguard/machine.h"
 #include "perfguard/model.h"
+#include "perfguard/util.h"
 
 struct pfg_store;
 
 /* The latest schema version pfg_store_open() migrates to. */
-#define PFG_STORE_SCHEMA_VERSION 2
+#define PFG_STORE_SCHEMA_VERSION 3
 
 /* Where results are comparable: the same host, CPU model and kernel. */
 struct pfg_environment {
@@ -98,6 +100,26 @@ int pfg_store_benchmark_id(struct pfg_store *st, const char *component,
 int pfg_store_run_begin(struct pfg_store *st, int64_t env_id, const char *trigger,
 			const char *git_rev, int64_t *run_id, char *err,
 			size_t errlen);
+
+/* The noise settings of a run's machine, as stored at its start. */
+struct pfg_run_noise {
+	int64_t run_id;
+	struct pfg_machine_noise machine; /* n_governors 0, boost_via "",
+					     allowed_cpus 0: not stored */
+	struct pfg_strv warnings;          /* as worded when the run began */
+};
+
+/* Store m, with its warnings (pfg_machine_noise_warnings), for run_id:
+ * once per run, at its start. */
+int pfg_store_run_noise_add(struct pfg_store *st, int64_t run_id,
+			    const struct pfg_machine_noise *m, char *err, size_t errlen);
+
+/* Read back what pfg_store_run_noise_add() stored for run_id: 0, or
+ * PFG_EINPUT when there is none (a run stored before schema 3 or an
+ * unknown run). Release out with pfg_run_noise_release() either way. */
+int pfg_store_run_noise(struct pfg_store *st, int64_t run_id, struct pfg_run_noise *out,
+			char *err, size_t errlen);
+void pfg_run_noise_release(struct pfg_run_noise *rn);
 
 /* Finish a run with status complete, failed or interrupted. */
 int pfg_store_run_end(struct pfg_store *st, int64_t run_id, enum pfg_run_status status,

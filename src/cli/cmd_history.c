@@ -7,8 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Print the rows as JSON. */
-static void print_json(const char *id, const char *unit,
+/* Print the rows as JSON, each with its machine's noise settings when the
+ * run stored them. */
+static void print_json(struct pfg_store *st, const char *id, const char *unit,
 		       const struct pfg_result_row *rows, size_t n)
 {
 	cJSON *root = cJSON_CreateObject();
@@ -26,6 +27,10 @@ static void print_json(const char *id, const char *unit,
 		cJSON_AddBoolToObject(o, "ok", r->ok);
 		if (r->error)
 			cJSON_AddStringToObject(o, "error", r->error);
+		struct pfg_run_noise rn;
+		if (pfg_store_run_noise(st, r->run_id, &rn, NULL, 0) == PFG_OK)
+			cJSON_AddItemToObject(o, "machine", pfg_cli_machine_json(&rn));
+		pfg_run_noise_release(&rn);
 		cJSON_AddNumberToObject(o, "n", (double)r->n);
 		if (r->n) {
 			cJSON_AddNumberToObject(o, "mean", r->mean);
@@ -127,7 +132,7 @@ static int cmd_history(struct pfg_cli *cli, int argc, char **argv)
 	if (code == PFG_EXIT_OK) {
 		bench_unit(st, comp, slash + 1, unit, sizeof unit);
 		if (json)
-			print_json(id, unit, rows, n);
+			print_json(st, id, unit, rows, n);
 		else
 			print_table(unit, rows, n);
 	}

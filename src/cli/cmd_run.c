@@ -13,15 +13,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Progress of the whole run in runs (warmup and measured), for the bar. */
+/* Progress of the whole run in runs (warmup and measured), for the bar;
+ * the store, to read back the machine's noise settings at the start. */
 struct progress {
 	size_t done, total;
+	struct pfg_store *st;
+	int noise_warnings;       /* print them on stderr */
 };
+
+/* Print the noise warnings stored for run_id on stderr, one a line. */
+static void print_noise_warnings(struct pfg_store *st, int64_t run_id)
+{
+	struct pfg_run_noise rn;
+	if (pfg_store_run_noise(st, run_id, &rn, NULL, 0) == PFG_OK)
+		for (size_t i = 0; i < rn.warnings.n; i++) {
+			fputs("perfguard run: warning: ", stderr);
+			pfg_cli_print_safe(stderr, rn.warnings.v[i], 0);
+			fputc('\n', stderr);
+		}
+	pfg_run_noise_release(&rn);
+}
 
 /* Engine callback: advance the progress bar. */
 static void on_event(const struct pfg_event *ev, void *ctx)
 {
 	struct progress *p = ctx;
+	if (ev->kind == PFG_EVENT_RUN_START && p->noise_warnings)
+		print_noise_warnings(p->st, ev->run_id);
 	if (ev->kind == PFG_EVENT_RUN_DONE) {
 		pfg_cli_progress(1, 1, NULL);
 		return;
@@ -114,12 +132,57 @@ static void print_failures(const struct pfg_run_report *r)
 	}
 }
 
+/* Add name: v, or null when unknown. */
+static void add_known_string(cJSON *o, const char *name, const char *v)
+{
+	if (v && *v && strcmp(v, "unknown"))
+		cJSON_AddStringToObject(o, name, v);
+	else
+		cJSON_AddNullToObject(o, name);
+}
+
+/* Add name: v, or null when unknown (v < 0). */
+static void add_known_number(cJSON *o, const char *name, double v)
+{
+	if (v >= 0)
+		cJSON_AddNumberToObject(o, name, v);
+	else
+		cJSON_AddNullToObject(o, name);
+}
+
+void *pfg_cli_machine_json(const struct pfg_run_noise *rn)
+{
+	const struct pfg_machine_noise *m = &rn->machine;
+	cJSON *o = cJSON_CreateObject();
+	add_known_number(o, "cpus", m->cpus > 0 ? m->cpus : -1);
+	add_known_string(o, "governor", m->governor);
+	add_known_string(o, "boost", m->boost == PFG_BOOST_UNKNOWN ? NULL
+			 : pfg_boost_name(m->boost));
+	add_known_number(o, "load1", m->load1);
+	add_known_string(o, "virt", m->virt);
+	add_known_string(o, "container", m->container);
+	add_known_number(o, "aslr", m->aslr);
+	if (m->pinned >= 0)
+		cJSON_AddBoolToObject(o, "pinned", m->pinned);
+	else
+		cJSON_AddNullToObject(o, "pinned");
+	cJSON *w = cJSON_AddArrayToObject(o, "warnings");
+	for (size_t i = 0; i < rn->warnings.n; i++)
+		cJSON_AddItemToArray(w, cJSON_CreateString(rn->warnings.v[i]));
+	return o;
+}
+
 /* Print the report (and the gate's, when judged) as JSON for scripts. */
-static void print_json(const struct pfg_run_report *r, const struct pfg_gate_report *gate)
+static void print_json(struct pfg_store *st, const struct pfg_run_report *r,
+		       const struct pfg_gate_report *gate)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON_AddNumberToObject(root, "run_id", (double)r->run_id);
 	cJSON_AddStringToObject(root, "status", pfg_run_status_name(r->status));
+	struct pfg_run_noise rn;
+	if (pfg_store_run_noise(st, r->run_id, &rn, NULL, 0) == PFG_OK)
+		cJSON_AddItemToObject(root, "machine", pfg_cli_machine_json(&rn));
+	pfg_run_noise_release(&rn);
 	cJSON *arr = cJSON_AddArrayToObject(root, "benchmarks");
 	for (size_t i = 0; i < r->n_outcomes; i++) {
 		const struct pfg_bench_outcome *o = &r->outcomes[i];
@@ -184,9 +247,15 @@ static void print_json(const struct pfg_run_report *r, const struct pfg_gate_rep
 	pfg_cli_print_json(root);
 }
 
+/* What the options of `perfguard run` asked for. */
+struct run_args {
+	int json, gate, noise_warnings;
+	const char *fail_on;
+};
+
 /* Run the benchmarks named by argv[optind..] in session and report. */
 static int run_session(struct pfg_cli *cli, struct pfg_engine_session *session, int argc,
-		       char **argv, int json, int gate, const char *fail_on)
+		       char **argv, const struct run_args *ra)
 {
 	char err[PFG_ERR_MAX];
 	struct pfg_config *cfg;
@@ -212,7 +281,7 @@ static int run_session(struct pfg_cli *cli, struct pfg_engine_session *session, 
 
 	/* SIGINT, SIGTERM, SIGHUP: stop the run, keep what finished. */
 	pfg_engine_session_catch_signals(session, -1);
-	struct progress prog = { 0 };
+	struct progress prog = { .st = st, .noise_warnings = ra->noise_warnings };
 	for (size_t i = 0; i < n_sel; i++)
 		prog.total += (size_t)(cfg->benchmarks[sel[i]].warmup +
 				       cfg->benchmarks[sel[i]].runs);
@@ -227,15 +296,16 @@ static int run_session(struct pfg_cli *cli, struct pfg_engine_session *session, 
 		code = pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
 	} else {
 		int complete = report.status == PFG_RUN_COMPLETE;
-		if (gate && complete)
-			judged = (code = pfg_cli_gate_run(cli, st, report.run_id, cfg, fail_on,
-							  &gate_report)) == PFG_EXIT_OK;
-		if (json)
-			print_json(&report, judged ? &gate_report : NULL);
+		if (ra->gate && complete)
+			judged = (code = pfg_cli_gate_run(cli, st, report.run_id, cfg,
+							  ra->fail_on, &gate_report)) ==
+				 PFG_EXIT_OK;
+		if (ra->json)
+			print_json(st, &report, judged ? &gate_report : NULL);
 		else
 			print_table(&report);
 		print_failures(&report);
-		if (judged && !json)
+		if (judged && !ra->json)
 			pfg_cli_gate_print(stdout, &gate_report);
 		if (report.status == PFG_RUN_INTERRUPTED) {
 			fprintf(stderr, "perfguard run: interrupted; run %lld keeps the %zu "
@@ -264,8 +334,9 @@ static int cmd_run(struct pfg_cli *cli, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "gate", no_argument, NULL, 'g' },
 		{ "fail-on", required_argument, NULL, 'f' },
+		{ "no-noise-warnings", no_argument, NULL, 'q' },
 		PFG_COMMON_LONGOPTS, { 0 } };
-	int json = 0, gate = 0, opt;
+	int json = 0, gate = 0, noise_warnings = 1, opt;
 	const char *fail_on = NULL;
 	while ((opt = getopt_long(argc, argv, PFG_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (opt == 'j') {
@@ -275,6 +346,8 @@ static int cmd_run(struct pfg_cli *cli, int argc, char **argv)
 		} else if (opt == 'f') {
 			fail_on = optarg;
 			gate = 1;
+		} else if (opt == 'q') {
+			noise_warnings = 0;
 		} else {
 			int rc = pfg_cli_common_option(cli, opt, optarg);
 			if (rc >= 0)
@@ -293,7 +366,8 @@ static int cmd_run(struct pfg_cli *cli, int argc, char **argv)
 	struct pfg_engine_session_opts sopts = { .spawner = 1 };
 	if (pfg_engine_session_begin(&sopts, &session, err, sizeof err))
 		return pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
-	int code = run_session(cli, session, argc, argv, json, gate, fail_on);
+	struct run_args ra = { json, gate, noise_warnings, fail_on };
+	int code = run_session(cli, session, argc, argv, &ra);
 	pfg_engine_session_end(session);
 	return code;
 }
@@ -303,7 +377,7 @@ const struct pfg_command pfg_cmd_run_entry = {
 	.summary = "run benchmarks, store and analyse every sample",
 	.usage =
 		"Usage: perfguard run [--json] [--gate] [--fail-on LEVEL] [-c FILE] [--db FILE]\n"
-		"                     [PATTERN...]\n"
+		"                     [--no-noise-warnings] [PATTERN...]\n"
 		"\n"
 		"Run the benchmarks of the config whose component/name matches one of\n"
 		"the glob PATTERNs (all when none is given), store every sample in the\n"
@@ -313,10 +387,16 @@ const struct pfg_command pfg_cmd_run_entry = {
 		"(config confirm_runs) before an alert is raised. The first run of a\n"
 		"benchmark proposes its baseline (config auto_baseline).\n"
 		"\n"
-		"  --json        print the results as JSON on stdout\n"
+		"The machine's noise settings (CPU governor, turbo boost, load, virtual\n"
+		"machine, container, ASLR, pinning) are stored with the run; each one\n"
+		"known to add noise is warned about on stderr before the results.\n"
+		"\n"
+		"  --json        print the results as JSON on stdout (with a \"machine\"\n"
+		"                object: the noise settings and their warnings)\n"
 		"  --gate        judge what this run measured (as 'perfguard gate --run ID')\n"
 		"                and exit 1 when it fails\n"
 		"  --fail-on L   the gate's level: minor, moderate, major (default), critical\n"
+		"  --no-noise-warnings  do not print the noise warnings (still stored)\n"
 		"  -c, --config FILE  the config (default ./perfguard.json, $PERFGUARD_CONFIG)\n"
 		"  --db FILE     the database (default .perfguard/perfguard.db beside the\n"
 		"                config, $PERFGUARD_DB)\n"

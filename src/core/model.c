@@ -16,6 +16,7 @@ static const char *const baseline_state_names[] = { "proposed", "approved", "rej
 						    "superseded" };
 static const char *const run_status_names[] = { "running", "complete", "failed",
 						"interrupted" };
+static const char *const boost_names[] = { "unknown", "off", "on" };
 
 #define COUNT(a) ((int)(sizeof a / sizeof *a))
 
@@ -56,6 +57,7 @@ NAME_PARSE(pfg_alert_kind, alert_kind, kind_names)
 NAME_PARSE(pfg_alert_state, alert_state, alert_state_names)
 NAME_PARSE(pfg_baseline_state, baseline_state, baseline_state_names)
 NAME_PARSE(pfg_run_status, run_status, run_status_names)
+NAME_PARSE(pfg_boost, boost, boost_names)
 
 int pfg_alert_state_is_open(enum pfg_alert_state s)
 {

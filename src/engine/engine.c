@@ -363,6 +363,12 @@ int pfg_engine_run(const struct pfg_config *cfg, struct pfg_store *store,
 	free(rev);
 	if (rc)
 		return PFG_ERUNTIME;
+	struct pfg_machine_noise noise;
+	pfg_machine_noise_probe(&noise);
+	if (pfg_store_run_noise_add(store, report->run_id, &noise, err, errlen)) {
+		pfg_store_run_end(store, report->run_id, PFG_RUN_FAILED, NULL, 0);
+		return PFG_ERUNTIME;
+	}
 	struct pfg_event ev = { .kind = PFG_EVENT_RUN_START, .run_id = report->run_id,
 				.n_benches = n_sel };
 	emit(opts, &ev);

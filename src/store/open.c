@@ -126,6 +126,17 @@ static const char *const migrations[] = {
 	"  mean_before REAL NOT NULL, mean_after REAL NOT NULL,"
 	"  change_pct REAL NOT NULL, p_value REAL NOT NULL,"
 	"  PRIMARY KEY (benchmark_id, environment_id, run_id));",
+	/* 2 -> 3: the noise settings of the machine at each run's start. */
+	"CREATE TABLE run_noise ("
+	"  run_id INTEGER PRIMARY KEY REFERENCES run(id) ON DELETE CASCADE,"
+	"  cpus INTEGER NOT NULL,"          /* 0: unknown */
+	"  governor TEXT,"                  /* NULL: unknown */
+	"  boost TEXT NOT NULL CHECK (boost IN ('unknown', 'off', 'on')),"
+	"  load1 REAL,"                     /* NULL: unknown */
+	"  virt TEXT NOT NULL, container TEXT NOT NULL,"
+	"  aslr INTEGER NOT NULL,"          /* -1: unknown */
+	"  pinned INTEGER NOT NULL,"        /* -1: unknown */
+	"  warnings TEXT NOT NULL);",       /* one per line */
 };
 
 

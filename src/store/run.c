@@ -2,6 +2,8 @@
  * the queries over results (lists, history, series). */
 #include "store_int.h"
 
+#include "perfguard/machine.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -121,6 +123,91 @@ int pfg_store_run_begin(struct pfg_store *st, int64_t env_id, const char *trigge
 		return PFG_ERUNTIME;
 	*run_id = sqlite3_last_insert_rowid(st->db);
 	return PFG_OK;
+}
+
+int pfg_store_run_noise_add(struct pfg_store *st, int64_t run_id,
+			    const struct pfg_machine_noise *m, char *err, size_t errlen)
+{
+	struct pfg_strv w = { 0 };
+	pfg_machine_noise_warnings(m, &w);
+	size_t len = 1;
+	for (size_t i = 0; i < w.n; i++)
+		len += strlen(w.v[i]) + 1;
+	char *text = pfg_xcalloc(1, len);
+	for (size_t i = 0; i < w.n; i++) {
+		strcat(text, w.v[i]);
+		strcat(text, "\n");
+	}
+	pfg_strv_release(&w);
+	sqlite3_stmt *stmt;
+	if (store_prepare(st, "INSERT INTO run_noise (run_id, cpus, governor, boost, load1,"
+			  " virt, container, aslr, pinned, warnings)"
+			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt, err, errlen)) {
+		free(text);
+		return PFG_ERUNTIME;
+	}
+	sqlite3_bind_int64(stmt, 1, run_id);
+	sqlite3_bind_int(stmt, 2, m->cpus);
+	if (m->governor[0])
+		sqlite3_bind_text(stmt, 3, m->governor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, pfg_boost_name(m->boost), -1, SQLITE_STATIC);
+	if (m->load1 >= 0)
+		sqlite3_bind_double(stmt, 5, m->load1);
+	sqlite3_bind_text(stmt, 6, m->virt[0] ? m->virt : "unknown", -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 7, m->container[0] ? m->container : "unknown", -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 8, m->aslr);
+	sqlite3_bind_int(stmt, 9, m->pinned);
+	sqlite3_bind_text(stmt, 10, text, -1, SQLITE_TRANSIENT);
+	free(text);
+	return store_step_done(st, stmt, err, errlen, "store the machine's noise settings");
+}
+
+int pfg_store_run_noise(struct pfg_store *st, int64_t run_id, struct pfg_run_noise *out,
+			char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *stmt;
+	if (store_prepare(st, "SELECT cpus, governor, boost, load1, virt, container, aslr,"
+			  " pinned, warnings FROM run_noise WHERE run_id = ?", &stmt, err,
+			  errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	int rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(stmt);
+		return rc == SQLITE_DONE
+			? pfg_error(err, errlen, PFG_ENOTFOUND, "run %lld has no record of the "
+				    "machine's noise settings", (long long)run_id)
+			: store_error(st, err, errlen, "read the machine's noise settings");
+	}
+	struct pfg_machine_noise *m = &out->machine;
+	out->run_id = run_id;
+	m->cpus = sqlite3_column_int(stmt, 0);
+	store_column_copy(stmt, 1, m->governor, sizeof m->governor);
+	if (pfg_boost_parse((const char *)sqlite3_column_text(stmt, 2), &m->boost))
+		m->boost = PFG_BOOST_UNKNOWN;
+	m->load1 = sqlite3_column_type(stmt, 3) == SQLITE_NULL ? -1
+		: sqlite3_column_double(stmt, 3);
+	store_column_copy(stmt, 4, m->virt, sizeof m->virt);
+	store_column_copy(stmt, 5, m->container, sizeof m->container);
+	m->aslr = sqlite3_column_int(stmt, 6);
+	m->pinned = sqlite3_column_int(stmt, 7);
+	const char *w = (const char *)sqlite3_column_text(stmt, 8);
+	while (w && *w) {
+		size_t n = strcspn(w, "\n");
+		if (n)
+			pfg_strv_pushf(&out->warnings, "%.*s", (int)n, w);
+		w += n + (w[n] == '\n');
+	}
+	sqlite3_finalize(stmt);
+	return PFG_OK;
+}
+
+void pfg_run_noise_release(struct pfg_run_noise *rn)
+{
+	pfg_strv_release(&rn->warnings);
+	memset(rn, 0, sizeof *rn);
 }
 
 int pfg_store_run_end(struct pfg_store *st, int64_t run_id, enum pfg_run_status status,

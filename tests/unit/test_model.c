@@ -49,6 +49,12 @@ static void test_names_round_trip(void **state)
 						      &v), 0);
 		assert_int_equal(v, i);
 	}
+	for (int i = 0; i <= PFG_BOOST_ON; i++) {
+		enum pfg_boost v;
+		assert_int_equal(pfg_boost_parse(pfg_boost_name((enum pfg_boost)i), &v), 0);
+		assert_int_equal(v, i);
+	}
+	assert_string_equal(pfg_boost_name(PFG_BOOST_UNKNOWN), "unknown");
 	enum pfg_direction d;
 	assert_int_equal(pfg_direction_parse("higher", &d), 0);
 	assert_int_equal(d, PFG_HIGHER_IS_BETTER);

@@ -126,6 +126,128 @@ static void test_migrates_empty_file(void **state)
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM component"), 1);
 }
 
+/* A noisy machine's settings, as a probe would fill them. */
+static void noisy_settings(struct pfg_machine_noise *m)
+{
+	memset(m, 0, sizeof *m);
+	m->cpus = 2;
+	m->allowed_cpus = 1;
+	m->pinned = 1;
+	snprintf(m->governor, sizeof m->governor, "powersave");
+	snprintf(m->governors[0].name, sizeof m->governors[0].name, "powersave");
+	m->governors[0].cpus = 2;
+	m->n_governors = 1;
+	m->boost = PFG_BOOST_ON;
+	snprintf(m->boost_via, sizeof m->boost_via, "cpufreq");
+	m->load1 = 1.5;
+	snprintf(m->virt, sizeof m->virt, "kvm");
+	snprintf(m->container, sizeof m->container, "none");
+	m->aslr = 2;
+}
+
+/* A run's noise settings and their warnings round-trip through the store;
+ * unknowns stay unknown; a run without them says so. */
+static void test_run_noise_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	struct pfg_store *st = open_ok(f->db);
+	int64_t run, bench, run2;
+	char err[PFG_ERR_MAX];
+	start_run(st, &run, &bench);
+	struct pfg_machine_noise m;
+	noisy_settings(&m);
+	assert_int_equal(pfg_store_run_noise_add(st, run, &m, err, sizeof err), 0);
+	struct pfg_run_noise rn;
+	assert_int_equal(pfg_store_run_noise(st, run, &rn, err, sizeof err), 0);
+	assert_int_equal(rn.run_id, run);
+	assert_int_equal(rn.machine.cpus, 2);
+	assert_string_equal(rn.machine.governor, "powersave");
+	assert_int_equal(rn.machine.boost, PFG_BOOST_ON);
+	assert_true(rn.machine.load1 == 1.5);
+	assert_string_equal(rn.machine.virt, "kvm");
+	assert_string_equal(rn.machine.container, "none");
+	assert_int_equal(rn.machine.aslr, 2);
+	assert_int_equal(rn.machine.pinned, 1);
+	struct pfg_strv want = { 0 };
+	pfg_machine_noise_warnings(&m, &want);
+	assert_int_equal(want.n, 5); /* governor, boost, load, vm, ASLR */
+	assert_int_equal(rn.warnings.n, want.n);
+	for (size_t i = 0; i < want.n; i++)
+		assert_string_equal(rn.warnings.v[i], want.v[i]);
+	pfg_strv_release(&want);
+	pfg_run_noise_release(&rn);
+	/* Once per run. */
+	assert_int_equal(pfg_store_run_noise_add(st, run, &m, err, sizeof err), PFG_ERUNTIME);
+
+	/* Every field unknown. */
+	assert_int_equal(pfg_store_run_begin(st, 1, "cli", NULL, &run2, NULL, 0), 0);
+	struct pfg_machine_noise u = { .pinned = -1, .aslr = -1, .load1 = -1 };
+	assert_int_equal(pfg_store_run_noise_add(st, run2, &u, err, sizeof err), 0);
+	assert_int_equal(pfg_store_run_noise(st, run2, &rn, err, sizeof err), 0);
+	assert_int_equal(rn.machine.cpus, 0);
+	assert_string_equal(rn.machine.governor, "");
+	assert_int_equal(rn.machine.boost, PFG_BOOST_UNKNOWN);
+	assert_true(rn.machine.load1 < 0);
+	assert_string_equal(rn.machine.virt, "unknown");
+	assert_int_equal(rn.machine.aslr, -1);
+	assert_int_equal(rn.machine.pinned, -1);
+	assert_int_equal(rn.warnings.n, 0);
+	pfg_run_noise_release(&rn);
+	pfg_store_close(st);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM run_noise WHERE governor"
+				   " IS NULL AND load1 IS NULL AND boost = 'unknown'"), 1);
+
+	/* A run without a record, and a deleted run takes its record along. */
+	st = open_ok(f->db);
+	assert_int_equal(pfg_store_run_noise(st, 999, &rn, err, sizeof err), PFG_ENOTFOUND);
+	assert_non_null(strstr(err, "run 999 has no record of the machine's noise settings"));
+	pfg_run_noise_release(&rn);
+	pfg_store_close(st);
+	exec_sql(f->db, "PRAGMA foreign_keys = ON; DELETE FROM run WHERE id = 2");
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM run_noise"), 1);
+}
+
+/* A schema-2 database (before run_noise) migrates to 3 and keeps its
+ * runs, samples and results; its old runs have no noise record. */
+static void test_migrates_schema_2(void **state)
+{
+	struct fixture *f = *state;
+	struct pfg_store *st = open_ok(f->db);
+	int64_t run, bench;
+	char err[PFG_ERR_MAX];
+	start_run(st, &run, &bench);
+	assert_int_equal(add_result(st, run, bench, 5, err), 0);
+	assert_int_equal(pfg_store_run_end(st, run, PFG_RUN_COMPLETE, err, sizeof err), 0);
+	pfg_store_close(st);
+	/* Take the file back to what schema 2 created. */
+	exec_sql(f->db, "DROP TABLE run_noise; PRAGMA user_version = 2");
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sqlite_master WHERE name ="
+				   " 'run_noise'"), 0);
+	st = open_ok(f->db);
+	assert_int_equal(pfg_store_schema_version(st), 3);
+	struct pfg_result_row *rows;
+	size_t n;
+	assert_int_equal(pfg_store_history(st, "comp", "lat", 0, &rows, &n, err, sizeof err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].run_id, run);
+	assert_int_equal(rows[0].n, 5);
+	assert_int_equal(rows[0].status, PFG_RUN_COMPLETE);
+	pfg_result_rows_free(rows, n);
+	struct pfg_run_noise rn;
+	assert_int_equal(pfg_store_run_noise(st, run, &rn, err, sizeof err), PFG_ENOTFOUND);
+	pfg_run_noise_release(&rn);
+	/* New runs store their settings. */
+	int64_t run2;
+	assert_int_equal(pfg_store_run_begin(st, 1, "cli", NULL, &run2, NULL, 0), 0);
+	struct pfg_machine_noise m;
+	noisy_settings(&m);
+	assert_int_equal(pfg_store_run_noise_add(st, run2, &m, err, sizeof err), 0);
+	pfg_store_close(st);
+	assert_int_equal(query_int(f->db, "PRAGMA user_version"), 3);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sample"), 5);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM run_noise"), 1);
+}
+
 static void test_result_is_one_transaction(void **state)
 {
 	struct fixture *f = *state;
@@ -354,6 +476,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_migrates_empty_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_noise_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrates_schema_2, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_result_is_one_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_and_samples, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_rows_are_not_found, setup,
