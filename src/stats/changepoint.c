@@ -31,21 +31,21 @@ static int scale_exp(double big)
 	return big > 0x1p500 ? ilogb(big) + 1 : 0;
 }
 
-/* Mean and standard deviation (divisor n; 0 when n < 2) of x[0..n),
- * computed on values scaled by scale_exp() when they are huge. */
+/* Mean and standard deviation (divisor n; 0 when n < 2) of x[0..n). The
+ * series was scaled by scale_exp() before detection, so neither sums nor
+ * squares overflow here. */
 static void mean_std(const double *x, size_t n, double *mean, double *std)
 {
-	int e = scale_exp(pfg_stats_max_abs(x, n));
 	double s = 0;
 	for (size_t i = 0; i < n; i++)
-		s += ldexp(x[i], -e);
+		s += x[i];
 	double m = s / (double)n, ss = 0;
 	for (size_t i = 0; i < n; i++) {
-		double d = ldexp(x[i], -e) - m;
+		double d = x[i] - m;
 		ss += d * d;
 	}
-	*mean = ldexp(m, e);
-	*std = n >= 2 ? ldexp(sqrt(ss / (double)n), e) : 0.0;
+	*mean = m;
+	*std = n >= 2 ? sqrt(ss / (double)n) : 0.0;
 }
 
 /* a / b - 1, or 0 when b is 0 (Otava's value_if_nan). */
@@ -54,10 +54,10 @@ static double rel_change(double a, double b)
 	return b == 0 ? 0.0 : a / b - 1.0;
 }
 
-void pfg_stats_cp_test(const double *left, size_t nl, const double *right, size_t nr,
+/* The split test on values that cannot overflow (scaled by scale_exp()). */
+static void split_test(const double *left, size_t nl, const double *right, size_t nr,
 		       struct pfg_stats_change_point *cp)
 {
-	pfg_stats_gsl_init();
 	mean_std(left, nl, &cp->mean_before, &cp->stddev_before);
 	mean_std(right, nr, &cp->mean_after, &cp->stddev_after);
 	double fwd = rel_change(cp->mean_after, cp->mean_before);
@@ -69,24 +69,41 @@ void pfg_stats_cp_test(const double *left, size_t nl, const double *right, size_
 		return;
 	/* Student's t with pooled variance from the divisor-n deviations, as
 	 * scipy's ttest_ind_from_stats(mean1, std1, n1, mean2, std2, n2). */
-	/* t is scale-free: huge means and deviations are scaled first, so that
-	 * neither their squares nor their difference overflow. */
-	double big = fmax(fmax(fabs(cp->mean_before), fabs(cp->mean_after)),
-			  fmax(cp->stddev_before, cp->stddev_after));
-	int e = scale_exp(big);
 	double df = (double)(nl + nr - 2), n1 = (double)nl, n2 = (double)nr;
-	double sb = ldexp(cp->stddev_before, -e), sa = ldexp(cp->stddev_after, -e);
-	double v1 = sb * sb;
-	double v2 = sa * sa;
+	double v1 = cp->stddev_before * cp->stddev_before;
+	double v2 = cp->stddev_after * cp->stddev_after;
 	double pooled = ((n1 - 1) * v1 + (n2 - 1) * v2) / df;
 	double denom = sqrt(pooled * (1 / n1 + 1 / n2));
-	double d = ldexp(cp->mean_before, -e) - ldexp(cp->mean_after, -e);
+	double d = cp->mean_before - cp->mean_after;
 	if (!(denom > 0)) {
 		cp->p_value = d == 0 ? 1.0 : 0.0;
 		return;
 	}
 	double p = 2.0 * gsl_cdf_tdist_Q(fabs(d / denom), df);
 	cp->p_value = p >= 0 ? fmin(1.0, p) : 1.0; /* NaN: a GSL error, no evidence */
+}
+
+void pfg_stats_cp_test(const double *left, size_t nl, const double *right, size_t nr,
+		       struct pfg_stats_change_point *cp)
+{
+	pfg_stats_gsl_init();
+	int e = scale_exp(fmax(pfg_stats_max_abs(left, nl), pfg_stats_max_abs(right, nr)));
+	if (!e) {
+		split_test(left, nl, right, nr, cp);
+		return;
+	}
+	/* Huge values: test them divided by 2^e (exact), report in units. */
+	double *l = pfg_xmalloc((nl + nr) * sizeof *l), *r = l + nl;
+	for (size_t i = 0; i < nl; i++)
+		l[i] = ldexp(left[i], -e);
+	for (size_t i = 0; i < nr; i++)
+		r[i] = ldexp(right[i], -e);
+	split_test(l, nl, r, nr, cp);
+	free(l);
+	cp->mean_before = ldexp(cp->mean_before, e);
+	cp->mean_after = ldexp(cp->mean_after, e);
+	cp->stddev_before = ldexp(cp->stddev_before, e);
+	cp->stddev_after = ldexp(cp->stddev_after, e);
 }
 
 /* Scratch space for candidate searches over intervals of up to cap values. */
@@ -236,7 +253,7 @@ static void detect(const double *x, size_t s, size_t e, double max_p, struct qwo
 		struct pfg_stats_change_point cp = { 0 };
 		cp.index = t;
 		cp.qhat = q[best];
-		pfg_stats_cp_test(x + lo, t - lo, x + t, hi - t, &cp);
+		split_test(x + lo, t - lo, x + t, hi - t, &cp);
 		if (!(cp.p_value <= max_p))
 			break;
 		cplist_insert(found, cplist_find(found, t), &cp);
