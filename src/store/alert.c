@@ -104,7 +104,7 @@ int pfg_store_alert_transition(struct pfg_store *st, int64_t id,
 		rc = pfg_error(err, errlen, PFG_EINPUT, "alert %lld is %s: it cannot "
 			       "become %s%s", (long long)id, pfg_alert_state_name(from),
 			       pfg_alert_state_name(to), to != PFG_ALERT_INVESTIGATING ?
-			       " (a closed alert can only be reopened with 'investigate')" :
+			       " (a closed alert can only be reopened, to investigating)" :
 			       "");
 	if (rc == PFG_OK)
 		rc = add_event(st, id, actor, from, to, note, err, errlen);
