@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "perfguard/model.h"
+
 /* What every command knows: where the config and the database are. */
 struct pfg_cli {
 	const char *config_path; /* -c/--config, $PERFGUARD_CONFIG, ./perfguard.json */
@@ -167,5 +169,13 @@ struct pfg_run_noise;
 /* The machine's noise settings of a run as a JSON object (a cJSON *): every
  * field, null where unknown, and the warnings. Defined in cmd_run.c. */
 void *pfg_cli_machine_json(const struct pfg_run_noise *rn);
+
+/* Why runs sized by precision a stopped, for people, into buf: "precise:
+ * ±1.8% at 95%", "max_runs reached: ±4.1%, target ±2%", "budget of 5 s
+ * reached: ±3.0%", "interrupted: ..."; pct < 0: the precision is unknown.
+ * pm is "±" or "+/-". Defined in cmd_run.c. */
+struct pfg_auto_runs;
+void pfg_cli_sizing_describe(const struct pfg_auto_runs *a, enum pfg_stop_reason stop,
+			     double pct, const char *pm, char *buf, size_t len);
 
 #endif

@@ -26,6 +26,26 @@
 #define PFG_CONFIRM_RUNS_MAX 10       /* confirm_runs: 0.. */
 #define PFG_DRIFT_WINDOW_MAX 10000    /* drift_window: 3.. */
 #define PFG_REBASELINE_AFTER_MAX 10000 /* rebaseline_after: 1.. */
+#define PFG_AUTO_MIN_RUNS 2           /* min_runs, max_runs: 2..PFG_RUNS_MAX */
+#define PFG_PRECISION_MIN_PCT 1e-9    /* precision, percent */
+#define PFG_PRECISION_MAX_PCT 100.0
+#define PFG_BUDGET_MIN_S 0.001        /* budget, seconds (0: none) */
+#define PFG_BUDGET_MAX_S 604800.0
+
+/* "runs": "auto": the sample sized by precision (perfguard.json(5)). After
+ * each measured run the relative half-width of the 95% interval of the
+ * trimmed mean (PFG_AUTO_TRIM per tail) is computed; the runs stop when it
+ * is at most precision_pct (from min_runs on), at max_runs, or before a run
+ * that would take the measured runs past budget_s. */
+#define PFG_AUTO_TRIM 0.2
+#define PFG_AUTO_CONFIDENCE 0.95
+struct pfg_auto_runs {
+	int on;                 /* nonzero: "runs": "auto" */
+	int min_runs;           /* 5 */
+	int max_runs;           /* 50 */
+	double precision_pct;   /* 2: target relative half-width, percent */
+	double budget_s;        /* 60: seconds of measured runs; 0: none */
+};
 
 /* What a benchmark measures; each implies a unit and a direction. */
 enum pfg_bench_type {
@@ -52,7 +72,8 @@ struct pfg_benchmark_cfg {
 	struct pfg_command_line setup;   /* once before the runs */
 	struct pfg_command_line prepare; /* before every run, not measured */
 	struct pfg_command_line cleanup; /* once after the runs, even on failure */
-	int runs;               /* measured runs */
+	int runs;               /* measured runs; with auto.on, max_runs */
+	struct pfg_auto_runs auto_runs; /* "runs": "auto" and its keys */
 	int warmup;             /* runs before, not recorded */
 	double timeout_s;       /* per run; 0: none */
 	char *cwd;              /* absolute; the config's directory by default */

@@ -98,6 +98,25 @@ struct pfg_repeat {
 int pfg_engine_repeat(struct pfg_engine_session *session, const struct pfg_repeat *r,
 		      char *err, size_t errlen);
 
+/* ---- Samples sized by precision ("runs": "auto") ------------------------ */
+
+/* The precision of the values x[0..n): the relative half-width, in
+ * percent, of the PFG_AUTO_CONFIDENCE interval of their PFG_AUTO_TRIM-
+ * trimmed mean (pfg_stats_precision_of). Returns 0 with *pct set, or -1
+ * when it is unknown (fewer than 2 values, a mean of 0). */
+int pfg_engine_precision(const double *x, size_t n, double *pct);
+
+/* After n measured runs with values x[0..n) whose wall times add up to
+ * wall_s seconds: whether to take another under a (pfg_stats_sampling_next
+ * with the precision of x, wall_s as the time spent and wall_s / n as the
+ * next run's). *pct gets the precision, or -1 when unknown. */
+enum pfg_stats_sampling pfg_engine_auto_next(const struct pfg_auto_runs *a,
+					     const double *x, size_t n, double wall_s,
+					     double *pct);
+
+/* The stop reason of a decision to stop (precise, max_runs, budget). */
+enum pfg_stop_reason pfg_engine_stop_reason(enum pfg_stats_sampling s);
+
 /* What one benchmark of a run came to. */
 struct pfg_bench_outcome {
 	const struct pfg_benchmark_cfg *bench;
@@ -107,7 +126,10 @@ struct pfg_bench_outcome {
 	char *stderr_tail;        /* of the failing command, or NULL */
 	double *values;           /* the samples, in the benchmark's unit */
 	size_t n_values;
-	struct pfg_result_row result; /* n, mean, median, stddev, min, max, p95 */
+	struct pfg_result_row result; /* n, mean, median, stddev, min, max, p95;
+				     stop_reason, half_width_pct */
+	size_t n_first;           /* measured runs of the first pass (before
+				     confirmation reruns) */
 	int has_comparison;       /* an analysis was made (ok benchmarks) */
 	struct pfg_comparison comparison; /* against the approved baseline;
 				     verdict NO_BASELINE when there is none */

@@ -75,6 +75,15 @@ enum pfg_boost {
 	PFG_BOOST_ON,
 };
 
+/* Why the measured runs of a benchmark stopped. */
+enum pfg_stop_reason {
+	PFG_STOP_RUNS = 0,        /* the fixed number of runs was made */
+	PFG_STOP_PRECISE,         /* "runs": "auto": the target precision was reached */
+	PFG_STOP_MAX_RUNS,        /* "runs": "auto": max_runs made, not precise enough */
+	PFG_STOP_BUDGET,          /* "runs": "auto": another run would overrun the budget */
+	PFG_STOP_INTERRUPTED,     /* the run was cancelled (a signal, the dashboard) */
+};
+
 const char *pfg_direction_name(enum pfg_direction d);
 const char *pfg_severity_name(enum pfg_severity s);
 const char *pfg_verdict_name(enum pfg_verdict v);
@@ -83,6 +92,7 @@ const char *pfg_alert_state_name(enum pfg_alert_state s);
 const char *pfg_baseline_state_name(enum pfg_baseline_state s);
 const char *pfg_run_status_name(enum pfg_run_status s);
 const char *pfg_boost_name(enum pfg_boost b);
+const char *pfg_stop_reason_name(enum pfg_stop_reason r);
 
 int pfg_direction_parse(const char *s, enum pfg_direction *out);
 int pfg_severity_parse(const char *s, enum pfg_severity *out);
@@ -92,6 +102,7 @@ int pfg_alert_state_parse(const char *s, enum pfg_alert_state *out);
 int pfg_baseline_state_parse(const char *s, enum pfg_baseline_state *out);
 int pfg_run_status_parse(const char *s, enum pfg_run_status *out);
 int pfg_boost_parse(const char *s, enum pfg_boost *out);
+int pfg_stop_reason_parse(const char *s, enum pfg_stop_reason *out);
 
 /* Nonzero for new, acknowledged and investigating. */
 int pfg_alert_state_is_open(enum pfg_alert_state s);

@@ -18,7 +18,7 @@
 struct pfg_store;
 
 /* The latest schema version pfg_store_open() migrates to. */
-#define PFG_STORE_SCHEMA_VERSION 3
+#define PFG_STORE_SCHEMA_VERSION 4
 
 /* Where results are comparable: the same host, CPU model and kernel. */
 struct pfg_environment {
@@ -47,6 +47,13 @@ struct pfg_result_row {
 	size_t n;
 	double mean, median, stddev, min, max, p95;
 	size_t outliers;
+	int has_stop_reason;   /* 0: none stored (a failed benchmark, or a
+				  result stored before schema 4) */
+	enum pfg_stop_reason stop_reason; /* why its measured runs stopped */
+	int has_half_width;    /* 0: unknown (fewer than 2 samples, or before
+				  schema 4) */
+	double half_width_pct; /* relative half-width of the 95% interval of
+				  the 20%-trimmed mean of the samples, percent */
 };
 
 /* A benchmark known to the store, with its latest result. */

@@ -40,6 +40,15 @@ static void print_json(struct pfg_store *st, const char *id, const char *unit,
 			cJSON_AddNumberToObject(o, "max", r->max);
 			cJSON_AddNumberToObject(o, "p95", r->p95);
 		}
+		if (r->has_stop_reason)
+			cJSON_AddStringToObject(o, "stop_reason",
+						pfg_stop_reason_name(r->stop_reason));
+		else
+			cJSON_AddNullToObject(o, "stop_reason");
+		if (r->has_half_width)
+			cJSON_AddNumberToObject(o, "half_width_pct", r->half_width_pct);
+		else
+			cJSON_AddNullToObject(o, "half_width_pct");
 		cJSON_AddItemToArray(arr, o);
 	}
 	pfg_cli_print_json(root);

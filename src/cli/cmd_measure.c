@@ -20,7 +20,8 @@
 
 /* What the command line asked for. */
 struct measure_opts {
-	long runs, warmup;
+	long runs, warmup;        /* with --runs auto, runs is max_runs */
+	struct pfg_auto_runs sizing; /* --runs auto and its options */
 	double timeout_s;
 	int shell, json;
 	char **argv;      /* the command, NULL-terminated */
@@ -53,6 +54,69 @@ static void samples_push(struct measure_samples *s, const struct pfg_measurement
 	s->n++;
 }
 
+/* The options of --runs auto. */
+enum { OPT_MIN_RUNS = 0x2100, OPT_MAX_RUNS, OPT_PRECISION, OPT_BUDGET };
+
+/* Check the options of --runs auto once all are read: they need it, and
+ * min_runs <= max_runs. Returns -1 to go on, else the exit code. */
+static int check_sizing(struct pfg_cli *cli, struct measure_opts *o, const char *given)
+{
+	if (!o->sizing.on) {
+		if (given)
+			return pfg_cli_usage_error(cli, "%s needs --runs auto (a fixed number "
+						   "of runs takes no %s)", given, given);
+		return -1;
+	}
+	if (o->sizing.min_runs > o->sizing.max_runs)
+		return pfg_cli_usage_error(cli, "--min-runs %d is more than --max-runs %d",
+					   o->sizing.min_runs, o->sizing.max_runs);
+	o->runs = o->sizing.max_runs;
+	return -1;
+}
+
+/* Parse the value of --runs: N, or "auto". Returns -1 to go on, else the
+ * exit code. */
+static int parse_runs(struct pfg_cli *cli, const char *arg, struct measure_opts *o)
+{
+	if (strcmp(arg, "auto") == 0) {
+		o->sizing.on = 1;
+		return -1;
+	}
+	o->sizing.on = 0;
+	if ((o->runs = pfg_cli_parse_range(cli, "--runs", arg, 1, PFG_RUNS_MAX)) < 0)
+		return PFG_EXIT_USAGE;
+	return -1;
+}
+
+/* Parse one option of --runs auto into o->sizing; *given names the last
+ * one seen. Returns -1 to go on, else the exit code. */
+static int parse_sizing(struct pfg_cli *cli, int opt, const char *arg,
+			struct measure_opts *o, const char **given)
+{
+	long v;
+	switch (opt) {
+	case OPT_MIN_RUNS:
+	case OPT_MAX_RUNS:
+		*given = opt == OPT_MIN_RUNS ? "--min-runs" : "--max-runs";
+		if ((v = pfg_cli_parse_range(cli, *given, arg, PFG_AUTO_MIN_RUNS,
+					     PFG_RUNS_MAX)) < 0)
+			return PFG_EXIT_USAGE;
+		*(opt == OPT_MIN_RUNS ? &o->sizing.min_runs : &o->sizing.max_runs) = (int)v;
+		return -1;
+	case OPT_PRECISION:
+		*given = "--precision";
+		return pfg_cli_parse_number(cli, "--precision", arg, "a percentage",
+					    PFG_PRECISION_MIN_PCT, PFG_PRECISION_MAX_PCT,
+					    &o->sizing.precision_pct);
+	case OPT_BUDGET:
+		*given = "--budget";
+		return pfg_cli_parse_number(cli, "--budget", arg, "a number of seconds",
+					    PFG_BUDGET_MIN_S, PFG_BUDGET_MAX_S,
+					    &o->sizing.budget_s);
+	}
+	return PFG_EXIT_USAGE;
+}
+
 /* Parse argv into o. Returns -1 to go on, else the exit code. */
 static int parse_args(struct pfg_cli *cli, int argc, char **argv,
 		      struct measure_opts *o)
@@ -60,6 +124,10 @@ static int parse_args(struct pfg_cli *cli, int argc, char **argv,
 	enum { OPT_TIMEOUT = 0x2000, OPT_SHELL, OPT_JSON };
 	static const struct option longopts[] = {
 		{ "runs", required_argument, NULL, 'r' },
+		{ "min-runs", required_argument, NULL, OPT_MIN_RUNS },
+		{ "max-runs", required_argument, NULL, OPT_MAX_RUNS },
+		{ "precision", required_argument, NULL, OPT_PRECISION },
+		{ "budget", required_argument, NULL, OPT_BUDGET },
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "shell", no_argument, NULL, OPT_SHELL },
@@ -67,16 +135,22 @@ static int parse_args(struct pfg_cli *cli, int argc, char **argv,
 		PFG_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	*o = (struct measure_opts){ .runs = 10, .warmup = 1 };
+	*o = (struct measure_opts){ .runs = 10, .warmup = 1,
+				    .sizing = { .min_runs = 5, .max_runs = 50,
+						.precision_pct = 2, .budget_s = 60 } };
+	const char *given = NULL;
 	optind = 0; /* glibc: start afresh */
-	int opt;
+	int opt, ret;
 	while ((opt = getopt_long(argc, argv, PFG_COMMON_SHORTOPTS "r:w:", longopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'r':
-			if ((o->runs = pfg_cli_parse_range(cli, "--runs", optarg, 1,
-							   PFG_RUNS_MAX)) < 0)
-				return PFG_EXIT_USAGE;
+			if ((ret = parse_runs(cli, optarg, o)) >= 0)
+				return ret;
+			break;
+		case OPT_MIN_RUNS: case OPT_MAX_RUNS: case OPT_PRECISION: case OPT_BUDGET:
+			if ((ret = parse_sizing(cli, opt, optarg, o, &given)) >= 0)
+				return ret;
 			break;
 		case 'w':
 			if ((o->warmup = pfg_cli_parse_range(cli, "--warmup", optarg, 0,
@@ -104,6 +178,8 @@ static int parse_args(struct pfg_cli *cli, int argc, char **argv,
 		}
 		}
 	}
+	if ((ret = check_sizing(cli, o, given)) >= 0)
+		return ret;
 	if (optind >= argc)
 		return pfg_cli_usage_error(cli, "no command to measure: give it after "
 					   "the options, e.g. perfguard measure -- sleep 0.1");
@@ -160,6 +236,10 @@ struct measure_loop {
 	const char *label;
 	int64_t last_draw;
 	int code;                 /* the exit code after a failed run */
+	double wall_s;            /* of the measured runs so far */
+	int stopped;              /* --runs auto stopped the runs: stop says why */
+	enum pfg_stop_reason stop;
+	double pct;               /* the precision reached, -1: unknown */
 };
 
 /* Repeat loop: draw the progress bar, at most 10 frames a second. */
@@ -184,16 +264,28 @@ static int on_run(const struct pfg_repeat_run *run, void *ctx)
 		l->code = report_failure(l->cli, l->o, (size_t)run->index, run->m);
 		return 1;
 	}
-	if (!run->warmup)
-		samples_push(l->s, run->m);
-	return 0;
+	if (run->warmup)
+		return 0;
+	samples_push(l->s, run->m);
+	if (!l->o->sizing.on)
+		return 0;
+	/* --runs auto: go on until precise, max_runs or the budget. */
+	l->wall_s += (double)run->m->wall_ns / 1e9;
+	enum pfg_stats_sampling next = pfg_engine_auto_next(&l->o->sizing, l->s->wall, l->s->n,
+							    l->wall_s, &l->pct);
+	if (next == PFG_SAMPLING_CONTINUE)
+		return 0;
+	l->stopped = 1;
+	l->stop = pfg_engine_stop_reason(next);
+	return 1;
 }
 
 /* Run the warmup and measured runs through the engine's repeat loop in
  * session, filling s. Returns -1 when every run succeeded, else the exit
  * code after printing why. */
 static int measure_all(const struct pfg_cli *cli, struct pfg_engine_session *session,
-		       const struct measure_opts *o, struct measure_samples *s)
+		       const struct measure_opts *o, struct measure_samples *s,
+		       struct measure_loop *out)
 {
 	struct pfg_exec_spec spec = {
 		.argv = o->shell ? (char *const[]){ o->shell_line, NULL } : o->argv,
@@ -201,13 +293,15 @@ static int measure_all(const struct pfg_cli *cli, struct pfg_engine_session *ses
 		.timeout_s = o->timeout_s,
 		.cancel_fd = -1,
 	};
-	struct measure_loop l = { cli, o, s, o->shell ? o->shell_line : o->argv[0], 0, 0 };
+	struct measure_loop l = { cli, o, s, o->shell ? o->shell_line : o->argv[0], 0, 0,
+				  0, 0, PFG_STOP_RUNS, -1 };
 	struct pfg_repeat r = { .spec = &spec, .warmup = (int)o->warmup, .runs = (int)o->runs,
 				.before = before_run, .on_run = on_run, .ctx = &l };
 	size_t total = (size_t)(o->warmup + o->runs);
 	char err[PFG_ERR_MAX];
 	int rc = pfg_engine_repeat(session, &r, err, sizeof err);
-	if (rc == PFG_REPEAT_ABORTED)
+	*out = l;
+	if (rc == PFG_REPEAT_ABORTED && !l.stopped)
 		return l.code;
 	pfg_cli_progress(total, total, NULL);
 	if (rc < 0)
@@ -216,6 +310,10 @@ static int measure_all(const struct pfg_cli *cli, struct pfg_engine_session *ses
 		int sig = pfg_engine_session_signal(session);
 		return pfg_cli_fail(cli, 128 + (sig ? sig : SIGINT), "interrupted after %zu "
 				    "of %ld runs", s->n, o->runs);
+	}
+	if (o->sizing.on && !l.stopped) { /* every run made: max_runs */
+		out->stopped = 1;
+		out->stop = PFG_STOP_MAX_RUNS;
 	}
 	return -1;
 }
@@ -235,7 +333,7 @@ static cJSON *summary_json(const struct pfg_stats_summary *sm)
 
 /* Print the runs as JSON: the command, a summary, every sample. */
 static int print_json(const struct measure_opts *o, const struct measure_samples *s,
-		      const struct pfg_stats_summary sm[4])
+		      const struct measure_loop *l, const struct pfg_stats_summary sm[4])
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON *cmd = cJSON_AddArrayToObject(root, "command");
@@ -244,6 +342,15 @@ static int print_json(const struct measure_opts *o, const struct measure_samples
 	cJSON_AddBoolToObject(root, "shell", o->shell);
 	cJSON_AddNumberToObject(root, "runs", (double)s->n);
 	cJSON_AddNumberToObject(root, "warmup", (double)o->warmup);
+	if (o->sizing.on) {
+		cJSON_AddStringToObject(root, "runs_mode", "auto");
+		cJSON_AddStringToObject(root, "stop_reason", pfg_stop_reason_name(l->stop));
+		if (l->pct >= 0)
+			cJSON_AddNumberToObject(root, "half_width_pct", l->pct);
+		else
+			cJSON_AddNullToObject(root, "half_width_pct");
+		cJSON_AddNumberToObject(root, "target_pct", o->sizing.precision_pct);
+	}
 	cJSON *sum = cJSON_AddObjectToObject(root, "summary");
 	cJSON_AddItemToObject(sum, "wall_ns", summary_json(&sm[0]));
 	cJSON_AddItemToObject(sum, "user_ns", summary_json(&sm[1]));
@@ -265,7 +372,7 @@ static int print_json(const struct measure_opts *o, const struct measure_samples
 
 /* Print the summary for people. */
 static void print_table(const struct measure_opts *o, const struct measure_samples *s,
-			const struct pfg_stats_summary sm[4])
+			const struct measure_loop *l, const struct pfg_stats_summary sm[4])
 {
 	int u = utf8_output();
 	const char *pm = u ? "\u00b1" : "+/-", *to = u ? "\u2026" : "...";
@@ -293,13 +400,21 @@ static void print_table(const struct measure_opts *o, const struct measure_sampl
 	printf("Range:      %s %s %s (min %s max)\n", lo, to, hi, to);
 	printf("CPU:        user %s, system %s (mean)\n", usr, sys);
 	printf("Peak RSS:   %s (max)\n", rss);
-	printf("Runs:       %zu, after %ld warmup run%s\n", s->n, o->warmup,
+	char why[160] = "";
+	if (o->sizing.on) {
+		why[0] = ' ';
+		why[1] = '(';
+		pfg_cli_sizing_describe(&o->sizing, l->stop, l->pct, pm, why + 2,
+					sizeof why - 3);
+		strcat(why, ")");
+	}
+	printf("Runs:       %zu%s, after %ld warmup run%s\n", s->n, why, o->warmup,
 	       o->warmup == 1 ? "" : "s");
 }
 
 /* Summarise the samples and print them. */
 static int report(const struct pfg_cli *cli, const struct measure_opts *o,
-		  const struct measure_samples *s)
+		  const struct measure_samples *s, const struct measure_loop *l)
 {
 	struct pfg_stats_summary sm[4];
 	const double *cols[4] = { s->wall, s->user, s->sys, s->rss };
@@ -308,8 +423,8 @@ static int report(const struct pfg_cli *cli, const struct measure_opts *o,
 		if (pfg_stats_summarize(cols[k], s->n, &sm[k], err, sizeof err) != 0)
 			return pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
 	if (o->json)
-		return print_json(o, s, sm);
-	print_table(o, s, sm);
+		return print_json(o, s, l, sm);
+	print_table(o, s, l, sm);
 	return PFG_EXIT_OK;
 }
 
@@ -331,9 +446,10 @@ static int cmd_measure(struct pfg_cli *cli, int argc, char **argv)
 		free(o.shell_line);
 		return pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
 	}
-	rc = measure_all(cli, session, &o, &s);
+	struct measure_loop l;
+	rc = measure_all(cli, session, &o, &s, &l);
 	if (rc < 0)
-		rc = report(cli, &o, &s);
+		rc = report(cli, &o, &s, &l);
 	pfg_engine_session_end(session);
 
 	free(s.wall);
@@ -349,15 +465,26 @@ const struct pfg_command pfg_cmd_measure_entry = {
 	.name = "measure",
 	.summary = "time an ad hoc command; nothing is stored",
 	.usage =
-		"Usage: perfguard measure [--runs N] [--warmup N] [--timeout S] [--shell]\n"
-		"                         [--json] [--] CMD [ARG...]\n"
+		"Usage: perfguard measure [--runs N|auto] [--min-runs N] [--max-runs N]\n"
+		"                         [--precision PCT] [--budget S] [--warmup N]\n"
+		"                         [--timeout S] [--shell] [--json] [--] CMD [ARG...]\n"
 		"\n"
 		"Run CMD (looked up in PATH, no shell) N times after the warmup runs and\n"
 		"print the wall time (mean and standard deviation, median, min and max),\n"
 		"the mean user and system CPU time and the peak RSS. Nothing is stored\n"
-		"and no config is needed. stdin and stdout of CMD are /dev/null.\n"
+		"and no config is needed. stdin and stdout of CMD are /dev/null. With\n"
+		"--runs auto the Runs line says how many runs were made and why they\n"
+		"stopped (precise, max_runs reached, budget reached).\n"
 		"\n"
-		"  -r, --runs N     measured runs (default 10, 1 to 1000000)\n"
+		"  -r, --runs N     measured runs (default 10, 1 to 1000000), or 'auto': as\n"
+		"                   many as the precision of the mean wall time asks for\n"
+		"  --min-runs N     with --runs auto: runs before precision may stop them\n"
+		"                   (default 5, 2 to 1000000)\n"
+		"  --max-runs N     with --runs auto: the most runs (default 50, 2 to 1000000)\n"
+		"  --precision PCT  with --runs auto: stop once the 95% interval of the (20%\n"
+		"                   trimmed) mean is within PCT percent (default 2, 1e-9 to 100)\n"
+		"  --budget S       with --runs auto: stop before a run that would take the\n"
+		"                   measured runs past S seconds (default 60, 0.001 to 604800)\n"
 		"  -w, --warmup N   runs before them, not counted (default 1, up to 1000000)\n"
 		"  --timeout S      kill a run's process group after S seconds (0.001 to\n"
 		"                   86400)\n"

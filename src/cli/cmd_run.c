@@ -9,6 +9,8 @@
 #include "perfguard/util.h"
 
 #include <cjson/cJSON.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@
  * the store, to read back the machine's noise settings at the start. */
 struct progress {
 	size_t done, total;
+	size_t made;              /* first-pass runs of the current benchmark */
 	struct pfg_store *st;
 	int noise_warnings;       /* print them on stderr */
 };
@@ -44,6 +47,17 @@ static void on_event(const struct pfg_event *ev, void *ctx)
 		pfg_cli_progress(1, 1, NULL);
 		return;
 	}
+	/* A benchmark sized by precision planned max_runs: forget the rest. */
+	if (ev->kind == PFG_EVENT_BENCH_DONE && ev->bench->auto_runs.on) {
+		size_t planned = (size_t)(ev->bench->warmup + ev->bench->runs);
+		if (planned > p->made && p->total >= planned - p->made)
+			p->total -= planned - p->made;
+		return;
+	}
+	if (ev->kind == PFG_EVENT_BENCH_START)
+		p->made = 0;
+	if (ev->kind == PFG_EVENT_SAMPLE && !ev->confirming)
+		p->made++;
 	if (ev->kind != PFG_EVENT_SAMPLE && ev->kind != PFG_EVENT_BENCH_START)
 		return;
 	if (ev->kind == PFG_EVENT_SAMPLE && ev->confirming)
@@ -80,6 +94,55 @@ static void print_analysis(const struct pfg_bench_outcome *o)
 	putchar('\n');
 }
 
+/* "±" when the terminal's character set can show it, else "+/-" (as
+ * perfguard measure). */
+static const char *plus_minus(void)
+{
+	if (!setlocale(LC_CTYPE, ""))
+		return "+/-";
+	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0 ? "\u00b1" : "+/-";
+}
+
+void pfg_cli_sizing_describe(const struct pfg_auto_runs *a, enum pfg_stop_reason stop,
+			     double pct, const char *pm, char *buf, size_t len)
+{
+	char hw[48] = "precision unknown";
+	if (pct >= 0)
+		snprintf(hw, sizeof hw, "%s%.1f%%", pm, pct);
+	switch (stop) {
+	case PFG_STOP_PRECISE:
+		snprintf(buf, len, "precise: %s at 95%%", hw);
+		return;
+	case PFG_STOP_MAX_RUNS:
+		snprintf(buf, len, "max_runs reached: %s, target %s%g%%", hw, pm,
+			 a->precision_pct);
+		return;
+	case PFG_STOP_BUDGET:
+		snprintf(buf, len, "budget of %g s reached: %s", a->budget_s, hw);
+		return;
+	case PFG_STOP_INTERRUPTED:
+		snprintf(buf, len, "interrupted: %s", hw);
+		return;
+	case PFG_STOP_RUNS:
+		break;
+	}
+	snprintf(buf, len, "%s", hw);
+}
+
+/* Print why the runs of a benchmark sized by precision stopped, indented:
+ * "    runs: 12 (precise: ±1.8% at 95%)". */
+static void print_sizing(const struct pfg_bench_outcome *o)
+{
+	const struct pfg_result_row *s = &o->result;
+	if (!o->bench->auto_runs.on || !s->has_stop_reason)
+		return;
+	char why[160];
+	pfg_cli_sizing_describe(&o->bench->auto_runs, s->stop_reason,
+				s->has_half_width ? s->half_width_pct : -1, plus_minus(),
+				why, sizeof why);
+	printf("    runs: %zu (%s)\n", o->n_first, why);
+}
+
 /* Print the results table for people. */
 static void print_table(const struct pfg_run_report *r)
 {
@@ -108,6 +171,7 @@ static void print_table(const struct pfg_run_report *r)
 			printf(" %10s", buf);
 		}
 		putchar('\n');
+		print_sizing(o);
 		print_analysis(o);
 	}
 	printf("run %lld: %s\n", (long long)r->run_id, pfg_run_status_name(r->status));
@@ -208,6 +272,21 @@ static void print_json(struct pfg_store *st, const struct pfg_run_report *r,
 			cJSON_AddNumberToObject(b, "max", s->max);
 			cJSON_AddNumberToObject(b, "p95", s->p95);
 			cJSON_AddNumberToObject(b, "outliers", (double)s->outliers);
+		}
+		if (o->bench->auto_runs.on) {
+			cJSON *j = cJSON_AddObjectToObject(b, "runs");
+			cJSON_AddStringToObject(j, "mode", "auto");
+			cJSON_AddNumberToObject(j, "n", (double)o->n_first);
+			if (s->has_stop_reason)
+				cJSON_AddStringToObject(j, "stop_reason",
+							pfg_stop_reason_name(s->stop_reason));
+			else
+				cJSON_AddNullToObject(j, "stop_reason");
+			if (s->has_half_width)
+				cJSON_AddNumberToObject(j, "half_width_pct", s->half_width_pct);
+			else
+				cJSON_AddNullToObject(j, "half_width_pct");
+			cJSON_AddNumberToObject(j, "target_pct", o->bench->auto_runs.precision_pct);
 		}
 		cJSON_AddItemToObject(b, "samples",
 				      cJSON_CreateDoubleArray(o->values, (int)o->n_values));
@@ -385,7 +464,10 @@ const struct pfg_command pfg_cmd_run_entry = {
 		"n, mean, median, stddev, p95, the change against the baseline with its\n"
 		"confidence interval, and the verdict. A suspected regression is rerun\n"
 		"(config confirm_runs) before an alert is raised. The first run of a\n"
-		"benchmark proposes its baseline (config auto_baseline).\n"
+		"benchmark proposes its baseline (config auto_baseline). A benchmark with\n"
+		"\"runs\": \"auto\" runs until its mean is precise enough, max_runs or its\n"
+		"budget; a line under its row says how many runs and why, e.g.\n"
+		"\"runs: 12 (precise: +/-1.8% at 95%)\" (--json: a \"runs\" object).\n"
 		"\n"
 		"The machine's noise settings (CPU governor, turbo boost, load, virtual\n"
 		"machine, container, ASLR, pinning) are stored with the run; each one\n"

@@ -16,6 +16,7 @@
 /* Values inherited by every benchmark unless it sets its own. */
 struct defaults {
 	int runs, warmup;
+	struct pfg_auto_runs auto_runs;
 	double timeout_s;
 	const char *cwd;
 	const cJSON *env;
@@ -115,6 +116,63 @@ static char *resolve_dir(const char *dir, const char *cwd)
 	return pfg_xasprintf("%s/%s", dir, cwd);
 }
 
+/* Read the member "runs": a positive integer, or "auto" (sets a->on).
+ * Absent leaves *runs and a as they are. */
+static void get_runs(struct loader *ld, const cJSON *obj, const char *path, int *runs,
+		     struct pfg_auto_runs *a)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, "runs");
+	if (!it)
+		return;
+	if (cJSON_IsString(it) && strcmp(it->valuestring, "auto") == 0) {
+		a->on = 1;
+		return;
+	}
+	a->on = 0;
+	if (cJSON_IsNumber(it)) {
+		cfg_get_int(ld, obj, path, "runs", 1, PFG_RUNS_MAX, runs);
+		return;
+	}
+	char got[64], *p = cfg_join(path, "runs");
+	cfg_describe(ld, p, it, got, sizeof got);
+	cfg_problem(ld, p, "expected a positive integer or \"auto\", got %s", got);
+	free(p);
+}
+
+/* Read min_runs, max_runs, precision and budget of obj into a when its runs
+ * are "auto" (a->on), checking min_runs <= max_runs when obj sets either;
+ * otherwise report each of them as needing "runs": "auto". */
+static void get_auto_keys(struct loader *ld, const cJSON *obj, const char *path,
+			  struct pfg_auto_runs *a)
+{
+	static const char *const keys[] = { "min_runs", "max_runs", "precision", "budget" };
+	if (!a->on) {
+		for (int i = 0; i < 4; i++) {
+			if (!cJSON_GetObjectItemCaseSensitive(obj, keys[i]))
+				continue;
+			char *p = cfg_join(path, keys[i]);
+			cfg_problem(ld, p, "needs \"runs\": \"auto\" (a fixed number of runs "
+				    "takes no %s)", keys[i]);
+			free(p);
+		}
+		return;
+	}
+	cfg_get_int(ld, obj, path, "min_runs", PFG_AUTO_MIN_RUNS, PFG_RUNS_MAX, &a->min_runs);
+	cfg_get_int(ld, obj, path, "max_runs", PFG_AUTO_MIN_RUNS, PFG_RUNS_MAX, &a->max_runs);
+	cfg_get_number(ld, obj, path, "precision", "a percentage", PFG_PRECISION_MIN_PCT,
+		       PFG_PRECISION_MAX_PCT, NULL, &a->precision_pct);
+	cfg_get_number(ld, obj, path, "budget", "a number of seconds", PFG_BUDGET_MIN_S,
+		       PFG_BUDGET_MAX_S, "no budget", &a->budget_s);
+	int has_max = cJSON_GetObjectItemCaseSensitive(obj, "max_runs") != NULL;
+	if ((has_max || cJSON_GetObjectItemCaseSensitive(obj, "min_runs")) &&
+	    a->min_runs > a->max_runs) {
+		char *p = cfg_join(path, has_max ? "max_runs" : "min_runs");
+		cfg_problem(ld, p, "expected min_runs <= max_runs, got min_runs %d and "
+			    "max_runs %d", a->min_runs, a->max_runs);
+		free(p);
+	}
+}
+
 /* Parse one benchmark object into b. Long because it is one flat
  * statement per key of a benchmark, in the order perfguard.json(5) lists. */
 static void load_benchmark(struct loader *ld, const cJSON *obj, const char *path,
@@ -124,7 +182,8 @@ static void load_benchmark(struct loader *ld, const cJSON *obj, const char *path
 	static const char *const keys[] = {
 		"name", "description", "type", "command", "runs", "warmup",
 		"timeout", "cwd", "env", "setup", "prepare", "cleanup", "ops",
-		"metric", "unit", "direction", NULL
+		"metric", "unit", "direction", "min_runs", "max_runs", "precision",
+		"budget", NULL
 	};
 	cfg_check_keys(ld, obj, path, keys);
 	const char *name = cfg_get_name(ld, obj, path);
@@ -153,7 +212,11 @@ static void load_benchmark(struct loader *ld, const cJSON *obj, const char *path
 	b->runs = d->runs;
 	b->warmup = d->warmup;
 	b->timeout_s = d->timeout_s;
-	cfg_get_int(ld, obj, path, "runs", 1, PFG_RUNS_MAX, &b->runs);
+	b->auto_runs = d->auto_runs;
+	get_runs(ld, obj, path, &b->runs, &b->auto_runs);
+	get_auto_keys(ld, obj, path, &b->auto_runs);
+	if (b->auto_runs.on)
+		b->runs = b->auto_runs.max_runs;
 	cfg_get_int(ld, obj, path, "warmup", 0, PFG_RUNS_MAX, &b->warmup);
 	cfg_get_timeout(ld, obj, path, &b->timeout_s);
 	const char *cwd = cfg_get_string(ld, obj, path, "cwd", 0);
@@ -287,12 +350,16 @@ static void load_analysis(struct loader *ld, const cJSON *root, struct pfg_analy
 static void load_defaults(struct loader *ld, const cJSON *root, struct defaults *d)
 {
 	static const char *const keys[] = { "runs", "warmup", "timeout", "cwd",
-					    "env", NULL };
-	*d = (struct defaults){ .runs = 10, .warmup = 1, .timeout_s = 60 };
+					    "env", "min_runs", "max_runs", "precision",
+					    "budget", NULL };
+	*d = (struct defaults){ .runs = 10, .warmup = 1, .timeout_s = 60,
+				.auto_runs = { .min_runs = 5, .max_runs = 50,
+					       .precision_pct = 2, .budget_s = 60 } };
 	const cJSON *obj = cfg_get_object(ld, root, "", "defaults", keys);
 	if (!obj)
 		return;
-	cfg_get_int(ld, obj, "defaults", "runs", 1, PFG_RUNS_MAX, &d->runs);
+	get_runs(ld, obj, "defaults", &d->runs, &d->auto_runs);
+	get_auto_keys(ld, obj, "defaults", &d->auto_runs);
 	cfg_get_int(ld, obj, "defaults", "warmup", 0, PFG_RUNS_MAX, &d->warmup);
 	cfg_get_timeout(ld, obj, "defaults", &d->timeout_s);
 	d->cwd = cfg_get_string(ld, obj, "defaults", "cwd", 0);

@@ -17,6 +17,8 @@ static const char *const baseline_state_names[] = { "proposed", "approved", "rej
 static const char *const run_status_names[] = { "running", "complete", "failed",
 						"interrupted" };
 static const char *const boost_names[] = { "unknown", "off", "on" };
+static const char *const stop_reason_names[] = { "runs", "precise", "max_runs", "budget",
+						 "interrupted" };
 
 #define COUNT(a) ((int)(sizeof a / sizeof *a))
 
@@ -58,6 +60,7 @@ NAME_PARSE(pfg_alert_state, alert_state, alert_state_names)
 NAME_PARSE(pfg_baseline_state, baseline_state, baseline_state_names)
 NAME_PARSE(pfg_run_status, run_status, run_status_names)
 NAME_PARSE(pfg_boost, boost, boost_names)
+NAME_PARSE(pfg_stop_reason, stop_reason, stop_reason_names)
 
 int pfg_alert_state_is_open(enum pfg_alert_state s)
 {

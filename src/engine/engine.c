@@ -6,6 +6,7 @@
 
 #include "perfguard/runner.h"
 
+#include <math.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -187,14 +188,54 @@ static void keep_sample(struct pfg_bench_outcome *out, struct pfg_sample *sample
 			pfg_xstrdup(m->metrics[k].unit) };
 }
 
-/* Summarise the samples into out->result. */
-static void summarise(struct pfg_bench_outcome *out)
+int pfg_engine_precision(const double *x, size_t n, double *pct)
+{
+	struct pfg_stats_precision p;
+	*pct = -1;
+	if (n < 2 || pfg_stats_precision_of(x, n, PFG_AUTO_TRIM, PFG_AUTO_CONFIDENCE, &p,
+					    NULL, 0) ||
+	    !isfinite(p.rel_half_width_pct))
+		return -1;
+	*pct = p.rel_half_width_pct;
+	return 0;
+}
+
+enum pfg_stats_sampling pfg_engine_auto_next(const struct pfg_auto_runs *a,
+					     const double *x, size_t n, double wall_s,
+					     double *pct)
+{
+	struct pfg_stats_sampling_plan plan = {
+		.min_runs = (size_t)a->min_runs, .max_runs = (size_t)a->max_runs,
+		.target_pct = a->precision_pct, .budget_s = a->budget_s,
+	};
+	double hw = pfg_engine_precision(x, n, pct) == 0 ? *pct : HUGE_VAL;
+	return pfg_stats_sampling_next(&plan, n, hw, wall_s, n ? wall_s / (double)n : 0);
+}
+
+enum pfg_stop_reason pfg_engine_stop_reason(enum pfg_stats_sampling s)
+{
+	switch (s) {
+	case PFG_SAMPLING_PRECISE: return PFG_STOP_PRECISE;
+	case PFG_SAMPLING_MAX_RUNS: return PFG_STOP_MAX_RUNS;
+	case PFG_SAMPLING_BUDGET: return PFG_STOP_BUDGET;
+	case PFG_SAMPLING_CONTINUE: break;
+	}
+	return PFG_STOP_RUNS;
+}
+
+/* Summarise the samples into out->result; stop says why the runs stopped
+ * (has_stop: 0 for a failure). */
+static void summarise(struct pfg_bench_outcome *out, int has_stop, enum pfg_stop_reason stop)
 {
 	struct pfg_result_row *r = &out->result;
 	struct pfg_stats_summary s;
 	r->ok = out->ok;
 	r->error = out->error;
 	r->n = out->n_values;
+	r->has_stop_reason = has_stop;
+	r->stop_reason = stop;
+	r->has_half_width = pfg_engine_precision(out->values, out->n_values,
+						 &r->half_width_pct) == 0;
 	if (out->n_values == 0 ||
 	    pfg_stats_summarize(out->values, out->n_values, &s, NULL, 0))
 		return;
@@ -218,6 +259,11 @@ struct bench_runs {
 	struct pfg_sample_metric **metrics;
 	size_t *n_metrics;
 	int confirming;
+	int runs;                 /* of this pass */
+	int sized;                /* this pass is sized by precision (auto) */
+	double wall_s;            /* wall time of this pass's measured runs */
+	int stopped;              /* the sizing stopped this pass: stop says why */
+	enum pfg_stop_reason stop;
 };
 
 /* Repeat loop: the benchmark's prepare step before each run. */
@@ -256,7 +302,19 @@ static int on_run(const struct pfg_repeat_run *run, void *ctx)
 	ev->n_runs = run->of;
 	ev->value = value;
 	emit(br->opts, ev);
-	return 0;
+	if (run->warmup || !br->sized)
+		return 0;
+	/* "runs": "auto": go on until precise, max_runs or the budget. */
+	double pct;
+	br->wall_s += (double)run->m->wall_ns / 1e9;
+	enum pfg_stats_sampling next = pfg_engine_auto_next(&b->auto_runs, br->out->values,
+							    br->out->n_values, br->wall_s,
+							    &pct);
+	if (next == PFG_SAMPLING_CONTINUE)
+		return 0;
+	br->stopped = 1;
+	br->stop = pfg_engine_stop_reason(next);
+	return 1;
 }
 
 /* The measured runs of one benchmark, after its setup. */
@@ -264,9 +322,11 @@ static void measure_runs(struct bench_runs *br)
 {
 	const struct pfg_benchmark_cfg *b = br->b;
 	struct pfg_exec_spec spec = command_spec(b, &b->command, 1, br->opts, 0);
-	struct pfg_repeat r = { .spec = &spec, .warmup = b->warmup, .runs = b->runs,
+	struct pfg_repeat r = { .spec = &spec, .warmup = b->warmup, .runs = br->runs,
 				.before = before_run, .on_run = on_run, .ctx = br };
 	char err[PFG_ERR_MAX];
+	br->wall_s = 0;
+	br->stopped = 0;
 	if (pfg_engine_repeat(br->opts->session, &r, err, sizeof err) < 0)
 		fail(br->out, NULL, "%s", err);
 }
@@ -312,9 +372,16 @@ static int run_benchmark(const struct pfg_config *cfg, const struct pfg_benchmar
 	struct pfg_sample_metric **metrics = pfg_xcalloc(cap, sizeof *metrics);
 	size_t *n_metrics = pfg_xcalloc(cap, sizeof *n_metrics);
 
-	struct bench_runs br = { b, opts, ev, out, samples, metrics, n_metrics, 0 };
+	struct bench_runs br = { b, opts, ev, out, samples, metrics, n_metrics, 0,
+				 b->runs, b->auto_runs.on, 0, 0, PFG_STOP_RUNS };
 	if (run_step(b, &b->setup, "setup", opts, out) == 0)
 		measure_runs(&br);
+	out->n_first = out->n_values;
+	/* The reason of the first pass; reruns repeat as many runs. */
+	enum pfg_stop_reason stop = !b->auto_runs.on ? PFG_STOP_RUNS :
+				    br.stopped ? br.stop : PFG_STOP_MAX_RUNS;
+	br.sized = 0;
+	br.runs = (int)out->n_first;
 	if (out->ok && !must_stop(opts)) {
 		pfg_analysis_compare(&an, out->values, out->n_values, &out->comparison);
 		/* A suspected regression must repeat before anyone is alerted. */
@@ -326,11 +393,12 @@ static int run_benchmark(const struct pfg_config *cfg, const struct pfg_benchmar
 			out->comparison.confirm_runs = k + 1;
 		}
 	}
-	if (must_stop(opts))
+	int interrupted = must_stop(opts);
+	if (interrupted)
 		fail(out, NULL, "interrupted after %zu of %d runs", out->n_values, b->runs);
 	/* Cleanup runs even when the run was cancelled: it restores state. */
 	run_step(b, &b->cleanup, "cleanup", opts, out);
-	summarise(out);
+	summarise(out, out->ok || interrupted, interrupted ? PFG_STOP_INTERRUPTED : stop);
 
 	int rc = pfg_store_add_result(st, run_id, out->bench_id, samples,
 				      out->n_values,

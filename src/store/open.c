@@ -137,6 +137,11 @@ static const char *const migrations[] = {
 	"  aslr INTEGER NOT NULL,"          /* -1: unknown */
 	"  pinned INTEGER NOT NULL,"        /* -1: unknown */
 	"  warnings TEXT NOT NULL);",       /* one per line */
+	/* 3 -> 4: why a benchmark's measured runs stopped ("runs": "auto") and
+	 * the precision they reached; NULL for older results and failures. */
+	"ALTER TABLE result ADD COLUMN stop_reason TEXT CHECK (stop_reason IN"
+	"  ('runs', 'precise', 'max_runs', 'budget', 'interrupted'));"
+	"ALTER TABLE result ADD COLUMN half_width_pct REAL;",
 };
 
 

@@ -297,8 +297,9 @@ int pfg_store_add_result(struct pfg_store *st, int64_t run_id, int64_t bench_id,
 		goto fail;
 	sqlite3_stmt *stmt;
 	if (store_prepare(st, "INSERT INTO result (run_id, benchmark_id, ok, error, n,"
-		    " mean, median, stddev, min, max, p95, outliers)"
-		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt, err, errlen))
+		    " mean, median, stddev, min, max, p95, outliers, stop_reason,"
+		    " half_width_pct)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt, err, errlen))
 		goto fail;
 	sqlite3_bind_int64(stmt, 1, run_id);
 	sqlite3_bind_int64(stmt, 2, bench_id);
@@ -313,6 +314,11 @@ int pfg_store_add_result(struct pfg_store *st, int64_t run_id, int64_t bench_id,
 	bind_stat(stmt, 10, res->n, res->max);
 	bind_stat(stmt, 11, res->n, res->p95);
 	sqlite3_bind_int64(stmt, 12, (int64_t)res->outliers);
+	if (res->has_stop_reason)
+		sqlite3_bind_text(stmt, 13, pfg_stop_reason_name(res->stop_reason), -1,
+				  SQLITE_STATIC);
+	if (res->has_half_width)
+		sqlite3_bind_double(stmt, 14, res->half_width_pct);
 	if (store_step_done(st, stmt, err, errlen, "store result"))
 		goto fail;
 	return store_exec(st, "COMMIT", err, errlen) ? (store_exec(st, "ROLLBACK", NULL, 0), PFG_ERUNTIME)
@@ -325,7 +331,8 @@ fail:
 
 #define RESULT_COLUMNS \
 	"run.id, run.started_at, run.status, run.git_rev, r.ok, r.error, r.n," \
-	" r.mean, r.median, r.stddev, r.min, r.max, r.p95, r.outliers"
+	" r.mean, r.median, r.stddev, r.min, r.max, r.p95, r.outliers," \
+	" r.stop_reason, r.half_width_pct"
 
 /* Read RESULT_COLUMNS starting at column c into row. */
 static void read_result(sqlite3_stmt *stmt, int c, struct pfg_result_row *row)
@@ -345,6 +352,11 @@ static void read_result(sqlite3_stmt *stmt, int c, struct pfg_result_row *row)
 	row->max = sqlite3_column_double(stmt, c + 11);
 	row->p95 = sqlite3_column_double(stmt, c + 12);
 	row->outliers = (size_t)sqlite3_column_int64(stmt, c + 13);
+	row->has_stop_reason = sqlite3_column_type(stmt, c + 14) != SQLITE_NULL &&
+		pfg_stop_reason_parse((const char *)sqlite3_column_text(stmt, c + 14),
+				      &row->stop_reason) == 0;
+	row->has_half_width = sqlite3_column_type(stmt, c + 15) != SQLITE_NULL;
+	row->half_width_pct = sqlite3_column_double(stmt, c + 15);
 }
 
 static int collect_results(struct pfg_store *st, sqlite3_stmt *stmt,

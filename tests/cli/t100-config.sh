@@ -32,7 +32,7 @@ expect_success 'a wrong type names file, line, path and value' '
 	}
 	JSON
 	expect_exit 2 pg run &&
-	expect_contains .err "perfguard.json:6: components[0].benchmarks[0].runs: expected an integer between 1 and 1000000, got \"ten\"" &&
+	expect_contains .err "perfguard.json:6: components[0].benchmarks[0].runs: expected a positive integer or \"auto\", got \"ten\"" &&
 	test ! -e ran && test ! -e .perfguard
 '
 

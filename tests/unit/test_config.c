@@ -122,7 +122,7 @@ static void test_wrong_type_names_line_and_path(void **state)
 		"  ]\n"
 		"}\n";
 	expect_one_error(text, "perfguard.json:12: components[0].benchmarks[1].runs: "
-			 "expected an integer between 1 and 1000000, got \"ten\"");
+			 "expected a positive integer or \"auto\", got \"ten\"");
 }
 
 static void test_malformed_json_gives_line(void **state)
@@ -141,7 +141,7 @@ static void test_unknown_key(void **state)
 	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].rnus: unknown "
 			 "key (expected one of: name, description, type, command, runs, "
 			 "warmup, timeout, cwd, env, setup, prepare, cleanup, ops, metric, "
-			 "unit, direction)");
+			 "unit, direction, min_runs, max_runs, precision, budget)");
 	free(t);
 }
 
@@ -359,6 +359,145 @@ static void expect_defaults_error(const char *body, const char *want)
 	free(t);
 }
 
+/* "runs": "auto" takes the defaults 5, 50, 2% and 60 s, or the values set
+ * in defaults and in the benchmark; a fixed count stays as it was. */
+static void test_runs_auto(void **state)
+{
+	(void)state;
+	struct pfg_config *cfg;
+	struct pfg_strv errs;
+	char *t = one_bench("\"type\": \"cpu\", \"command\": \"t\", \"runs\": \"auto\"");
+	assert_int_equal(parse(t, &cfg, &errs), 0);
+	const struct pfg_benchmark_cfg *b = &cfg->benchmarks[0];
+	assert_true(b->auto_runs.on);
+	assert_int_equal(b->auto_runs.min_runs, 5);
+	assert_int_equal(b->auto_runs.max_runs, 50);
+	assert_true(b->auto_runs.precision_pct == 2);
+	assert_true(b->auto_runs.budget_s == 60);
+	assert_int_equal(b->runs, 50); /* room for max_runs */
+	pfg_config_free(cfg);
+	free(t);
+	/* Inherited from defaults, overridden per benchmark, or turned off. */
+	t = pfg_xasprintf("{\"defaults\": {\"runs\": \"auto\", \"min_runs\": 3, \"max_runs\": 9,"
+			  " \"precision\": 0.5, \"budget\": 0},\n\"components\": [{\"name\": \"c\","
+			  " \"benchmarks\": [\n"
+			  "{\"name\": \"a\", \"type\": \"cpu\", \"command\": \"t\"},\n"
+			  "{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"t\", \"max_runs\": 20,"
+			  " \"precision\": 5, \"budget\": 2.5},\n"
+			  "{\"name\": \"d\", \"type\": \"cpu\", \"command\": \"t\", \"runs\": 4}]}]}");
+	assert_int_equal(parse(t, &cfg, &errs), 0);
+	b = &cfg->benchmarks[0];
+	assert_true(b->auto_runs.on);
+	assert_int_equal(b->auto_runs.min_runs, 3);
+	assert_int_equal(b->auto_runs.max_runs, 9);
+	assert_int_equal(b->runs, 9);
+	assert_true(b->auto_runs.precision_pct == 0.5);
+	assert_true(b->auto_runs.budget_s == 0); /* no budget */
+	b = &cfg->benchmarks[1];
+	assert_true(b->auto_runs.on);
+	assert_int_equal(b->auto_runs.min_runs, 3);
+	assert_int_equal(b->auto_runs.max_runs, 20);
+	assert_true(b->auto_runs.precision_pct == 5);
+	assert_true(b->auto_runs.budget_s == 2.5);
+	b = &cfg->benchmarks[2];
+	assert_false(b->auto_runs.on);
+	assert_int_equal(b->runs, 4);
+	pfg_config_free(cfg);
+	free(t);
+	/* A fixed count without auto keys is unchanged. */
+	t = one_bench("\"type\": \"cpu\", \"command\": \"t\", \"runs\": 12");
+	assert_int_equal(parse(t, &cfg, &errs), 0);
+	assert_false(cfg->benchmarks[0].auto_runs.on);
+	assert_int_equal(cfg->benchmarks[0].runs, 12);
+	pfg_config_free(cfg);
+	free(t);
+}
+
+/* Expect one error for a benchmark body after "type" and "command". */
+static void expect_bench_error(const char *body, const char *want)
+{
+	char *t = pfg_xasprintf("{\n\"components\": [\n{\"name\": \"c\", \"benchmarks\": [\n"
+				"{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"t\", %s}\n"
+				"]}\n]\n}\n", body);
+	expect_one_error(t, want);
+	free(t);
+}
+
+/* Every key of "runs": "auto" is checked: type, range, min <= max, and
+ * that the runs are "auto" at all. */
+static void test_runs_auto_errors(void **state)
+{
+	(void)state;
+	const char *at = "perfguard.json:4: components[0].benchmarks[0].";
+	struct { const char *body, *want; } cases[] = {
+		{ "\"runs\": \"many\"",
+		  "runs: expected a positive integer or \"auto\", got \"many\"" },
+		{ "\"runs\": \"Auto\"",
+		  "runs: expected a positive integer or \"auto\", got \"Auto\"" },
+		{ "\"runs\": true", "runs: expected a positive integer or \"auto\", got true" },
+		{ "\"runs\": 0", "runs: expected an integer between 1 and 1000000, got 0" },
+		{ "\"runs\": \"auto\", \"min_runs\": 1",
+		  "min_runs: expected an integer between 2 and 1000000, got 1" },
+		{ "\"runs\": \"auto\", \"min_runs\": \"5\"",
+		  "min_runs: expected an integer between 2 and 1000000, got \"5\"" },
+		{ "\"runs\": \"auto\", \"max_runs\": 1000001",
+		  "max_runs: expected an integer between 2 and 1000000, got 1000001" },
+		{ "\"runs\": \"auto\", \"max_runs\": 2.5",
+		  "max_runs: expected an integer between 2 and 1000000, got 2.5" },
+		{ "\"runs\": \"auto\", \"precision\": 0",
+		  "precision: expected a percentage between 1e-09 and 100, got 0" },
+		{ "\"runs\": \"auto\", \"precision\": 101",
+		  "precision: expected a percentage between 1e-09 and 100, got 101" },
+		{ "\"runs\": \"auto\", \"precision\": \"2%\"",
+		  "precision: expected a percentage between 1e-09 and 100, got \"2%\"" },
+		{ "\"runs\": \"auto\", \"budget\": -1",
+		  "budget: expected a number of seconds between 0.001 and 604800 (0: no "
+		  "budget), got -1" },
+		{ "\"runs\": \"auto\", \"budget\": 1e999",
+		  "budget: expected a number of seconds between 0.001 and 604800 (0: no "
+		  "budget), got 1e999" },
+		{ "\"runs\": \"auto\", \"min_runs\": 10, \"max_runs\": 8",
+		  "max_runs: expected min_runs <= max_runs, got min_runs 10 and max_runs 8" },
+		{ "\"runs\": \"auto\", \"min_runs\": 51",
+		  "min_runs: expected min_runs <= max_runs, got min_runs 51 and max_runs 50" },
+		{ "\"min_runs\": 3",
+		  "min_runs: needs \"runs\": \"auto\" (a fixed number of runs takes no min_runs)" },
+		{ "\"runs\": 10, \"max_runs\": 3",
+		  "max_runs: needs \"runs\": \"auto\" (a fixed number of runs takes no max_runs)" },
+		{ "\"precision\": 1",
+		  "precision: needs \"runs\": \"auto\" (a fixed number of runs takes no precision)" },
+		{ "\"budget\": 5",
+		  "budget: needs \"runs\": \"auto\" (a fixed number of runs takes no budget)" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *want = pfg_xasprintf("%s%s", at, cases[i].want);
+		expect_bench_error(cases[i].body, want);
+		free(want);
+	}
+	/* In defaults too. */
+	expect_defaults_error("\"runs\": \"many\"", "perfguard.json:2: defaults.runs: expected "
+			      "a positive integer or \"auto\", got \"many\"");
+	expect_defaults_error("\"budget\": 5", "perfguard.json:2: defaults.budget: needs "
+			      "\"runs\": \"auto\" (a fixed number of runs takes no budget)");
+	expect_defaults_error("\"runs\": \"auto\", \"min_runs\": 6, \"max_runs\": 5",
+			      "perfguard.json:2: defaults.max_runs: expected min_runs <= "
+			      "max_runs, got min_runs 6 and max_runs 5");
+	/* A benchmark that turns auto off may not keep its keys. */
+	char *t = pfg_xasprintf("{\n\"defaults\": {\"runs\": \"auto\"},\n\"components\": [{"
+				"\"name\": \"c\", \"benchmarks\": [\n{\"name\": \"b\", \"type\": "
+				"\"cpu\", \"command\": \"t\", \"runs\": 3, \"min_runs\": 2}]}]}");
+	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].min_runs: needs "
+			 "\"runs\": \"auto\" (a fixed number of runs takes no min_runs)");
+	free(t);
+	/* A benchmark's max_runs below the defaults' min_runs. */
+	t = pfg_xasprintf("{\n\"defaults\": {\"runs\": \"auto\", \"min_runs\": 10},\n"
+			  "\"components\": [{\"name\": \"c\", \"benchmarks\": [\n{\"name\": "
+			  "\"b\", \"type\": \"cpu\", \"command\": \"t\", \"max_runs\": 8}]}]}");
+	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].max_runs: expected "
+			 "min_runs <= max_runs, got min_runs 10 and max_runs 8");
+	free(t);
+}
+
 /* Every number is bounded to what the code holds and what makes sense;
  * the message names the field, the range and the value as written. */
 static void test_number_ranges(void **state)
@@ -441,8 +580,8 @@ static void test_errors_are_one_line(void **state)
 			 "perfguard.json:1: components[0].name: expected letters, digits, "
 			 "'_', '.' or '-', got \"a\\nb\\x1b[31m\"");
 	char *t = one_bench("\"type\": \"cpu\", \"command\": \"t\", \"runs\": \"1\\r\\n2\\t\"");
-	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].runs: expected an "
-			 "integer between 1 and 1000000, got \"1\\r\\n2\\t\"");
+	expect_one_error(t, "perfguard.json:4: components[0].benchmarks[0].runs: expected a "
+			 "positive integer or \"auto\", got \"1\\r\\n2\\t\"");
 	free(t);
 	/* Raw control characters, which cJSON lets through in strings. */
 	expect_one_error("{\"components\": [{\"name\": \"x\x1b\ty\", \"benchmarks\": [\n"
@@ -530,6 +669,8 @@ int main(void)
 		cmocka_unit_test(test_analysis_settings),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_number_ranges),
+		cmocka_unit_test(test_runs_auto),
+		cmocka_unit_test(test_runs_auto_errors),
 		cmocka_unit_test(test_errors_are_one_line),
 		cmocka_unit_test(test_nul_in_strings),
 	};

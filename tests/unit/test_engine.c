@@ -78,6 +78,9 @@ static void test_run_stores_and_proposes_first_baseline(void **state)
 	const struct pfg_bench_outcome *o = &r.outcomes[0];
 	assert_true(o->ok);
 	assert_int_equal(o->result.n, 3);
+	assert_int_equal(o->n_first, 3);
+	assert_true(o->result.has_stop_reason);
+	assert_int_equal(o->result.stop_reason, PFG_STOP_RUNS); /* a fixed count */
 	assert_true(o->result.min > 0 && o->result.min <= o->result.median);
 	assert_true(o->has_comparison);
 	assert_string_equal(pfg_verdict_name(o->comparison.verdict), "no_baseline");
@@ -121,6 +124,8 @@ static void test_cancel_interrupts_the_run_and_cleans_up(void **state)
 	assert_int_equal(r.n_outcomes, 1); /* the second benchmark never started */
 	assert_false(r.outcomes[0].ok);
 	assert_string_equal(r.outcomes[0].error, "interrupted after 0 of 2 runs");
+	assert_true(r.outcomes[0].result.has_stop_reason);
+	assert_int_equal(r.outcomes[0].result.stop_reason, PFG_STOP_INTERRUPTED);
 	char *cleaned = pfg_xasprintf("%s/cleaned", f->dir);
 	assert_int_equal(access(cleaned, F_OK), 0);
 	free(cleaned);
@@ -202,6 +207,37 @@ static void test_repeat_loop(void **state)
 }
 
 /* No git work tree (or no git): no revision, and no hang. */
+/* Sizing by precision: the precision of the values and the decision,
+ * with the budget judged on the wall time so far and its mean per run. */
+static void test_auto_next(void **state)
+{
+	(void)state;
+	struct pfg_auto_runs a = { .on = 1, .min_runs = 5, .max_runs = 8,
+				   .precision_pct = 2, .budget_s = 10 };
+	double steady[] = { 100, 100.1, 99.9, 100.05, 100, 100.1, 99.9, 100 };
+	double wobbly[] = { 50, 150, 50, 150, 50, 150, 50, 150 };
+	double pct;
+	assert_int_equal(pfg_engine_precision(steady, 1, &pct), -1);
+	assert_true(pct == -1);
+	assert_int_equal(pfg_engine_precision((double[]){ 0, 0, 0 }, 3, &pct), 0);
+	assert_true(pct == 0);
+	/* Below min_runs: go on, however precise. */
+	assert_int_equal(pfg_engine_auto_next(&a, steady, 4, 0.4, &pct), PFG_SAMPLING_CONTINUE);
+	assert_true(pct >= 0 && pct < 0.5);
+	assert_int_equal(pfg_engine_auto_next(&a, steady, 5, 0.5, &pct), PFG_SAMPLING_PRECISE);
+	assert_int_equal(pfg_engine_auto_next(&a, wobbly, 7, 0.7, &pct), PFG_SAMPLING_CONTINUE);
+	assert_true(pct > 2);
+	assert_int_equal(pfg_engine_auto_next(&a, wobbly, 8, 0.8, &pct), PFG_SAMPLING_MAX_RUNS);
+	/* 6 runs took 9 s: a seventh (1.5 s) would end past 10 s. */
+	assert_int_equal(pfg_engine_auto_next(&a, wobbly, 6, 9, &pct), PFG_SAMPLING_BUDGET);
+	/* No budget. */
+	a.budget_s = 0;
+	assert_int_equal(pfg_engine_auto_next(&a, wobbly, 6, 9e9, &pct), PFG_SAMPLING_CONTINUE);
+	assert_int_equal(pfg_engine_stop_reason(PFG_SAMPLING_PRECISE), PFG_STOP_PRECISE);
+	assert_int_equal(pfg_engine_stop_reason(PFG_SAMPLING_MAX_RUNS), PFG_STOP_MAX_RUNS);
+	assert_int_equal(pfg_engine_stop_reason(PFG_SAMPLING_BUDGET), PFG_STOP_BUDGET);
+}
+
 static void test_git_revision_outside_a_work_tree(void **state)
 {
 	struct fixture *f = *state;
@@ -237,6 +273,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_second_session_starts_clean, setup,
 						teardown),
 		cmocka_unit_test(test_repeat_loop),
+		cmocka_unit_test(test_auto_next),
 		cmocka_unit_test_setup_teardown(test_git_revision_outside_a_work_tree, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_select_by_glob, setup, teardown),

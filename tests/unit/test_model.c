@@ -55,6 +55,14 @@ static void test_names_round_trip(void **state)
 		assert_int_equal(v, i);
 	}
 	assert_string_equal(pfg_boost_name(PFG_BOOST_UNKNOWN), "unknown");
+	for (int i = 0; i <= PFG_STOP_INTERRUPTED; i++) {
+		enum pfg_stop_reason v;
+		assert_int_equal(pfg_stop_reason_parse(
+			pfg_stop_reason_name((enum pfg_stop_reason)i), &v), 0);
+		assert_int_equal(v, i);
+	}
+	assert_string_equal(pfg_stop_reason_name(PFG_STOP_MAX_RUNS), "max_runs");
+	assert_string_equal(pfg_stop_reason_name(PFG_STOP_RUNS), "runs");
 	enum pfg_direction d;
 	assert_int_equal(pfg_direction_parse("higher", &d), 0);
 	assert_int_equal(d, PFG_HIGHER_IS_BETTER);

@@ -220,11 +220,12 @@ static void test_migrates_schema_2(void **state)
 	assert_int_equal(pfg_store_run_end(st, run, PFG_RUN_COMPLETE, err, sizeof err), 0);
 	pfg_store_close(st);
 	/* Take the file back to what schema 2 created. */
-	exec_sql(f->db, "DROP TABLE run_noise; PRAGMA user_version = 2");
+	exec_sql(f->db, "DROP TABLE run_noise; ALTER TABLE result DROP COLUMN stop_reason;"
+		 " ALTER TABLE result DROP COLUMN half_width_pct; PRAGMA user_version = 2");
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sqlite_master WHERE name ="
 				   " 'run_noise'"), 0);
 	st = open_ok(f->db);
-	assert_int_equal(pfg_store_schema_version(st), 3);
+	assert_int_equal(pfg_store_schema_version(st), PFG_STORE_SCHEMA_VERSION);
 	struct pfg_result_row *rows;
 	size_t n;
 	assert_int_equal(pfg_store_history(st, "comp", "lat", 0, &rows, &n, err, sizeof err), 0);
@@ -243,9 +244,72 @@ static void test_migrates_schema_2(void **state)
 	noisy_settings(&m);
 	assert_int_equal(pfg_store_run_noise_add(st, run2, &m, err, sizeof err), 0);
 	pfg_store_close(st);
-	assert_int_equal(query_int(f->db, "PRAGMA user_version"), 3);
+	assert_int_equal(query_int(f->db, "PRAGMA user_version"), PFG_STORE_SCHEMA_VERSION);
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sample"), 5);
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM run_noise"), 1);
+}
+
+/* A result keeps why its runs stopped and the precision reached; without
+ * them (a failure) both read back as unknown. */
+static void test_result_stop_reason_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	struct pfg_store *st = open_ok(f->db);
+	int64_t run, bench, run2;
+	char err[PFG_ERR_MAX];
+	start_run(st, &run, &bench);
+	struct pfg_sample s[3] = { { .value = 1 }, { .value = 2 }, { .value = 3 } };
+	struct pfg_result_row r = { .ok = 1, .n = 3, .mean = 2, .has_stop_reason = 1,
+				    .stop_reason = PFG_STOP_BUDGET, .has_half_width = 1,
+				    .half_width_pct = 4.25 };
+	assert_int_equal(pfg_store_add_result(st, run, bench, s, 3, NULL, NULL, &r, err,
+					      sizeof err), 0);
+	assert_int_equal(pfg_store_run_begin(st, 1, "cli", NULL, &run2, NULL, 0), 0);
+	struct pfg_result_row failed = { .ok = 0, .error = "boom" };
+	assert_int_equal(pfg_store_add_result(st, run2, bench, NULL, 0, NULL, NULL, &failed,
+					      err, sizeof err), 0);
+	struct pfg_result_row *rows;
+	size_t n;
+	assert_int_equal(pfg_store_history(st, "comp", "lat", 0, &rows, &n, err, sizeof err), 0);
+	assert_int_equal(n, 2);
+	assert_true(rows[0].has_stop_reason);
+	assert_int_equal(rows[0].stop_reason, PFG_STOP_BUDGET);
+	assert_true(rows[0].has_half_width);
+	assert_true(rows[0].half_width_pct == 4.25);
+	assert_false(rows[1].has_stop_reason);
+	assert_false(rows[1].has_half_width);
+	pfg_result_rows_free(rows, n);
+	pfg_store_close(st);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM result WHERE stop_reason ="
+				   " 'budget'"), 1);
+}
+
+/* A schema-3 database gets the two columns; its results read back with
+ * neither known. */
+static void test_migrates_schema_3(void **state)
+{
+	struct fixture *f = *state;
+	struct pfg_store *st = open_ok(f->db);
+	int64_t run, bench;
+	char err[PFG_ERR_MAX];
+	start_run(st, &run, &bench);
+	assert_int_equal(add_result(st, run, bench, 4, err), 0);
+	pfg_store_close(st);
+	exec_sql(f->db, "ALTER TABLE result DROP COLUMN stop_reason;"
+		 " ALTER TABLE result DROP COLUMN half_width_pct; PRAGMA user_version = 3");
+	st = open_ok(f->db);
+	assert_int_equal(pfg_store_schema_version(st), 4);
+	struct pfg_result_row *rows;
+	size_t n;
+	assert_int_equal(pfg_store_history(st, "comp", "lat", 0, &rows, &n, err, sizeof err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].n, 4);
+	assert_false(rows[0].has_stop_reason);
+	assert_false(rows[0].has_half_width);
+	pfg_result_rows_free(rows, n);
+	pfg_store_close(st);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM pragma_table_info('result')"
+				   " WHERE name IN ('stop_reason', 'half_width_pct')"), 2);
 }
 
 static void test_result_is_one_transaction(void **state)
@@ -477,6 +541,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_migrates_empty_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_noise_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_result_stop_reason_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrates_schema_3, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrates_schema_2, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_result_is_one_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_and_samples, setup, teardown),
