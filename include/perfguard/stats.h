@@ -200,6 +200,12 @@ struct pfg_stats_trend {
 int pfg_stats_trend_fit(const double *x, const double *y, size_t n,
 			struct pfg_stats_trend *out, char *err, size_t errlen);
 
+/* The confidence interval of t's slope, slope +- t(n - 2) * stderr, into
+ * *lo and *hi (as scipy.stats.t.ppf on linregress's stderr). Returns 0, or
+ * PFG_EINPUT when it has no width to give (n < 3). */
+int pfg_stats_trend_slope_interval(const struct pfg_stats_trend *t, double confidence,
+				   double *lo, double *hi);
+
 /* ---- Change points (e-divisive means, as Apache Otava) ----------------- */
 
 /* Options of pfg_stats_change_points(); _init sets the defaults. */

@@ -246,7 +246,11 @@ static int record_drift(struct pfg_analysis *a, struct pfg_analysis_changes *out
 	if (h->n >= n &&
 	    pfg_stats_trend_fit(NULL, h->means + h->n - n, n, &t, NULL, 0) == 0) {
 		double start = t.intercept, change = t.slope * (double)(n - 1);
-		double pct = start != 0 ? 100 * change / fabs(start) : 0;
+		double to_pct = start != 0 ? 100 * (double)(n - 1) / fabs(start) : 0;
+		double pct = start != 0 ? 100 * change / fabs(start) : 0, lo, hi;
+		/* The accumulated change's interval, from the slope's. */
+		pfg_stats_trend_slope_interval(&t, a->cfg->analysis.compare.confidence, &lo,
+					       &hi);
 		double worse = a->bench->direction == PFG_HIGHER_IS_BETTER ? -pct : pct;
 		int drifting = t.slope_p_value < a->cfg->analysis.compare.alpha &&
 			       worse >= a->cfg->thresholds.minor;
@@ -262,8 +266,9 @@ static int record_drift(struct pfg_analysis *a, struct pfg_analysis_changes *out
 				 t.slope_p_value);
 			struct pfg_alert al = {
 				.bench_id = a->bench_id, .env_id = a->env_id,
-				.run_id = a->run_id, .change_pct = pct, .ci_low_pct = pct,
-				.ci_high_pct = pct, .p_value = t.slope_p_value,
+				.run_id = a->run_id, .change_pct = pct,
+				.ci_low_pct = lo * to_pct, .ci_high_pct = hi * to_pct,
+				.p_value = t.slope_p_value,
 				.detail = detail, .kind = PFG_ALERT_DRIFT,
 				.severity = pfg_stats_severity_of(worse, thr),
 			};

@@ -10,6 +10,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+int pfg_stats_trend_slope_interval(const struct pfg_stats_trend *t, double confidence,
+				   double *lo, double *hi)
+{
+	pfg_stats_gsl_init();
+	*lo = *hi = t->slope;
+	if (t->n < 3 || !(confidence > 0 && confidence < 1))
+		return PFG_EINPUT;
+	double q = gsl_cdf_tdist_Qinv((1 - confidence) / 2, (double)(t->n - 2));
+	if (!isfinite(q))
+		return PFG_EINPUT;
+	*lo = t->slope - q * t->slope_stderr;
+	*hi = t->slope + q * t->slope_stderr;
+	return PFG_OK;
+}
+
 int pfg_stats_trend_fit(const double *x, const double *y, size_t n,
 			struct pfg_stats_trend *out, char *err, size_t errlen)
 {

@@ -198,6 +198,14 @@ static void test_trend_matches_scipy(void **state)
 	near(t.r2, 0.9590854040827717 * 0.9590854040827717, 1e-9, "r2");
 	near(t.slope_p_value, 1.1668283662638552e-05, 1e-6, "slope p");
 	near(t.slope_stderr, 0.013978863751116129, 1e-9, "stderr");
+	/* Its 95% interval: slope -+ t.ppf(0.975, 8) * stderr, with
+	 * t.ppf(0.975, 8) = 2.306004135033371 (any t table: 2.306). */
+	double lo, hi;
+	assert_int_equal(pfg_stats_trend_slope_interval(&t, 0.95, &lo, &hi), 0);
+	near(lo, 0.13393939393939397 - 2.306004135033371 * 0.013978863751116129, 1e-8,
+	     "slope low");
+	near(hi, 0.13393939393939397 + 2.306004135033371 * 0.013978863751116129, 1e-8,
+	     "slope high");
 	/* Y2=[3.0,2.9,3.1,3.0,2.95,3.05,3.0,2.98] -> slope=0.001904761904761901,
 	 *   intercept=2.9908333333333332, rvalue=0.07753117395061056,
 	 *   pvalue=0.8552105561972074 */
