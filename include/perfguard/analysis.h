@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "perfguard/config.h"
+#include "perfguard/stats.h"
 #include "perfguard/store.h"
 
 /* What the analysis of one benchmark in one run knows. Fill with
@@ -28,6 +29,13 @@ struct pfg_analysis {
 	struct pfg_baseline baseline;
 	double *base;                /* its samples */
 	size_t n_base;
+	struct pfg_stats_run *base_runs; /* its runs summarised, when it has 2 or
+				     more: then runs are compared by their
+				     means against the between-run noise */
+	size_t k;                    /* base_runs' count; 0 when fewer than 2 */
+	size_t run_len;              /* samples of one current run (the engine's
+				        first pass; reruns repeat it); 0: all the
+				        samples compared are one run */
 };
 
 /* What recording an analysis changed in the store. */

@@ -26,6 +26,7 @@
 #define PFG_CONFIRM_RUNS_MAX 10       /* confirm_runs: 0.. */
 #define PFG_DRIFT_WINDOW_MAX 10000    /* drift_window: 3.. */
 #define PFG_REBASELINE_AFTER_MAX 10000 /* rebaseline_after: 1.. */
+#define PFG_BASELINE_RUNS_MAX 100     /* baseline_runs: 1.. */
 #define PFG_AUTO_MIN_RUNS 2           /* min_runs, max_runs: 2..PFG_RUNS_MAX */
 #define PFG_PRECISION_MIN_PCT 1e-9    /* precision, percent */
 #define PFG_PRECISION_MAX_PCT 100.0
@@ -100,6 +101,9 @@ struct pfg_analysis_cfg {
 	int rebaseline_after;   /* runs after a change point, or consecutive
 				   significant improvements, before a new
 				   baseline is proposed, 5 */
+	int baseline_runs;      /* runs a first baseline summarises, 1; with 2
+				   or more, runs are compared by their means
+				   against the between-run noise */
 	enum pfg_severity gate_fail_on;  /* "gate.fail_on", major */
 	int gate_fail_on_missing_baseline;     /* "gate.fail_on_missing_baseline" */
 };

@@ -251,6 +251,10 @@ struct pfg_comparison {
 				      (raised now or still open), or 0 */
 	char reason[160];          /* why not_comparable, a sentence; in memory
 				      only (not stored), "" otherwise */
+	char basis[96];            /* what a run-means comparison was judged on
+				      ("run means: between-run noise 3.1%, 6
+				      baseline runs"); in memory only, "" for a
+				      comparison of samples */
 };
 
 /* Store (or replace) the comparison of c->bench_id in c->run_id. */

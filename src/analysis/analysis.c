@@ -30,14 +30,31 @@ int pfg_analysis_begin(struct pfg_analysis *a, const struct pfg_config *cfg,
 	if (rc)
 		return pfg_error(err, errlen, rc, "cannot read the baseline of %s", bench->id);
 	a->has_baseline = 1;
-	return pfg_store_baseline_samples(st, a->baseline.id, &a->base, &a->n_base, err,
-					  errlen);
+	rc = pfg_store_baseline_samples(st, a->baseline.id, &a->base, &a->n_base, err,
+					errlen);
+	if (rc || a->baseline.n_runs < 2)
+		return rc;
+	/* A baseline of several runs: each run summarised, for run means. */
+	a->base_runs = pfg_xcalloc(a->baseline.n_runs, sizeof *a->base_runs);
+	for (size_t i = 0; i < a->baseline.n_runs && rc == PFG_OK; i++) {
+		double *v;
+		size_t nv;
+		rc = pfg_store_samples(st, a->baseline.runs[i], bench_id, &v, &nv, err, errlen);
+		if (rc == PFG_OK && pfg_stats_run_of(v, nv, &a->base_runs[a->k], NULL, 0) == 0)
+			a->k++;
+		if (rc == PFG_OK)
+			free(v);
+	}
+	if (a->k < 2)
+		a->k = 0;
+	return rc;
 }
 
 void pfg_analysis_release(struct pfg_analysis *a)
 {
 	pfg_baseline_release(&a->baseline);
 	free(a->base);
+	free(a->base_runs);
 	memset(a, 0, sizeof *a);
 }
 
@@ -84,6 +101,48 @@ static void compare_error_rate(const struct pfg_analysis *a, const double *cur, 
 		      pfg_stats_severity_of(c->change_pct, o.thresholds) : PFG_SEVERITY_NONE;
 }
 
+/* Runs against a baseline of several runs: the current samples cut into
+ * runs of a->run_len, compared by run means with a two-level model, so
+ * that the machine's run-to-run noise is not taken for a change. */
+static void compare_runs(const struct pfg_analysis *a, const double *cur, size_t n,
+			 struct pfg_comparison *c)
+{
+	size_t len = a->run_len && a->run_len < n ? a->run_len : n;
+	size_t m = (n + len - 1) / len;
+	struct pfg_stats_run *runs = pfg_xcalloc(m, sizeof *runs);
+	for (size_t i = 0; i < m; i++)
+		pfg_stats_run_of(cur + i * len, i + 1 < m ? len : n - i * len, &runs[i], NULL,
+				 0);
+	struct pfg_stats_runs_opts o;
+	pfg_stats_runs_opts_init(&o);
+	struct pfg_stats_compare_opts co;
+	compare_opts(a, &co);
+	o.confidence = co.confidence;
+	o.direction = co.direction;
+	memcpy(o.thresholds, co.thresholds, sizeof o.thresholds);
+	struct pfg_stats_runs_result r;
+	snprintf(c->test, sizeof c->test, "runs");
+	int rc = pfg_stats_runs_compare(a->base_runs, a->k, runs, m, &o, &r, c->reason,
+					sizeof c->reason);
+	free(runs);
+	if (rc) {
+		c->verdict = PFG_VERDICT_NOT_COMPARABLE;
+		return;
+	}
+	c->n_base = r.n_base;
+	c->n_current = r.n_current;
+	c->estimate_base = r.estimate_base;
+	c->estimate_current = r.estimate_current;
+	c->change_pct = r.change_pct;
+	c->ci_low_pct = r.ci_low_pct;
+	c->ci_high_pct = r.ci_high_pct;
+	c->p_value = r.p_value;
+	c->mde_pct = isfinite(r.mde_pct) ? r.mde_pct : -1;
+	c->verdict = r.verdict;
+	c->severity = r.severity;
+	pfg_stats_runs_describe(&r, c->basis, sizeof c->basis);
+}
+
 void pfg_analysis_compare(const struct pfg_analysis *a, const double *cur, size_t n,
 		      struct pfg_comparison *c)
 {
@@ -101,6 +160,10 @@ void pfg_analysis_compare(const struct pfg_analysis *a, const double *cur, size_
 	c->n_base = a->n_base;
 	if (a->bench->type == PFG_TYPE_ERROR_RATE) {
 		compare_error_rate(a, cur, n, c);
+		return;
+	}
+	if (a->k >= 2) {
+		compare_runs(a, cur, n, c);
 		return;
 	}
 	struct pfg_stats_compare_opts o;
@@ -326,6 +389,34 @@ static int propose(struct pfg_analysis *a, struct pfg_analysis_changes *out,
 	return rc;
 }
 
+/* The first baseline: once the history holds baseline_runs successful
+ * runs, propose them (or approve, with auto_baseline approve). */
+static int propose_first(struct pfg_analysis *a, struct pfg_analysis_changes *out,
+			 char *err, size_t errlen)
+{
+	size_t want = (size_t)a->cfg->analysis.baseline_runs;
+	if (want <= 1)
+		return propose(a, out, &a->run_id, 1, "first run",
+			       a->cfg->analysis.auto_approve, err, errlen);
+	struct pfg_result_row *rows;
+	size_t n;
+	if (pfg_store_series(a->st, a->bench_id, a->env_id, want, &rows, &n, err, errlen))
+		return PFG_ERUNTIME;
+	int rc = PFG_OK;
+	if (n >= want) {
+		int64_t *runs = pfg_xcalloc(n, sizeof *runs);
+		for (size_t i = 0; i < n; i++)
+			runs[i] = rows[i].run_id;
+		char reason[64];
+		snprintf(reason, sizeof reason, "first %zu runs", n);
+		rc = propose(a, out, runs, n, reason, a->cfg->analysis.auto_approve, err,
+			     errlen);
+		free(runs);
+	}
+	pfg_result_rows_free(rows, n);
+	return rc;
+}
+
 /* Change points over the whole history, stored; and a new baseline
  * proposed after a sustained shift. */
 static int record_history(struct pfg_analysis *a, struct pfg_analysis_changes *out,
@@ -408,8 +499,7 @@ int pfg_analysis_record(struct pfg_analysis *a, struct pfg_comparison *c,
 		if (rc == PFG_OK) {
 			pfg_baselines_free(b, n);
 			if (n == 0)
-				rc = propose(a, out, &a->run_id, 1, "first run",
-					     a->cfg->analysis.auto_approve, err, errlen);
+				rc = propose_first(a, out, err, errlen);
 		}
 	} else if (c->verdict == PFG_VERDICT_REGRESSION) {
 		rc = record_regression(a, c, out, err, errlen);

@@ -316,6 +316,7 @@ static void load_analysis(struct loader *ld, const cJSON *root, struct pfg_analy
 	a->confirm_runs = 1;
 	a->drift_window = 20;
 	a->rebaseline_after = 5;
+	a->baseline_runs = 1;
 	a->gate_fail_on = PFG_SEVERITY_MAJOR;
 	const cJSON *st = cfg_get_object(ld, root, "", "statistics", stat_keys);
 	if (st) {
@@ -333,6 +334,8 @@ static void load_analysis(struct loader *ld, const cJSON *root, struct pfg_analy
 	cfg_get_int(ld, root, "", "drift_window", 3, PFG_DRIFT_WINDOW_MAX, &a->drift_window);
 	cfg_get_int(ld, root, "", "rebaseline_after", 1, PFG_REBASELINE_AFTER_MAX,
 		&a->rebaseline_after);
+	cfg_get_int(ld, root, "", "baseline_runs", 1, PFG_BASELINE_RUNS_MAX,
+		    &a->baseline_runs);
 	const char *ab = cfg_get_string(ld, root, "", "auto_baseline", 0);
 	if (ab && strcmp(ab, "propose") && strcmp(ab, "approve"))
 		cfg_problem(ld, "auto_baseline", "expected \"propose\" or \"approve\", got \"%s\"", ab);
@@ -478,7 +481,7 @@ int pfg_config_parse(const char *text, const char *file, const char *dir,
 	} else {
 		static const char *const keys[] = {
 			"suite", "defaults", "thresholds", "statistics", "confirm_runs",
-			"drift_window", "auto_baseline", "rebaseline_after", "gate",
+			"drift_window", "auto_baseline", "rebaseline_after", "baseline_runs", "gate",
 			"components", NULL };
 		cfg_check_keys(&ld, root, "", keys);
 		const char *suite = cfg_get_string(&ld, root, "", "suite", 0);

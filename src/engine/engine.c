@@ -382,6 +382,7 @@ static int run_benchmark(const struct pfg_config *cfg, const struct pfg_benchmar
 				    br.stopped ? br.stop : PFG_STOP_MAX_RUNS;
 	br.sized = 0;
 	br.runs = (int)out->n_first;
+	an.run_len = out->n_first; /* a rerun is a run of its own */
 	if (out->ok && !must_stop(opts)) {
 		pfg_analysis_compare(&an, out->values, out->n_values, &out->comparison);
 		/* A suspected regression must repeat before anyone is alerted. */

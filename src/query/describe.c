@@ -48,4 +48,6 @@ void pfg_comparison_describe(const struct pfg_comparison *c, char *buf, size_t l
 	if (c->confirm_runs)
 		put(buf, len, &at, ", rerun %d time%s to confirm", c->confirm_runs,
 		    c->confirm_runs == 1 ? "" : "s");
+	if (*c->basis)
+		put(buf, len, &at, "; judged on %s", c->basis);
 }

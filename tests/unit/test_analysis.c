@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "perfguard/analysis.h"
+#include "perfguard/query.h"
 #include "perfguard/util.h"
 
 #include <stdio.h>
@@ -95,6 +96,7 @@ static struct outcome run_at(struct fixture *f, double level, double rerun_level
 	struct pfg_analysis a;
 	assert_int_equal(pfg_analysis_begin(&a, f->cfg, &f->cfg->benchmarks[0], f->st, o.run,
 					    f->env, f->bench, err, sizeof err), 0);
+	a.run_len = 8; /* as the engine: a rerun is a run of its own */
 	pfg_analysis_compare(&a, v, n, &o.c);
 	if (rerun_level > 0 && o.c.verdict == PFG_VERDICT_REGRESSION) {
 		samples_at(rerun_level, v + 8, 8);
@@ -267,6 +269,70 @@ static void test_sustained_shift_proposes(void **state)
 	pfg_baseline_release(&b);
 }
 
+/* baseline_runs 4: the first baseline waits for 4 runs and summarises
+ * them; runs are then judged by their means against the between-run
+ * noise, so a run inside that noise is no regression although its
+ * samples alone would say so, while a doubling still is. */
+static void test_multi_run_baseline(void **state)
+{
+	struct fixture *f = *state;
+	char err[PFG_ERR_MAX];
+	struct pfg_strv errs = { 0 };
+	struct pfg_config *cfg;
+	const char *json =
+		"{\"baseline_runs\": 4, \"defaults\": {\"runs\": 8},"
+		" \"components\": [{\"name\": \"app\", \"benchmarks\": ["
+		"  {\"name\": \"b\", \"type\": \"custom\", \"metric\": \"v\","
+		"   \"unit\": \"ms\", \"direction\": \"lower\", \"command\": \"true\"}]}]}";
+	assert_int_equal(pfg_config_parse(json, "m.json", f->dir, &cfg, &errs), 0);
+	pfg_strv_release(&errs);
+	struct pfg_config *saved = f->cfg;
+	f->cfg = cfg;
+	const double levels[] = { 100, 106, 94, 102 };
+	int64_t proposed = 0;
+	for (int i = 0; i < 4; i++) {
+		struct outcome o = run_at(f, levels[i], 0);
+		assert_int_equal(o.c.verdict, PFG_VERDICT_NO_BASELINE);
+		if (i < 3)
+			assert_int_equal(o.ch.baseline_id, 0);
+		proposed = o.ch.baseline_id;
+	}
+	assert_true(proposed > 0);
+	struct pfg_baseline b;
+	assert_int_equal(pfg_store_baseline_get(f->st, proposed, &b, NULL, 0), 0);
+	assert_int_equal(b.n_runs, 4);
+	assert_string_equal(b.reason, "first 4 runs");
+	pfg_baseline_release(&b);
+	assert_int_equal(pfg_store_baseline_decide(f->st, proposed, PFG_BASELINE_APPROVED,
+						   "t", NULL, err, sizeof err), 0);
+	/* +8%: inside the run-to-run noise of about 5%. */
+	struct outcome within = run_at(f, 108, 108);
+	assert_string_equal(within.c.test, "runs");
+	assert_int_not_equal(within.c.verdict, PFG_VERDICT_REGRESSION);
+	assert_non_null(strstr(within.c.basis, "run means"));
+	assert_non_null(strstr(within.c.basis, "4 baseline runs"));
+	char sentence[512];
+	pfg_comparison_describe(&within.c, sentence, sizeof sentence);
+	assert_non_null(strstr(sentence, "judged on run means"));
+	/* The samples alone (Yuen, as for a one-run baseline) say regression. */
+	double base[32], cur[16];
+	for (int i = 0; i < 4; i++)
+		samples_at(levels[i], base + 8 * i, 8);
+	samples_at(108, cur, 8);
+	samples_at(108, cur + 8, 8);
+	struct pfg_stats_compare_opts so;
+	struct pfg_stats_compare_result sr;
+	pfg_stats_compare_opts_init(&so);
+	assert_int_equal(pfg_stats_compare(base, 32, cur, 16, &so, &sr, NULL, 0), 0);
+	assert_int_equal(sr.verdict, PFG_VERDICT_REGRESSION);
+	/* Twice as slow, confirmed by a rerun: a regression. */
+	struct outcome doubled = run_at(f, 200, 200);
+	assert_int_equal(doubled.c.verdict, PFG_VERDICT_REGRESSION);
+	assert_true(doubled.ch.alert_id > 0);
+	f->cfg = saved;
+	pfg_config_free(cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +345,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_drift, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sustained_shift_proposes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_multi_run_baseline, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("analysis", tests, NULL, NULL);
 }

@@ -310,6 +310,7 @@ static void test_analysis_settings(void **state)
 	assert_int_equal(a->confirm_runs, 2);
 	assert_int_equal(a->drift_window, 10);
 	assert_int_equal(a->rebaseline_after, 5);
+	assert_int_equal(a->baseline_runs, 1);
 	assert_true(a->auto_approve);
 	assert_int_equal(a->gate_fail_on, PFG_SEVERITY_MINOR);
 	assert_true(a->gate_fail_on_missing_baseline);
@@ -555,6 +556,7 @@ static void test_number_ranges(void **state)
 		{ "\"confirm_runs\": 11", "confirm_runs: expected an integer between 0 and 10, got 11" },
 		{ "\"drift_window\": 1e6", "drift_window: expected an integer between 3 and 10000, got 1e6" },
 		{ "\"rebaseline_after\": 0", "rebaseline_after: expected an integer between 1 and 10000, got 0" },
+		{ "\"baseline_runs\": 101", "baseline_runs: expected an integer between 1 and 100, got 101" },
 		{ "\"statistics\": {\"alpha\": 1e-999}", "statistics.alpha: expected a probability between 1e-06 and 0.5, got 1e-999" },
 		{ "\"statistics\": {\"confidence\": 1}", "statistics.confidence: expected a probability between 0.5 and 0.999999, got 1" },
 		{ "\"thresholds\": {\"critical\": 1e300}", "thresholds.critical: expected a percentage between 0 and 100000, got 1e300" },
