@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "perfguard/config.h"
 #include "perfguard/stats.h"
 #include "perfguard/store.h"
 
@@ -51,6 +52,12 @@ struct pfg_gate_opts {
 	enum pfg_severity fail_on;
 	int fail_on_missing_baseline;
 };
+
+/* The suite's gate as cfg sets it (NULL: major, every stored benchmark):
+ * fail_on, fail_on_missing_baseline and its benchmarks' names (owned by o,
+ * freed by pfg_gate_opts_release()). */
+void pfg_gate_opts_init(struct pfg_gate_opts *o, const struct pfg_config *cfg);
+void pfg_gate_opts_release(struct pfg_gate_opts *o);
 
 struct pfg_gate_report {
 	int64_t run_id;           /* the run judged; 0 for the suite's state */

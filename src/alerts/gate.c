@@ -146,6 +146,26 @@ static int judge_suite(struct pfg_store *st, const struct pfg_gate_opts *o,
 	return rc;
 }
 
+void pfg_gate_opts_init(struct pfg_gate_opts *o, const struct pfg_config *cfg)
+{
+	memset(o, 0, sizeof *o);
+	o->fail_on = cfg ? cfg->analysis.gate_fail_on : PFG_SEVERITY_MAJOR;
+	o->fail_on_missing_baseline = cfg ? cfg->analysis.gate_fail_on_missing_baseline : 0;
+	if (!cfg)
+		return;
+	const char **names = pfg_xcalloc(cfg->n_benchmarks + 1, sizeof *names);
+	for (size_t i = 0; i < cfg->n_benchmarks; i++)
+		names[i] = cfg->benchmarks[i].id;
+	o->benches = names;
+	o->n_benches = cfg->n_benchmarks;
+}
+
+void pfg_gate_opts_release(struct pfg_gate_opts *o)
+{
+	free((void *)o->benches);
+	memset(o, 0, sizeof *o);
+}
+
 int pfg_gate_judge(struct pfg_store *st, const struct pfg_gate_opts *o,
 		   struct pfg_gate_report *out, char *err, size_t errlen)
 {

@@ -101,6 +101,24 @@ static void compare_error_rate(const struct pfg_analysis *a, const double *cur, 
 		      pfg_stats_severity_of(c->change_pct, o.thresholds) : PFG_SEVERITY_NONE;
 }
 
+/* Copy what a comparison of the statistics module found (r: a struct
+ * pfg_stats_compare_result or pfg_stats_runs_result, which share these
+ * fields) into comparison c; an infinite MDE is stored as -1. */
+#define COPY_RESULT(c, r)                                                    \
+	do {                                                                 \
+		(c)->n_base = (r).n_base;                                    \
+		(c)->n_current = (r).n_current;                              \
+		(c)->estimate_base = (r).estimate_base;                      \
+		(c)->estimate_current = (r).estimate_current;                \
+		(c)->change_pct = (r).change_pct;                            \
+		(c)->ci_low_pct = (r).ci_low_pct;                            \
+		(c)->ci_high_pct = (r).ci_high_pct;                          \
+		(c)->p_value = (r).p_value;                                  \
+		(c)->mde_pct = isfinite((r).mde_pct) ? (r).mde_pct : -1;     \
+		(c)->verdict = (r).verdict;                                  \
+		(c)->severity = (r).severity;                                \
+	} while (0)
+
 /* Runs against a baseline of several runs: the current samples cut into
  * runs of a->run_len, compared by run means with a two-level model, so
  * that the machine's run-to-run noise is not taken for a change. */
@@ -129,17 +147,7 @@ static void compare_runs(const struct pfg_analysis *a, const double *cur, size_t
 		c->verdict = PFG_VERDICT_NOT_COMPARABLE;
 		return;
 	}
-	c->n_base = r.n_base;
-	c->n_current = r.n_current;
-	c->estimate_base = r.estimate_base;
-	c->estimate_current = r.estimate_current;
-	c->change_pct = r.change_pct;
-	c->ci_low_pct = r.ci_low_pct;
-	c->ci_high_pct = r.ci_high_pct;
-	c->p_value = r.p_value;
-	c->mde_pct = isfinite(r.mde_pct) ? r.mde_pct : -1;
-	c->verdict = r.verdict;
-	c->severity = r.severity;
+	COPY_RESULT(c, r);
 	pfg_stats_runs_describe(&r, c->basis, sizeof c->basis);
 }
 
@@ -177,17 +185,7 @@ void pfg_analysis_compare(const struct pfg_analysis *a, const double *cur, size_
 		c->verdict = PFG_VERDICT_NOT_COMPARABLE;
 		return;
 	}
-	c->n_base = r.n_base;
-	c->n_current = r.n_current;
-	c->estimate_base = r.estimate_base;
-	c->estimate_current = r.estimate_current;
-	c->change_pct = r.change_pct;
-	c->ci_low_pct = r.ci_low_pct;
-	c->ci_high_pct = r.ci_high_pct;
-	c->p_value = r.p_value;
-	c->mde_pct = isfinite(r.mde_pct) ? r.mde_pct : -1;
-	c->verdict = r.verdict;
-	c->severity = r.severity;
+	COPY_RESULT(c, r);
 }
 
 /* The newest alert of this kind that still covers comparison c of the

@@ -89,26 +89,18 @@ int pfg_cli_gate_run(const struct pfg_cli *cli, struct pfg_store *st, int64_t ru
 		     const struct pfg_config *cfg, const char *fail_on,
 		     struct pfg_gate_report *report)
 {
-	struct pfg_gate_opts o = {
-		.run_id = run_id,
-		.fail_on = cfg ? cfg->analysis.gate_fail_on : PFG_SEVERITY_MAJOR,
-		.fail_on_missing_baseline = cfg ? cfg->analysis.gate_fail_on_missing_baseline : 0,
-	};
+	struct pfg_gate_opts o;
+	pfg_gate_opts_init(&o, cfg);
+	o.run_id = run_id;
 	if (fail_on && (pfg_severity_parse(fail_on, &o.fail_on) ||
-			o.fail_on == PFG_SEVERITY_NONE))
+			o.fail_on == PFG_SEVERITY_NONE)) {
+		pfg_gate_opts_release(&o);
 		return pfg_cli_usage_error(cli, "--fail-on: expected minor, moderate, major "
 					   "or critical, got '%s'", fail_on);
-	const char **names = NULL;
-	if (cfg) {
-		names = pfg_xcalloc(cfg->n_benchmarks + 1, sizeof *names);
-		for (size_t i = 0; i < cfg->n_benchmarks; i++)
-			names[i] = cfg->benchmarks[i].id;
-		o.benches = names;
-		o.n_benches = cfg->n_benchmarks;
 	}
 	char err[PFG_ERR_MAX];
 	int rc = pfg_gate_judge(st, &o, report, err, sizeof err);
-	free(names);
+	pfg_gate_opts_release(&o);
 	if (rc) /* judging the suite, "not found" is: no run at all */
 		return pfg_cli_fail(cli, pfg_cli_exit_of(rc), "%s%s", err,
 				    rc == PFG_ENOTFOUND && !run_id ? ": run 'perfguard run' "

@@ -275,21 +275,10 @@ static void pfg_ov_gate(struct pfg_store *st, const struct pfg_config *cfg,
 {
 	char err[PFG_ERR_MAX];
 	struct pfg_gate_report g;
-	struct pfg_gate_opts o = {
-		.fail_on = cfg ? cfg->analysis.gate_fail_on : PFG_SEVERITY_MAJOR,
-		.fail_on_missing_baseline = cfg ? cfg->analysis.gate_fail_on_missing_baseline
-						: 0,
-	};
-	const char **names = NULL;
-	if (cfg) {
-		names = pfg_xcalloc(cfg->n_benchmarks + 1, sizeof *names);
-		for (size_t i = 0; i < cfg->n_benchmarks; i++)
-			names[i] = cfg->benchmarks[i].id;
-		o.benches = names;
-		o.n_benches = cfg->n_benchmarks;
-	}
+	struct pfg_gate_opts o;
+	pfg_gate_opts_init(&o, cfg);
 	int rc = pfg_gate_judge(st, &o, &g, err, sizeof err);
-	free(names);
+	pfg_gate_opts_release(&o);
 	if (rc)
 		return;
 	ov->has_gate = 1;
