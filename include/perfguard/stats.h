@@ -544,8 +544,7 @@ struct pfg_stats_chart {
 	size_t np, nd1, nd2;
 	double ssd1, ssd2;
 	double level, rho, sd, sd_e, df, z;
-	double worse, better, sum_worse, sum_better;
-	size_t n_worse, n_better;
+	struct pfg_stats_cusum cusum; /* the two CUSUMs (its n unused) */
 };
 
 /* Start a chart on the baseline runs y[0..baseline_runs) (the approved

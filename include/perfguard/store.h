@@ -95,6 +95,12 @@ int pfg_store_environment_id(struct pfg_store *st, const struct pfg_environment 
 int pfg_store_environment_find(struct pfg_store *st, const struct pfg_environment *env,
 			       int64_t *id, char *err, size_t errlen);
 
+/* The environment results are judged in here: this machine's when the
+ * store knows it, else the latest finished run's (a database copied from
+ * another host). PFG_ENOTFOUND when nothing was ever run. Adds nothing. */
+int pfg_store_environment_here(struct pfg_store *st, int64_t *env_id, char *err,
+			       size_t errlen);
+
 /* Find or add a component's benchmark, updating its kind, unit and
  * direction when the config changed them; *id gets its row id. */
 int pfg_store_benchmark_id(struct pfg_store *st, const char *component,
@@ -116,13 +122,14 @@ struct pfg_run_noise {
 	struct pfg_strv warnings;          /* as worded when the run began */
 };
 
-/* Store m, with its warnings (pfg_machine_noise_warnings), for run_id:
- * once per run, at its start. */
+/* Store m and its warnings (as pfg_machine_noise_warnings() words them)
+ * for run_id: once per run, at its start. */
 int pfg_store_run_noise_add(struct pfg_store *st, int64_t run_id,
-			    const struct pfg_machine_noise *m, char *err, size_t errlen);
+			    const struct pfg_machine_noise *m, const struct pfg_strv *warnings,
+			    char *err, size_t errlen);
 
 /* Read back what pfg_store_run_noise_add() stored for run_id: 0, or
- * PFG_EINPUT when there is none (a run stored before schema 3 or an
+ * PFG_ENOTFOUND when there is none (a run stored before schema 3 or an
  * unknown run). Release out with pfg_run_noise_release() either way. */
 int pfg_store_run_noise(struct pfg_store *st, int64_t run_id, struct pfg_run_noise *out,
 			char *err, size_t errlen);

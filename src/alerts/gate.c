@@ -77,22 +77,6 @@ static int judge_run(struct pfg_store *st, int64_t run_id, struct pfg_gate_repor
 	return rc;
 }
 
-/* The environment the suite is judged in: this machine's, or the latest
- * run's when this machine has none. */
-static int suite_environment(struct pfg_store *st, int64_t *env_id, char *err,
-			     size_t errlen)
-{
-	struct pfg_environment env;
-	pfg_environment_detect(&env);
-	int rc = pfg_store_environment_find(st, &env, env_id, err, errlen);
-	if (rc != PFG_ENOTFOUND)
-		return rc;
-	int64_t run_id;
-	if ((rc = pfg_store_latest_run(st, 1, &run_id, err, errlen)))
-		return rc;
-	return pfg_store_run_info(st, run_id, env_id, NULL, err, errlen);
-}
-
 /* Judge the latest comparison of one benchmark of the suite. */
 static int judge_bench(struct pfg_store *st, const char *bench, int64_t bench_id,
 		       struct pfg_gate_report *r, char *err, size_t errlen)
@@ -113,7 +97,7 @@ static int judge_bench(struct pfg_store *st, const char *bench, int64_t bench_id
 static int judge_suite(struct pfg_store *st, const struct pfg_gate_opts *o,
 		       struct pfg_gate_report *r, char *err, size_t errlen)
 {
-	int rc = suite_environment(st, &r->env_id, err, errlen);
+	int rc = pfg_store_environment_here(st, &r->env_id, err, errlen);
 	if (rc)
 		return rc;
 	if (o->benches) {

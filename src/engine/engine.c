@@ -433,8 +433,12 @@ int pfg_engine_run(const struct pfg_config *cfg, struct pfg_store *store,
 	if (rc)
 		return PFG_ERUNTIME;
 	struct pfg_machine_noise noise;
+	struct pfg_strv warnings = { 0 };
 	pfg_machine_noise_probe(&noise);
-	if (pfg_store_run_noise_add(store, report->run_id, &noise, err, errlen)) {
+	pfg_machine_noise_warnings(&noise, &warnings);
+	rc = pfg_store_run_noise_add(store, report->run_id, &noise, &warnings, err, errlen);
+	pfg_strv_release(&warnings);
+	if (rc) {
 		pfg_store_run_end(store, report->run_id, PFG_RUN_FAILED, NULL, 0);
 		return PFG_ERUNTIME;
 	}

@@ -34,16 +34,8 @@ static void pfg_ov_error(struct pfg_query_overview *ov, const char *err)
 /* This host's environment as the store knows it, else the latest run's. */
 int64_t pfg_query_environment(struct pfg_store *st)
 {
-	struct pfg_environment env;
-	char err[PFG_ERR_MAX];
-	int64_t id = 0, run;
-	pfg_environment_detect(&env);
-	if (pfg_store_environment_find(st, &env, &id, err, sizeof err) == 0)
-		return id;
-	id = 0;
-	if (pfg_store_latest_run(st, 1, &run, err, sizeof err) == 0)
-		pfg_store_run_info(st, run, &id, NULL, err, sizeof err);
-	return id;
+	int64_t id = 0;
+	return pfg_store_environment_here(st, &id, NULL, 0) == PFG_OK ? id : 0;
 }
 
 /* Compare alerts: open first, then severity, newest first. */

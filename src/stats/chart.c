@@ -19,6 +19,7 @@
  * (1982) for clipping; Siegmund (1985) for the in-control run length. The
  * defaults and their measured figures: see stats.h and test_noise.c. */
 #include "perfguard/stats.h"
+#include "stats_int.h"
 #include "perfguard/util.h"
 
 #include <gsl/gsl_cdf.h>
@@ -181,22 +182,7 @@ int pfg_stats_chart_update(struct pfg_stats_chart *s, const double *y, size_t n,
 		z = -z, rel = -rel;
 	s->z = z;
 	z = fmax(-o->clip, fmin(o->clip, z));
-	s->worse = fmax(0.0, s->worse + z - o->k);
-	if (s->worse > 0) {
-		s->n_worse++;
-		s->sum_worse += rel;
-	} else {
-		s->n_worse = 0;
-		s->sum_worse = 0;
-	}
-	s->better = fmax(0.0, s->better - z - o->k);
-	if (s->better > 0) {
-		s->n_better++;
-		s->sum_better += rel;
-	} else {
-		s->n_better = 0;
-		s->sum_better = 0;
-	}
+	pfg_stats_cusum_step(&s->cusum, z, rel, o->k);
 	s->level = level;
 	s->rho = rho;
 	s->sd = sd;
@@ -247,17 +233,17 @@ int pfg_stats_chart_read(const struct pfg_stats_chart *s, const struct pfg_stats
 	if (out->runs_seen == 0)
 		return PFG_OK;
 	out->shewhart = o->shewhart > 0 && s->z > o->shewhart;
-	out->alarm = s->worse > o->h || out->shewhart;
-	out->improved = s->better > o->h_better;
-	out->statistic = s->worse;
-	out->better_statistic = s->better;
-	out->runs = s->n_worse;
-	excursion(s, s->n_worse, s->sum_worse, confidence, &out->change_pct, &out->ci_low_pct,
+	out->alarm = s->cusum.worse > o->h || out->shewhart;
+	out->improved = s->cusum.better > o->h_better;
+	out->statistic = s->cusum.worse;
+	out->better_statistic = s->cusum.better;
+	out->runs = s->cusum.n_worse;
+	excursion(s, s->cusum.n_worse, s->cusum.sum_worse, confidence, &out->change_pct, &out->ci_low_pct,
 		  &out->ci_high_pct);
-	if (out->shewhart && s->n_worse == 0) /* cannot happen with k < shewhart */
+	if (out->shewhart && s->cusum.n_worse == 0) /* cannot happen with k < shewhart */
 		out->runs = 1;
-	out->better_runs = s->n_better;
-	excursion(s, s->n_better, s->sum_better, confidence, &out->better_change_pct,
+	out->better_runs = s->cusum.n_better;
+	excursion(s, s->cusum.n_better, s->cusum.sum_better, confidence, &out->better_change_pct,
 		  &out->better_ci_low_pct, &out->better_ci_high_pct);
 	out->worse_pct = s->direction == PFG_HIGHER_IS_BETTER ? -out->change_pct :
 								out->change_pct;

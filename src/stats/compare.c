@@ -242,30 +242,38 @@ static void mwu_interval(const double *sb, size_t nb, const double *sc, size_t n
 	gsl_rng_free(rng);
 }
 
+int pfg_stats_check_judgement(double alpha, double confidence, enum pfg_direction direction,
+			      const double thresholds[4], char *err, size_t errlen)
+{
+	if (!(alpha > 0 && alpha < 1))
+		return pfg_error(err, errlen, PFG_EINPUT,
+				 "alpha must lie strictly between 0 and 1, got %g", alpha);
+	if (!(confidence > 0 && confidence < 1))
+		return pfg_error(err, errlen, PFG_EINPUT,
+				 "confidence must lie strictly between 0 and 1, got %g", confidence);
+	if ((unsigned)direction > PFG_HIGHER_IS_BETTER)
+		return pfg_error(err, errlen, PFG_EINPUT, "unknown direction %d", (int)direction);
+	for (int i = 0; i < 4; i++)
+		if (!(isfinite(thresholds[i]) && thresholds[i] >= 0) ||
+		    (i > 0 && thresholds[i] < thresholds[i - 1]))
+			return pfg_error(err, errlen, PFG_EINPUT,
+					 "thresholds must be 4 non-negative percentages in "
+					 "increasing order (minor, moderate, major, critical)");
+	return PFG_OK;
+}
+
 /* Validate the options; returns 0 or PFG_EINPUT. */
 static int check_opts(const struct pfg_stats_compare_opts *o, char *err, size_t errlen)
 {
 	if ((unsigned)o->test > PFG_TEST_MWU)
 		return pfg_error(err, errlen, PFG_EINPUT, "unknown test %d", (int)o->test);
-	if (!(o->alpha > 0 && o->alpha < 1))
-		return pfg_error(err, errlen, PFG_EINPUT,
-				 "alpha must lie strictly between 0 and 1, got %g", o->alpha);
-	if (!(o->confidence > 0 && o->confidence < 1))
-		return pfg_error(err, errlen, PFG_EINPUT,
-				 "confidence must lie strictly between 0 and 1, got %g",
-				 o->confidence);
+	int rc = pfg_stats_check_judgement(o->alpha, o->confidence, o->direction,
+					   o->thresholds, err, errlen);
+	if (rc)
+		return rc;
 	if ((unsigned)o->outliers > PFG_OUTLIERS_MAD)
 		return pfg_error(err, errlen, PFG_EINPUT, "unknown outlier method %d",
 				 (int)o->outliers);
-	if ((unsigned)o->direction > PFG_HIGHER_IS_BETTER)
-		return pfg_error(err, errlen, PFG_EINPUT, "unknown direction %d",
-				 (int)o->direction);
-	for (int i = 0; i < 4; i++)
-		if (!(isfinite(o->thresholds[i]) && o->thresholds[i] >= 0) ||
-		    (i > 0 && o->thresholds[i] < o->thresholds[i - 1]))
-			return pfg_error(err, errlen, PFG_EINPUT,
-					 "thresholds must be 4 non-negative percentages in "
-					 "increasing order (minor, moderate, major, critical)");
 	if (!(o->trim >= 0 && o->trim < 0.5))
 		return pfg_error(err, errlen, PFG_EINPUT,
 				 "trim must lie in [0, 0.5), got %g", o->trim);

@@ -30,6 +30,7 @@
  * [-clip, clip]
  * (Lucas and Crosier 1982), so a single wild run adds at most clip - k. */
 #include "perfguard/stats.h"
+#include "stats_int.h"
 #include "perfguard/util.h"
 
 #include <gsl/gsl_cdf.h>
@@ -44,6 +45,26 @@ void pfg_stats_cusum_opts_init(struct pfg_stats_cusum_opts *o)
 	o->clip = 4.0;
 }
 
+void pfg_stats_cusum_step(struct pfg_stats_cusum *s, double z, double rel, double k)
+{
+	s->worse = fmax(0.0, s->worse + z - k);
+	if (s->worse > 0) {
+		s->n_worse++;
+		s->sum_worse += rel;
+	} else {
+		s->n_worse = 0;
+		s->sum_worse = 0;
+	}
+	s->better = fmax(0.0, s->better - z - k);
+	if (s->better > 0) {
+		s->n_better++;
+		s->sum_better += rel;
+	} else {
+		s->n_better = 0;
+		s->sum_better = 0;
+	}
+}
+
 void pfg_stats_cusum_update(struct pfg_stats_cusum *s, const struct pfg_stats_cusum_ref *ref,
 			    const struct pfg_stats_cusum_opts *o, double y)
 {
@@ -56,22 +77,7 @@ void pfg_stats_cusum_update(struct pfg_stats_cusum *s, const struct pfg_stats_cu
 		z = -z, rel = -rel;
 	z = fmax(-o->clip, fmin(o->clip, z));
 	s->n++;
-	s->worse = fmax(0.0, s->worse + z - o->k);
-	if (s->worse > 0) {
-		s->n_worse++;
-		s->sum_worse += rel;
-	} else {
-		s->n_worse = 0;
-		s->sum_worse = 0;
-	}
-	s->better = fmax(0.0, s->better - z - o->k);
-	if (s->better > 0) {
-		s->n_better++;
-		s->sum_better += rel;
-	} else {
-		s->n_better = 0;
-		s->sum_better = 0;
-	}
+	pfg_stats_cusum_step(s, z, rel, o->k);
 }
 
 /* Check ref and confidence; returns 0 or PFG_EINPUT. */

@@ -119,25 +119,13 @@ void pfg_stats_runs_opts_init(struct pfg_stats_runs_opts *o)
 /* Validate the options; returns 0 or PFG_EINPUT. */
 static int check_runs_opts(const struct pfg_stats_runs_opts *o, char *err, size_t errlen)
 {
-	if (!(o->alpha > 0 && o->alpha < 1))
-		return pfg_error(err, errlen, PFG_EINPUT,
-				 "alpha must lie strictly between 0 and 1, got %g", o->alpha);
-	if (!(o->confidence > 0 && o->confidence < 1))
-		return pfg_error(err, errlen, PFG_EINPUT,
-				 "confidence must lie strictly between 0 and 1, got %g",
-				 o->confidence);
+	int rc = pfg_stats_check_judgement(o->alpha, o->confidence, o->direction,
+					   o->thresholds, err, errlen);
+	if (rc)
+		return rc;
 	if (!(o->power > 0 && o->power < 1))
 		return pfg_error(err, errlen, PFG_EINPUT,
 				 "power must lie strictly between 0 and 1, got %g", o->power);
-	if ((unsigned)o->direction > PFG_HIGHER_IS_BETTER)
-		return pfg_error(err, errlen, PFG_EINPUT, "unknown direction %d",
-				 (int)o->direction);
-	for (int i = 0; i < 4; i++)
-		if (!(isfinite(o->thresholds[i]) && o->thresholds[i] >= 0) ||
-		    (i > 0 && o->thresholds[i] < o->thresholds[i - 1]))
-			return pfg_error(err, errlen, PFG_EINPUT,
-					 "thresholds must be 4 non-negative percentages in "
-					 "increasing order (minor, moderate, major, critical)");
 	const struct pfg_stats_noise *h = o->history;
 	if (h && !(isfinite(h->rel_sd) && h->rel_sd >= 0 && isfinite(h->df) && h->df > 0 &&
 		   h->rho >= 0 && h->rho < 1))

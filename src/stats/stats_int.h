@@ -31,4 +31,17 @@ void pfg_stats_summarize_sorted(const double *sorted, size_t n,
  * is an outlier (infinite fences for PFG_OUTLIERS_NONE). */
 void pfg_stats_fences_sorted(const double *sorted, size_t n, int m, double *lo, double *hi);
 
+/* Check the options every comparison shares: alpha and confidence in
+ * (0, 1), a known direction, 4 increasing non-negative thresholds.
+ * Returns 0 or PFG_EINPUT with err saying which. */
+int pfg_stats_check_judgement(double alpha, double confidence, enum pfg_direction direction,
+			      const double thresholds[4], char *err, size_t errlen);
+
+struct pfg_stats_cusum;
+
+/* One step of the two one-sided CUSUMs on the clipped, direction-signed
+ * score z with allowance k; rel (the run's change, a fraction) is summed
+ * over each chart's current excursion. Shared by drift.c and chart.c. */
+void pfg_stats_cusum_step(struct pfg_stats_cusum *s, double z, double rel, double k);
+
 #endif

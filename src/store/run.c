@@ -2,7 +2,6 @@
  * the queries over results (lists, history, series). */
 #include "store_int.h"
 
-#include "perfguard/machine.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -72,6 +71,20 @@ int pfg_store_environment_find(struct pfg_store *st, const struct pfg_environmen
 					"environment (%s) is stored", env->host);
 }
 
+int pfg_store_environment_here(struct pfg_store *st, int64_t *env_id, char *err,
+			       size_t errlen)
+{
+	struct pfg_environment env;
+	pfg_environment_detect(&env);
+	int rc = pfg_store_environment_find(st, &env, env_id, err, errlen);
+	if (rc != PFG_ENOTFOUND)
+		return rc;
+	int64_t run_id;
+	if ((rc = pfg_store_latest_run(st, 1, &run_id, err, errlen)))
+		return rc;
+	return pfg_store_run_info(st, run_id, env_id, NULL, err, errlen);
+}
+
 int pfg_store_benchmark_id(struct pfg_store *st, const char *component,
 			   const char *name, const char *kind, const char *unit,
 			   const char *direction, int64_t *id, char *err,
@@ -126,19 +139,15 @@ int pfg_store_run_begin(struct pfg_store *st, int64_t env_id, const char *trigge
 }
 
 int pfg_store_run_noise_add(struct pfg_store *st, int64_t run_id,
-			    const struct pfg_machine_noise *m, char *err, size_t errlen)
+			    const struct pfg_machine_noise *m, const struct pfg_strv *w,
+			    char *err, size_t errlen)
 {
-	struct pfg_strv w = { 0 };
-	pfg_machine_noise_warnings(m, &w);
-	size_t len = 1;
-	for (size_t i = 0; i < w.n; i++)
-		len += strlen(w.v[i]) + 1;
+	size_t len = 1, at = 0;
+	for (size_t i = 0; i < w->n; i++)
+		len += strlen(w->v[i]) + 1;
 	char *text = pfg_xcalloc(1, len);
-	for (size_t i = 0; i < w.n; i++) {
-		strcat(text, w.v[i]);
-		strcat(text, "\n");
-	}
-	pfg_strv_release(&w);
+	for (size_t i = 0; i < w->n; i++)
+		at += (size_t)snprintf(text + at, len - at, "%s\n", w->v[i]);
 	sqlite3_stmt *stmt;
 	if (store_prepare(st, "INSERT INTO run_noise (run_id, cpus, governor, boost, load1,"
 			  " virt, container, aslr, pinned, warnings)"

@@ -145,6 +145,17 @@ static void noisy_settings(struct pfg_machine_noise *m)
 	m->aslr = 2;
 }
 
+/* Store m with its warnings for run, as the engine does. */
+static int add_noise(struct pfg_store *st, int64_t run, const struct pfg_machine_noise *m,
+		     char *err)
+{
+	struct pfg_strv w = { 0 };
+	pfg_machine_noise_warnings(m, &w);
+	int rc = pfg_store_run_noise_add(st, run, m, &w, err, PFG_ERR_MAX);
+	pfg_strv_release(&w);
+	return rc;
+}
+
 /* A run's noise settings and their warnings round-trip through the store;
  * unknowns stay unknown; a run without them says so. */
 static void test_run_noise_round_trip(void **state)
@@ -156,7 +167,7 @@ static void test_run_noise_round_trip(void **state)
 	start_run(st, &run, &bench);
 	struct pfg_machine_noise m;
 	noisy_settings(&m);
-	assert_int_equal(pfg_store_run_noise_add(st, run, &m, err, sizeof err), 0);
+	assert_int_equal(add_noise(st, run, &m, err), 0);
 	struct pfg_run_noise rn;
 	assert_int_equal(pfg_store_run_noise(st, run, &rn, err, sizeof err), 0);
 	assert_int_equal(rn.run_id, run);
@@ -177,12 +188,12 @@ static void test_run_noise_round_trip(void **state)
 	pfg_strv_release(&want);
 	pfg_run_noise_release(&rn);
 	/* Once per run. */
-	assert_int_equal(pfg_store_run_noise_add(st, run, &m, err, sizeof err), PFG_ERUNTIME);
+	assert_int_equal(add_noise(st, run, &m, err), PFG_ERUNTIME);
 
 	/* Every field unknown. */
 	assert_int_equal(pfg_store_run_begin(st, 1, "cli", NULL, &run2, NULL, 0), 0);
 	struct pfg_machine_noise u = { .pinned = -1, .aslr = -1, .load1 = -1 };
-	assert_int_equal(pfg_store_run_noise_add(st, run2, &u, err, sizeof err), 0);
+	assert_int_equal(add_noise(st, run2, &u, err), 0);
 	assert_int_equal(pfg_store_run_noise(st, run2, &rn, err, sizeof err), 0);
 	assert_int_equal(rn.machine.cpus, 0);
 	assert_string_equal(rn.machine.governor, "");
@@ -242,7 +253,7 @@ static void test_migrates_schema_2(void **state)
 	assert_int_equal(pfg_store_run_begin(st, 1, "cli", NULL, &run2, NULL, 0), 0);
 	struct pfg_machine_noise m;
 	noisy_settings(&m);
-	assert_int_equal(pfg_store_run_noise_add(st, run2, &m, err, sizeof err), 0);
+	assert_int_equal(add_noise(st, run2, &m, err), 0);
 	pfg_store_close(st);
 	assert_int_equal(query_int(f->db, "PRAGMA user_version"), PFG_STORE_SCHEMA_VERSION);
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sample"), 5);
