@@ -1,6 +1,7 @@
 #!/bin/sh
-# make demo: a workspace from examples/, the AICleaner-like suite run twice
-# (the second time with a regression), then the results, alerts and gate,
+# make demo: a workspace from examples/, the AICleaner-like suite run five
+# times (its baselines summarise five runs, baseline_runs) and once more
+# with a regression, then the results, alerts and gate,
 # and the dashboard when this is a terminal. What it says at the end comes
 # from the database: on a loaded machine the slowdown may not be confirmed.
 # PERFGUARD_DEMO_SLOWDOWN: prompt_build's work in the second run, in percent
@@ -26,10 +27,18 @@ echo "== demo workspace: $ws (every sample goes to .perfguard/perfguard.db)"
 # shellcheck disable=SC2086
 pg run $only
 echo
-echo "== the first run proposed a baseline per benchmark; approve them all"
+echo "== four more runs: a baseline summarises five (baseline_runs), so that it knows"
+echo "   how much this machine's runs differ from each other"
+for i in 2 3 4 5; do
+	# shellcheck disable=SC2086
+	"$bin" run --no-noise-warnings $only >/dev/null
+	echo "   run $i done"
+done
+echo
+echo "== the first five runs proposed a baseline per benchmark; approve them all"
 ids=$("$bin" baseline list --state proposed | awk 'NR > 1 { print $1 }')
 # shellcheck disable=SC2086
-pg baseline approve $ids --note "demo: first run" >/dev/null
+pg baseline approve $ids --note "demo: first five runs" >/dev/null
 pg baseline list
 echo
 if [ "$pct" -gt 100 ]; then

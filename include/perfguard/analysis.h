@@ -29,14 +29,23 @@ struct pfg_analysis {
 	struct pfg_baseline baseline;
 	double *base;                /* its samples */
 	size_t n_base;
-	struct pfg_stats_run *base_runs; /* its runs summarised, when it has 2 or
-				     more: then runs are compared by their
-				     means against the between-run noise */
-	size_t k;                    /* base_runs' count; 0 when fewer than 2 */
+	struct pfg_stats_run *base_runs; /* its runs summarised: with 2 or more,
+				     or 1 and the history's noise, runs are
+				     compared by their means against the
+				     between-run noise */
+	size_t k;                    /* base_runs' count */
+	int has_noise;               /* noise holds the between-run noise of
+				        the runs since the baseline */
+	struct pfg_stats_noise noise;
 	size_t run_len;              /* samples of one current run (the engine's
 				        first pass; reruns repeat it); 0: all the
 				        samples compared are one run */
 };
+
+/* The runs since the baseline whose run means estimate the between-run
+ * noise: at least MIN, the newest MAX. */
+#define PFG_ANALYSIS_HISTORY_MIN 10
+#define PFG_ANALYSIS_HISTORY_MAX 50
 
 /* What recording an analysis changed in the store. */
 struct pfg_analysis_changes {

@@ -25,6 +25,8 @@
 #define PFG_CONFIDENCE_MAX 0.999999
 #define PFG_CONFIRM_RUNS_MAX 10       /* confirm_runs: 0.. */
 #define PFG_DRIFT_WINDOW_MAX 10000    /* drift_window: 3.. */
+#define PFG_DRIFT_LIMIT_MIN 1.0       /* drift_limit: 1..100 */
+#define PFG_DRIFT_LIMIT_MAX 100.0
 #define PFG_REBASELINE_AFTER_MAX 10000 /* rebaseline_after: 1.. */
 #define PFG_BASELINE_RUNS_MAX 100     /* baseline_runs: 1.. */
 #define PFG_AUTO_MIN_RUNS 2           /* min_runs, max_runs: 2..PFG_RUNS_MAX */
@@ -96,12 +98,14 @@ struct pfg_analysis_cfg {
 					 confidence, outliers; thresholds and
 					 direction are filled per benchmark */
 	int confirm_runs;       /* reruns that must confirm a regression, 1 */
-	int drift_window;       /* runs the drift check fits, 20 */
+	int drift_window;       /* runs before a run joins the reference of
+				   the history chart (drift), 10 */
+	double drift_limit;     /* the history chart's decision limit, 6.5 */
 	int auto_approve;       /* "auto_baseline": "approve" (1) or "propose" (0) */
-	int rebaseline_after;   /* runs after a change point, or consecutive
-				   significant improvements, before a new
-				   baseline is proposed, 5 */
-	int baseline_runs;      /* runs a first baseline summarises, 1; with 2
+	int rebaseline_after;   /* runs after a change point before a new
+				   baseline is proposed, and the runs a
+				   sustained improvement proposes, 5 */
+	int baseline_runs;      /* runs a first baseline summarises, 5; with 2
 				   or more, runs are compared by their means
 				   against the between-run noise */
 	enum pfg_severity gate_fail_on;  /* "gate.fail_on", major */

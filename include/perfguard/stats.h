@@ -573,6 +573,9 @@ struct pfg_stats_chart_state {
 	                   * approved baseline's level, percent, metric's sign;
 	                   * interval change +- t(df) sd sqrt(f(runs)/runs +
 	                   * f(k)/k), f the AR(1) inflation */
+	double p_value;   /* two-sided, of change_pct against that interval's
+	                   * standard error (t, df of the chart's sd); it does
+	                   * not count the chart's repeated looks */
 	size_t better_runs;
 	double better_change_pct, better_ci_low_pct, better_ci_high_pct;
 	double worse_pct; /* change_pct, positive = worse */

@@ -12,6 +12,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The between-run noise of the runs since the baseline (the newest
+ * PFG_ANALYSIS_HISTORY_MAX of them), when there are at least
+ * PFG_ANALYSIS_HISTORY_MIN: robust to a shift or a creep among them
+ * (pfg_stats_noise_from_history, lag 3), with their autocorrelation. */
+static int history_noise(struct pfg_analysis *a, char *err, size_t errlen)
+{
+	struct pfg_result_row *rows;
+	size_t n, m = 0;
+	if (pfg_store_series(a->st, a->bench_id, a->env_id, PFG_ANALYSIS_HISTORY_MAX, &rows, &n,
+			     err, errlen))
+		return PFG_ERUNTIME;
+	double *y = pfg_xcalloc(n + 1, sizeof *y);
+	int64_t last = a->baseline.runs[a->baseline.n_runs - 1];
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].run_id > last)
+			y[m++] = rows[i].mean;
+	a->has_noise = m >= PFG_ANALYSIS_HISTORY_MIN &&
+		       pfg_stats_noise_from_history(y, m, 3, &a->noise, NULL, 0) == 0;
+	free(y);
+	pfg_result_rows_free(rows, n);
+	return PFG_OK;
+}
+
 int pfg_analysis_begin(struct pfg_analysis *a, const struct pfg_config *cfg,
 		   const struct pfg_benchmark_cfg *bench, struct pfg_store *st,
 		   int64_t run_id, int64_t env_id, int64_t bench_id, char *err,
@@ -32,9 +55,9 @@ int pfg_analysis_begin(struct pfg_analysis *a, const struct pfg_config *cfg,
 	a->has_baseline = 1;
 	rc = pfg_store_baseline_samples(st, a->baseline.id, &a->base, &a->n_base, err,
 					errlen);
-	if (rc || a->baseline.n_runs < 2)
+	if (rc)
 		return rc;
-	/* A baseline of several runs: each run summarised, for run means. */
+	/* Each baseline run summarised, for run means. */
 	a->base_runs = pfg_xcalloc(a->baseline.n_runs, sizeof *a->base_runs);
 	for (size_t i = 0; i < a->baseline.n_runs && rc == PFG_OK; i++) {
 		double *v;
@@ -45,9 +68,7 @@ int pfg_analysis_begin(struct pfg_analysis *a, const struct pfg_config *cfg,
 		if (rc == PFG_OK)
 			free(v);
 	}
-	if (a->k < 2)
-		a->k = 0;
-	return rc;
+	return rc ? rc : history_noise(a, err, errlen);
 }
 
 void pfg_analysis_release(struct pfg_analysis *a)
@@ -137,6 +158,7 @@ static void compare_runs(const struct pfg_analysis *a, const double *cur, size_t
 	compare_opts(a, &co);
 	o.confidence = co.confidence;
 	o.direction = co.direction;
+	o.history = a->has_noise && a->k < 2 ? &a->noise : NULL;
 	memcpy(o.thresholds, co.thresholds, sizeof o.thresholds);
 	struct pfg_stats_runs_result r;
 	snprintf(c->test, sizeof c->test, "runs");
@@ -170,7 +192,7 @@ void pfg_analysis_compare(const struct pfg_analysis *a, const double *cur, size_
 		compare_error_rate(a, cur, n, c);
 		return;
 	}
-	if (a->k >= 2) {
+	if (a->k >= 2 || (a->k == 1 && a->has_noise)) {
 		compare_runs(a, cur, n, c);
 		return;
 	}
@@ -296,47 +318,70 @@ static int history_load(struct pfg_analysis *a, struct history *h, char *err, si
 	return PFG_OK;
 }
 
-/* Drift: a significant slope over the last drift_window runs whose
- * accumulated change in the worse direction reaches the minor threshold. */
-static int record_drift(struct pfg_analysis *a, struct pfg_analysis_changes *out,
-			const struct history *h, char *err, size_t errlen)
+/* The history chart's options from the config: drift_limit and
+ * drift_window (runs before a run joins the chart's reference). */
+static void chart_opts(const struct pfg_analysis *a, struct pfg_stats_chart_opts *o)
 {
-	size_t n = (size_t)a->cfg->analysis.drift_window;
-	int rc = PFG_OK;
-	struct pfg_stats_trend t;
-	if (h->n >= n &&
-	    pfg_stats_trend_fit(NULL, h->means + h->n - n, n, &t, NULL, 0) == 0) {
-		double start = t.intercept, change = t.slope * (double)(n - 1);
-		double to_pct = start != 0 ? 100 * (double)(n - 1) / fabs(start) : 0;
-		double pct = start != 0 ? 100 * change / fabs(start) : 0, lo, hi;
-		/* The accumulated change's interval, from the slope's. */
-		pfg_stats_trend_slope_interval(&t, a->cfg->analysis.compare.confidence, &lo,
-					       &hi);
-		double worse = a->bench->direction == PFG_HIGHER_IS_BETTER ? -pct : pct;
-		int drifting = t.slope_p_value < a->cfg->analysis.compare.alpha &&
-			       worse >= a->cfg->thresholds.minor;
-		if (!drifting) {
-			rc = record_recovery(a, out, PFG_ALERT_DRIFT, err, errlen);
-		} else if (!covering_alert(a, PFG_ALERT_DRIFT, NULL, NULL)) {
-			const struct pfg_thresholds *th = &a->cfg->thresholds;
-			double thr[4] = { th->minor, th->moderate, th->major, th->critical };
-			char detail[256];
-			snprintf(detail, sizeof detail, "%s: drifted %+.1f%% over the last %zu "
-				 "runs (slope %.3g %s per run, R2 %.2f, p = %.2g)",
-				 a->bench->id, pct, n, t.slope, a->bench->unit, t.r2,
-				 t.slope_p_value);
-			struct pfg_alert al = {
-				.bench_id = a->bench_id, .env_id = a->env_id,
-				.run_id = a->run_id, .change_pct = pct,
-				.ci_low_pct = lo * to_pct, .ci_high_pct = hi * to_pct,
-				.p_value = t.slope_p_value,
-				.detail = detail, .kind = PFG_ALERT_DRIFT,
-				.severity = pfg_stats_severity_of(worse, thr),
-			};
-			rc = pfg_store_alert_add(a->st, &al, &out->drift_alert_id, err, errlen);
-		}
-	}
-	return rc;
+	pfg_stats_chart_opts_init(o);
+	o->h = a->cfg->analysis.drift_limit;
+	o->h_better = a->cfg->analysis.drift_limit + 2;
+	o->absorb_lag = (size_t)a->cfg->analysis.drift_window;
+}
+
+/* Read the history chart (chart.c) of a's benchmark into *st: the
+ * baseline's run means, then every run after its last one, this run
+ * included. A baseline of fewer than 3 runs lends the chart its first runs
+ * since. Returns 1 when the chart said something, 0 when the history is
+ * still too short. */
+static int chart_read(const struct pfg_analysis *a, const struct history *h,
+		      struct pfg_stats_chart_state *st)
+{
+	size_t k = a->k ? a->k : 1, s = 0;
+	int64_t last = a->baseline.runs[a->baseline.n_runs - 1];
+	while (s < h->n && h->runs[s] <= last)
+		s++;
+	size_t n = k + h->n - s, start = k < 3 ? 3 : k;
+	if (n <= start)
+		return 0;
+	double *y = pfg_xcalloc(n, sizeof *y);
+	for (size_t i = 0; i < k; i++)
+		y[i] = a->k ? a->base_runs[i].mean : a->baseline.stats.mean;
+	memcpy(y + k, h->means + s, (h->n - s) * sizeof *y);
+	struct pfg_stats_chart_opts o;
+	struct pfg_stats_compare_opts co;
+	chart_opts(a, &o);
+	compare_opts(a, &co);
+	int ok = pfg_stats_chart_replay(y, n, start, a->bench->direction, &o, co.confidence,
+					co.thresholds, st, NULL, 0) == 0;
+	free(y);
+	return ok;
+}
+
+/* Drift: the history chart alarms on a lasting shift or a creep that
+ * reaches the minor threshold; the alert carries the interval of the
+ * change accumulated over the chart's excursion. */
+static int record_drift(struct pfg_analysis *a, struct pfg_analysis_changes *out,
+			const struct pfg_stats_chart_state *st, char *err, size_t errlen)
+{
+	if (!st->alarm || st->worse_pct < a->cfg->thresholds.minor)
+		return record_recovery(a, out, PFG_ALERT_DRIFT, err, errlen);
+	if (covering_alert(a, PFG_ALERT_DRIFT, NULL, NULL))
+		return PFG_OK;
+	char detail[320];
+	snprintf(detail, sizeof detail, "%s: %+.1f%% [%+.1f%%, %+.1f%%] over the last %zu runs "
+		 "against baseline %lld (history chart %.1f above its limit %.1f; "
+		 "between-run noise %.1f%%, autocorrelation %.2f)", a->bench->id,
+		 st->change_pct, st->ci_low_pct, st->ci_high_pct, st->runs,
+		 (long long)a->baseline.id, st->statistic, a->cfg->analysis.drift_limit,
+		 st->sd_pct, st->rho);
+	struct pfg_alert al = {
+		.bench_id = a->bench_id, .env_id = a->env_id, .run_id = a->run_id,
+		.baseline_id = a->baseline.id, .change_pct = st->change_pct,
+		.ci_low_pct = st->ci_low_pct, .ci_high_pct = st->ci_high_pct,
+		.p_value = st->p_value, .detail = detail, .kind = PFG_ALERT_DRIFT,
+		.severity = st->severity,
+	};
+	return pfg_store_alert_add(a->st, &al, &out->drift_alert_id, err, errlen);
 }
 
 /* Nonzero when a proposed baseline of this benchmark is waiting for a person. */
@@ -416,9 +461,12 @@ static int propose_first(struct pfg_analysis *a, struct pfg_analysis_changes *ou
 }
 
 /* Change points over the whole history, stored; and a new baseline
- * proposed after a sustained shift. */
+ * proposed after a sustained shift: a change point after the approved
+ * baseline that has held rebaseline_after runs, when the history chart
+ * (st, NULL when it could not say) also says the level moved. */
 static int record_history(struct pfg_analysis *a, struct pfg_analysis_changes *out,
-			  const struct history *h, char *err, size_t errlen)
+			  const struct history *h, const struct pfg_stats_chart_state *st,
+			  char *err, size_t errlen)
 {
 	const double *y = h->means;
 	const int64_t *runs = h->runs;
@@ -439,10 +487,8 @@ static int record_history(struct pfg_analysis *a, struct pfg_analysis_changes *o
 						 err, errlen);
 		free(rows);
 	}
-	/* A shift that has held for rebaseline_after runs since the last change
-	 * point, after the approved baseline: propose the new level. */
 	size_t after = (size_t)a->cfg->analysis.rebaseline_after;
-	if (rc == PFG_OK && ncp > 0 && a->has_baseline) {
+	if (rc == PFG_OK && ncp > 0 && st && (st->alarm || st->improved)) {
 		size_t first = cps[ncp - 1].index;
 		int64_t base_last = a->baseline.runs[a->baseline.n_runs - 1];
 		if (n - first == after && runs[first] > base_last && !proposal_pending(a)) {
@@ -457,31 +503,24 @@ static int record_history(struct pfg_analysis *a, struct pfg_analysis_changes *o
 	return rc;
 }
 
-/* N consecutive significant improvements: propose the improved level. */
-static int record_improvements(struct pfg_analysis *a, struct pfg_analysis_changes *out,
-			       char *err, size_t errlen)
+/* A sustained improvement (the history chart's better side above its
+ * limit, by at least the minor threshold, for rebaseline_after runs or
+ * more): propose the improved level, the last rebaseline_after runs. */
+static int record_improvement(struct pfg_analysis *a, struct pfg_analysis_changes *out,
+			      const struct history *h, const struct pfg_stats_chart_state *st,
+			      char *err, size_t errlen)
 {
-	size_t want = (size_t)a->cfg->analysis.rebaseline_after, n;
-	enum pfg_verdict *verdicts;
-	int64_t *runs;
-	int rc = pfg_store_recent_verdicts(a->st, a->bench_id, a->env_id, want,
-					   &verdicts, &runs, &n, err, errlen);
-	size_t streak = 0;
-	while (rc == PFG_OK && streak < n && verdicts[streak] == PFG_VERDICT_IMPROVEMENT)
-		streak++;
-	if (rc == PFG_OK && streak == want && !proposal_pending(a)) {
-		int64_t *oldest_first = pfg_xcalloc(n, sizeof *oldest_first);
-		for (size_t i = 0; i < n; i++)
-			oldest_first[i] = runs[n - 1 - i];
-		char reason[96];
-		snprintf(reason, sizeof reason, "%zu consecutive significant improvements",
-			 want);
-		rc = propose(a, out, oldest_first, n, reason, 0, err, errlen);
-		free(oldest_first);
-	}
-	free(verdicts);
-	free(runs);
-	return rc;
+	double better = a->bench->direction == PFG_HIGHER_IS_BETTER ? st->better_change_pct :
+								     -st->better_change_pct;
+	size_t n = (size_t)a->cfg->analysis.rebaseline_after;
+	if (!st->improved || better < a->cfg->thresholds.minor || st->better_runs < n ||
+	    n > h->n || proposal_pending(a))
+		return PFG_OK;
+	char reason[160];
+	snprintf(reason, sizeof reason, "sustained improvement: %+.1f%% [%+.1f%%, %+.1f%%] "
+		 "over the last %zu runs (history chart)", st->better_change_pct,
+		 st->better_ci_low_pct, st->better_ci_high_pct, st->better_runs);
+	return propose(a, out, h->runs + h->n - n, n, reason, 0, err, errlen);
 }
 
 int pfg_analysis_record(struct pfg_analysis *a, struct pfg_comparison *c,
@@ -509,15 +548,17 @@ int pfg_analysis_record(struct pfg_analysis *a, struct pfg_comparison *c,
 		rc = pfg_store_comparison_put(a->st, c, err, errlen);
 	if (rc == PFG_OK && a->bench->type != PFG_TYPE_ERROR_RATE) {
 		struct history h;
+		struct pfg_stats_chart_state st;
 		rc = history_load(a, &h, err, errlen);
-		if (rc == PFG_OK && a->has_baseline)
-			rc = record_drift(a, out, &h, err, errlen);
+		int charted = rc == PFG_OK && a->has_baseline && chart_read(a, &h, &st);
+		if (charted)
+			rc = record_drift(a, out, &st, err, errlen);
 		if (rc == PFG_OK)
-			rc = record_history(a, out, &h, err, errlen);
+			rc = record_history(a, out, &h, charted ? &st : NULL, err, errlen);
+		if (rc == PFG_OK && charted && !out->baseline_id)
+			rc = record_improvement(a, out, &h, &st, err, errlen);
 		free(h.means);
 		free(h.runs);
 	}
-	if (rc == PFG_OK && a->has_baseline && !out->baseline_id)
-		rc = record_improvements(a, out, err, errlen);
 	return rc;
 }

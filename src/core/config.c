@@ -314,9 +314,10 @@ static void load_analysis(struct loader *ld, const cJSON *root, struct pfg_analy
 	memset(a, 0, sizeof *a);
 	pfg_stats_compare_opts_init(&a->compare);
 	a->confirm_runs = 1;
-	a->drift_window = 20;
+	a->drift_window = 10;
+	a->drift_limit = 6.5;
 	a->rebaseline_after = 5;
-	a->baseline_runs = 1;
+	a->baseline_runs = 5;
 	a->gate_fail_on = PFG_SEVERITY_MAJOR;
 	const cJSON *st = cfg_get_object(ld, root, "", "statistics", stat_keys);
 	if (st) {
@@ -332,6 +333,8 @@ static void load_analysis(struct loader *ld, const cJSON *root, struct pfg_analy
 	}
 	cfg_get_int(ld, root, "", "confirm_runs", 0, PFG_CONFIRM_RUNS_MAX, &a->confirm_runs);
 	cfg_get_int(ld, root, "", "drift_window", 3, PFG_DRIFT_WINDOW_MAX, &a->drift_window);
+	cfg_get_number(ld, root, "", "drift_limit", "a number", PFG_DRIFT_LIMIT_MIN,
+		       PFG_DRIFT_LIMIT_MAX, NULL, &a->drift_limit);
 	cfg_get_int(ld, root, "", "rebaseline_after", 1, PFG_REBASELINE_AFTER_MAX,
 		&a->rebaseline_after);
 	cfg_get_int(ld, root, "", "baseline_runs", 1, PFG_BASELINE_RUNS_MAX,
@@ -481,7 +484,7 @@ int pfg_config_parse(const char *text, const char *file, const char *dir,
 	} else {
 		static const char *const keys[] = {
 			"suite", "defaults", "thresholds", "statistics", "confirm_runs",
-			"drift_window", "auto_baseline", "rebaseline_after", "baseline_runs", "gate",
+			"drift_window", "drift_limit", "auto_baseline", "rebaseline_after", "baseline_runs", "gate",
 			"components", NULL };
 		cfg_check_keys(&ld, root, "", keys);
 		const char *suite = cfg_get_string(&ld, root, "", "suite", 0);

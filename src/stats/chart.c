@@ -196,9 +196,10 @@ int pfg_stats_chart_update(struct pfg_stats_chart *s, const double *y, size_t n,
  * baseline (worse positive) sum to sum: percent and interval, in the
  * metric's own sign. */
 static void excursion(const struct pfg_stats_chart *s, size_t runs, double sum,
-		      double confidence, double *change, double *lo, double *hi)
+		      double confidence, double *change, double *lo, double *hi, double *p)
 {
 	*change = *lo = *hi = 0;
+	*p = 1;
 	if (runs == 0)
 		return;
 	double sign = s->direction == PFG_HIGHER_IS_BETTER ? -1.0 : 1.0;
@@ -207,6 +208,7 @@ static void excursion(const struct pfg_stats_chart *s, size_t runs, double sum,
 				       inflation(s->rho, kb) / kb);
 	double q = gsl_cdf_tdist_Qinv((1 - confidence) / 2, s->df);
 	*change = sign * mean;
+	*p = se > 0 ? 2 * gsl_cdf_tdist_Q(fabs(mean) / se, s->df) : mean != 0 ? 0 : 1;
 	*lo = sign * mean - q * se;
 	*hi = sign * mean + q * se;
 }
@@ -239,12 +241,13 @@ int pfg_stats_chart_read(const struct pfg_stats_chart *s, const struct pfg_stats
 	out->better_statistic = s->cusum.better;
 	out->runs = s->cusum.n_worse;
 	excursion(s, s->cusum.n_worse, s->cusum.sum_worse, confidence, &out->change_pct, &out->ci_low_pct,
-		  &out->ci_high_pct);
+		  &out->ci_high_pct, &out->p_value);
 	if (out->shewhart && s->cusum.n_worse == 0) /* cannot happen with k < shewhart */
 		out->runs = 1;
 	out->better_runs = s->cusum.n_better;
+	double better_p;
 	excursion(s, s->cusum.n_better, s->cusum.sum_better, confidence, &out->better_change_pct,
-		  &out->better_ci_low_pct, &out->better_ci_high_pct);
+		  &out->better_ci_low_pct, &out->better_ci_high_pct, &better_p);
 	out->worse_pct = s->direction == PFG_HIGHER_IS_BETTER ? -out->change_pct :
 								out->change_pct;
 	out->severity = out->alarm ? pfg_stats_severity_of(out->worse_pct, thresholds) :

@@ -105,7 +105,7 @@ const char *pfg_stats_basis_name(enum pfg_stats_basis b)
 void pfg_stats_runs_opts_init(struct pfg_stats_runs_opts *o)
 {
 	memset(o, 0, sizeof *o);
-	o->alpha = 0.001;
+	o->alpha = 0.0001;
 	o->confidence = 0.95;
 	o->direction = PFG_LOWER_IS_BETTER;
 	o->thresholds[0] = 5;

@@ -17,7 +17,7 @@ expect_success 'init writes an example that runs' '
 cat > suite.json <<'JSON'
 {
   "defaults": {"runs": 4, "warmup": 2, "env": {"GREETING": "hello"}},
-  "components": [
+  "baseline_runs": 1, "components": [
     {"name": "alpha", "benchmarks": [
       {"name": "sleep", "type": "latency", "command": ["sleep", "0.02"]},
       {"name": "cpu", "type": "cpu", "command": ["awk", "BEGIN { for (i = 0; i < 300000; i++) s += i }"]},

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 cat > perfguard.json <<'JSON'
-{"components": [{"name": "c", "benchmarks": [
+{"baseline_runs": 1, "components": [{"name": "c", "benchmarks": [
  {"name": "ok", "type": "latency", "command": "true", "runs": 3},
  {"name": "crash", "type": "latency", "command": "echo dying words >&2; kill -SEGV $$", "runs": 3},
  {"name": "exit", "type": "cpu", "command": "echo bad input >&2; exit 4", "runs": 3, "warmup": 0},
@@ -48,7 +48,7 @@ assert not b[\"ok\"] and \"exit code 4\" in b[\"error\"] and \"bad input\" in b[
 '
 
 cat > slow.json <<'JSON'
-{"components": [{"name": "c", "benchmarks": [
+{"baseline_runs": 1, "components": [{"name": "c", "benchmarks": [
  {"name": "fast", "type": "latency", "command": "true", "runs": 3},
  {"name": "slow", "type": "latency", "runs": 50, "warmup": 0,
   "command": "echo $$ >> pids; sleep 1000 & echo $! >> pids; [ -e go ] && sleep 0.05 && kill $! && exit 0; wait"}
@@ -120,7 +120,7 @@ expect_success 'a perfguard killed with SIGKILL leaves an interrupted run, found
 '
 
 cat > quick.json <<'JSON'
-{"components": [{"name": "q", "benchmarks": [
+{"baseline_runs": 1, "components": [{"name": "q", "benchmarks": [
  {"name": "t", "type": "latency", "command": "true", "runs": 2}]}]}
 JSON
 

@@ -6,7 +6,7 @@
 
 cat > perfguard.json <<'JSON'
 {"confirm_runs": 1, "defaults": {"runs": 3, "warmup": 0},
- "components": [{"name": "app", "benchmarks": [
+ "baseline_runs": 1, "components": [{"name": "app", "benchmarks": [
   {"name": "hot", "type": "custom", "metric": "v", "direction": "lower",
    "command": ["sh", "-c", "echo v 5 > \"$PERFGUARD_METRICS\""]}]}]}
 JSON

@@ -14,7 +14,7 @@ cat > perfguard.json <<'JSON'
   "confirm_runs": 1,
   "drift_window": 20,
   "defaults": {"runs": 6, "warmup": 1},
-  "components": [{"name": "app", "benchmarks": [
+  "baseline_runs": 1, "components": [{"name": "app", "benchmarks": [
     {"name": "step", "type": "custom", "metric": "v", "unit": "ms", "direction": "lower", "command": ["sh", "val.sh", "step"]},
     {"name": "creep", "type": "custom", "metric": "v", "unit": "ms", "direction": "lower", "command": ["sh", "val.sh", "creep"]},
     {"name": "steady", "type": "custom", "metric": "v", "unit": "ms", "direction": "lower", "command": ["sh", "val.sh", "steady"]}
@@ -147,7 +147,7 @@ expect_success 'an unchanged benchmark over many runs raises no alert' '
 
 cat > level.json <<'JSON'
 {"rebaseline_after": 4, "defaults": {"runs": 3, "warmup": 0},
- "components": [{"name": "app", "benchmarks": [
+ "baseline_runs": 1, "components": [{"name": "app", "benchmarks": [
    {"name": "level", "type": "custom", "metric": "v", "direction": "lower",
     "command": "echo \"v $(cat level.val)\" > \"$PERFGUARD_METRICS\""}]}]}
 JSON

@@ -11,7 +11,7 @@ awk -v b="$(cat "$f.val")" -v n="$n" 'BEGIN { printf "v %.6f\n", b * (1 + 0.01 *
 SH
 cat > perfguard.json <<'JSON'
 {"confirm_runs": 1, "defaults": {"runs": 6, "warmup": 0},
- "components": [{"name": "app", "benchmarks": [
+ "baseline_runs": 1, "components": [{"name": "app", "benchmarks": [
   {"name": "hot", "type": "custom", "metric": "v", "direction": "lower", "command": ["sh", "val.sh", "hot"]},
   {"name": "calm", "type": "custom", "metric": "v", "direction": "lower", "command": ["sh", "val.sh", "calm"]}]}]}
 JSON
@@ -124,7 +124,7 @@ expect_success 'commands that only read work on a database they cannot write' '
 
 cat > many.json <<'JSON'
 {"defaults": {"runs": 2, "warmup": 0}, "rebaseline_after": 3,
- "components": [{"name": "c", "benchmarks": [
+ "baseline_runs": 1, "components": [{"name": "c", "benchmarks": [
   {"name": "b", "type": "custom", "metric": "v", "direction": "lower", "command": ["sh", "val.sh", "many"]}]}]}
 JSON
 echo 10 > many.val

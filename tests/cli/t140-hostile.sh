@@ -25,7 +25,7 @@ all_dead() {
 printf 'root:$6$TOPSECRETHASH:19000:0:99999:7:::\n' > secret
 
 cat > hostile.json <<'JSON'
-{"components": [{"name": "h", "benchmarks": [
+{"baseline_runs": 1, "components": [{"name": "h", "benchmarks": [
  {"name": "fifo", "type": "custom", "metric": "m", "direction": "lower", "runs": 2,
   "warmup": 0, "timeout": 30,
   "command": "rm -f \"$PERFGUARD_METRICS\" && mkfifo \"$PERFGUARD_METRICS\""},
@@ -46,7 +46,7 @@ expect_success 'a FIFO or a link in place of the metrics file fails the benchmar
 '
 
 cat > background.json <<'JSON'
-{"components": [{"name": "b", "benchmarks": [
+{"baseline_runs": 1, "components": [{"name": "b", "benchmarks": [
  {"name": "leaves", "type": "latency", "runs": 3, "warmup": 1,
   "setup": "sleep 300 & echo $! >> pids",
   "prepare": "sleep 300 & echo $! >> pids",
@@ -70,7 +70,7 @@ expect_success 'perfguard measure leaves no background process either' '
 '
 
 cat > slow.json <<'JSON'
-{"components": [{"name": "s", "benchmarks": [
+{"baseline_runs": 1, "components": [{"name": "s", "benchmarks": [
  {"name": "hang", "type": "custom", "metric": "m", "direction": "lower", "runs": 1,
   "warmup": 0, "command": "echo $$ > hang.pid; echo m 1 > \"$PERFGUARD_METRICS\"; sleep 300"},
  {"name": "quick", "type": "custom", "metric": "m", "direction": "lower", "runs": 1,
@@ -95,7 +95,7 @@ expect_success 'a perfguard killed with SIGKILL: its metrics file goes at the ne
 
 expect_success 'a metrics file over 64 MiB is refused without being read' '
 	cat > big.json <<-JSON &&
-	{"components": [{"name": "g", "benchmarks": [
+	{"baseline_runs": 1, "components": [{"name": "g", "benchmarks": [
 	 {"name": "big", "type": "custom", "metric": "m", "direction": "lower", "runs": 1,
 	  "warmup": 0, "command": "echo m 1 > \"\$PERFGUARD_METRICS\"; truncate -s 65M \"\$PERFGUARD_METRICS\""}
 	]}]}

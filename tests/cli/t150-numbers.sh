@@ -5,7 +5,7 @@
 
 # A custom metric whose value the test controls through value.txt.
 cat > perfguard.json <<'JSON'
-{"components": [{"name": "app", "benchmarks": [
+{"baseline_runs": 1, "components": [{"name": "app", "benchmarks": [
    {"name": "level", "type": "custom", "metric": "v", "direction": "lower", "runs": 4,
     "warmup": 0, "command": "echo \"v $(cat value.txt)\" > \"$PERFGUARD_METRICS\""}]}]}
 JSON

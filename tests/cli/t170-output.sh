@@ -10,7 +10,7 @@
 # Latin-1 byte.
 {
 	printf '%s\n' '{"confirm_runs": 1, "defaults": {"runs": 5, "warmup": 0},' \
-		' "components": [{"name": "app", "benchmarks": [' \
+		' "baseline_runs": 1, "components": [{"name": "app", "benchmarks": [' \
 		'   {"name": "level", "type": "custom", "metric": "v", "direction": "lower",' \
 		'    "command": "sh level.sh",'
 	printf '    "unit": "\\u001b[2J\\u0007ms\377"},\n'

@@ -24,7 +24,7 @@ cd "$WORK" || exit 1
 
 cat > perfguard.json <<'JSON'
 {"defaults": {"runs": 3, "warmup": 0},
- "components": [{"name": "c", "benchmarks": [
+ "baseline_runs": 1, "components": [{"name": "c", "benchmarks": [
    {"name": "b", "type": "custom", "metric": "v", "unit": "ms", "direction": "lower",
     "command": "echo v 5 > \"$PERFGUARD_METRICS\""}]}]}
 JSON

@@ -25,7 +25,7 @@ reader() {
 cat > perfguard.json <<JSON
 {
   "defaults": {"warmup": 0},
-  "components": [
+  "baseline_runs": 1, "components": [
     {"name": "auto", "benchmarks": [
       {"name": "steady", "type": "custom", "metric": "val", "direction": "lower",
        "runs": "auto", $(reader vals.steady)},

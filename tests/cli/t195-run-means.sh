@@ -17,9 +17,9 @@ JSON
 q() { sqlite3 .perfguard/perfguard.db "$1"; }
 
 expect_success 'the first baseline waits for 4 runs and summarises them' '
-	for v in 100 106 94; do echo $v > b.val; pg run >out.txt || exit 1; done &&
+	for v in 100 103 97; do echo $v > b.val; pg run >out.txt || exit 1; done &&
 	test "$(q "SELECT count(*) FROM baseline")" = 0 &&
-	echo 102 > b.val && pg run >out.txt &&
+	echo 101 > b.val && pg run >out.txt &&
 	expect_contains out.txt "baseline 1 proposed" &&
 	test "$(q "SELECT reason || '"'"' '"'"' || (SELECT count(*) FROM baseline_run) FROM baseline")" = "first 4 runs 4" &&
 	pg baseline approve 1 >/dev/null

@@ -102,7 +102,7 @@ SH
 {
   "confirm_runs": 1,
   "defaults": {"runs": 5, "warmup": 0},
-  "components": [
+  "baseline_runs": 1, "components": [
     {"name": "api", "benchmarks": [
       {"name": "step", "type": "custom", "metric": "v", "unit": "ms", "direction": "lower",
        "command": ["sh", "val.sh", "step"]},

@@ -18,7 +18,7 @@
 #include <string.h>
 
 static const char *const config_json =
-	"{\"drift_window\": 10, \"rebaseline_after\": 4, \"defaults\": {\"runs\": 8},"
+	"{\"baseline_runs\": 1, \"rebaseline_after\": 4, \"defaults\": {\"runs\": 8},"
 	" \"components\": [{\"name\": \"app\", \"benchmarks\": ["
 	"  {\"name\": \"b\", \"type\": \"custom\", \"metric\": \"v\", \"unit\": \"ms\","
 	"   \"direction\": \"lower\", \"command\": \"true\"}]}]}";
@@ -226,27 +226,50 @@ static void test_escalation_past_a_dismissal(void **state)
 	assert_int_equal(still.ch.alert_id, 0);
 }
 
-/* A creep of 1% per run over the drift window raises one drift alert with
- * the accumulated change. */
+/* A baseline of five runs that wobble by about 1%, then a creep of 1% a
+ * run: the history chart raises one drift alert with the accumulated
+ * change and a real interval, while no single run was a regression. */
 static void test_drift(void **state)
 {
 	struct fixture *f = *state;
-	first_baseline(f);
+	char err[PFG_ERR_MAX];
+	struct pfg_strv errs = { 0 };
+	struct pfg_config *cfg;
+	const char *json =
+		"{\"baseline_runs\": 5, \"defaults\": {\"runs\": 8},"
+		" \"components\": [{\"name\": \"app\", \"benchmarks\": ["
+		"  {\"name\": \"b\", \"type\": \"custom\", \"metric\": \"v\","
+		"   \"unit\": \"ms\", \"direction\": \"lower\", \"command\": \"true\"}]}]}";
+	assert_int_equal(pfg_config_parse(json, "d.json", f->dir, &cfg, &errs), 0);
+	pfg_strv_release(&errs);
+	struct pfg_config *saved = f->cfg;
+	f->cfg = cfg;
+	const double wobble[] = { 0, 1, -1, 0.5, -0.5, 1, -1, 0 }; /* percent */
+	int64_t proposed = 0;
+	for (int i = 0; i < 5; i++)
+		proposed = run_at(f, 100 * (1 + wobble[i] / 100), 0).ch.baseline_id;
+	assert_true(proposed > 0);
+	assert_int_equal(pfg_store_baseline_decide(f->st, proposed, PFG_BASELINE_APPROVED, "t",
+						   NULL, err, sizeof err), 0);
 	int64_t drift = 0;
-	for (int i = 1; i <= 12; i++) {
-		/* 1% a run, with a small deterministic wobble between runs. */
-		struct outcome o = run_at(f, 100 * (1 + 0.01 * i) * (1 + 0.003 * (i % 3 - 1)), 0);
-		if (o.ch.drift_alert_id)
-			drift = o.ch.drift_alert_id;
+	int at = 0;
+	for (int i = 1; i <= 20 && !drift; i++) {
+		struct outcome o = run_at(f, 100 * (1 + 0.01 * i + wobble[i % 8] / 100), 0);
+		drift = o.ch.drift_alert_id;
+		at = i;
 	}
 	assert_true(drift > 0);
+	assert_true(at >= 5); /* not before the creep adds up to the minor threshold */
 	struct pfg_alert a;
 	assert_int_equal(pfg_store_alert_get(f->st, drift, &a, NULL, NULL, NULL, 0), 0);
 	assert_int_equal(a.kind, PFG_ALERT_DRIFT);
 	assert_true(a.change_pct >= 5);
 	/* A real interval of the accumulated change, never [x, x]. */
 	assert_true(a.ci_low_pct < a.change_pct && a.change_pct < a.ci_high_pct);
+	assert_non_null(strstr(a.detail, "history chart"));
 	pfg_alert_release(&a);
+	f->cfg = saved;
+	pfg_config_free(cfg);
 }
 
 /* A lasting shift to a better level proposes a new baseline of the runs
@@ -288,7 +311,7 @@ static void test_multi_run_baseline(void **state)
 	pfg_strv_release(&errs);
 	struct pfg_config *saved = f->cfg;
 	f->cfg = cfg;
-	const double levels[] = { 100, 106, 94, 102 };
+	const double levels[] = { 100, 103, 97, 101 };
 	int64_t proposed = 0;
 	for (int i = 0; i < 4; i++) {
 		struct outcome o = run_at(f, levels[i], 0);
@@ -305,7 +328,7 @@ static void test_multi_run_baseline(void **state)
 	pfg_baseline_release(&b);
 	assert_int_equal(pfg_store_baseline_decide(f->st, proposed, PFG_BASELINE_APPROVED,
 						   "t", NULL, err, sizeof err), 0);
-	/* +8%: inside the run-to-run noise of about 5%. */
+	/* +8%: inside the run-to-run noise of about 2.5%. */
 	struct outcome within = run_at(f, 108, 108);
 	assert_string_equal(within.c.test, "runs");
 	assert_int_not_equal(within.c.verdict, PFG_VERDICT_REGRESSION);

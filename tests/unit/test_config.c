@@ -297,7 +297,8 @@ static void test_analysis_settings(void **state)
 	struct pfg_strv errs;
 	char *t = pfg_xasprintf("{\"statistics\": {\"test\": \"mwu\", \"alpha\": 0.01,"
 				" \"outliers\": \"mad\"}, \"confirm_runs\": 2,"
-				" \"drift_window\": 10, \"auto_baseline\": \"approve\","
+				" \"drift_window\": 12, \"drift_limit\": 8.5,"
+				" \"auto_baseline\": \"approve\", \"baseline_runs\": 3,"
 				" \"gate\": {\"fail_on\": \"minor\", \"fail_on_missing_baseline\": true},"
 				" \"components\": [{\"name\": \"c\", \"benchmarks\": ["
 				"{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"t\"}]}]}");
@@ -308,9 +309,10 @@ static void test_analysis_settings(void **state)
 	assert_true(a->compare.confidence == 0.95);
 	assert_int_equal(a->compare.outliers, PFG_OUTLIERS_MAD);
 	assert_int_equal(a->confirm_runs, 2);
-	assert_int_equal(a->drift_window, 10);
+	assert_int_equal(a->drift_window, 12);
+	assert_true(a->drift_limit == 8.5);
 	assert_int_equal(a->rebaseline_after, 5);
-	assert_int_equal(a->baseline_runs, 1);
+	assert_int_equal(a->baseline_runs, 3);
 	assert_true(a->auto_approve);
 	assert_int_equal(a->gate_fail_on, PFG_SEVERITY_MINOR);
 	assert_true(a->gate_fail_on_missing_baseline);
@@ -321,7 +323,9 @@ static void test_analysis_settings(void **state)
 	assert_int_equal(parse(t, &cfg, &errs), 0);
 	assert_int_equal(cfg->analysis.compare.test, PFG_TEST_YUEN);
 	assert_int_equal(cfg->analysis.confirm_runs, 1);
-	assert_int_equal(cfg->analysis.drift_window, 20);
+	assert_int_equal(cfg->analysis.drift_window, 10);
+	assert_true(cfg->analysis.drift_limit == 6.5);
+	assert_int_equal(cfg->analysis.baseline_runs, 5);
 	assert_false(cfg->analysis.auto_approve);
 	assert_int_equal(cfg->analysis.gate_fail_on, PFG_SEVERITY_MAJOR);
 	pfg_config_free(cfg);
@@ -330,6 +334,9 @@ static void test_analysis_settings(void **state)
 	expect_one_error("{\"statistics\": {\"test\": \"t\"}, \"components\": [{\"name\": \"c\","
 			 " \"benchmarks\": [{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"t\"}]}]}",
 			 "perfguard.json:1: statistics.test: expected one of yuen, welch, mwu, got \"t\"");
+	expect_one_error("{\"drift_limit\": 0.5, \"components\": [{\"name\": \"c\","
+			 " \"benchmarks\": [{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"t\"}]}]}",
+			 "perfguard.json:1: drift_limit: expected a number between 1 and 100, got 0.5");
 	expect_one_error("{\"statistics\": {\"alpha\": 5}, \"components\": [{\"name\": \"c\","
 			 " \"benchmarks\": [{\"name\": \"b\", \"type\": \"cpu\", \"command\": \"t\"}]}]}",
 			 "perfguard.json:1: statistics.alpha: expected a probability between 1e-06 and 0.5, got 5");

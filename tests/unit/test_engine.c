@@ -31,7 +31,7 @@ static int setup(void **state)
 	if (!mkdtemp(f->dir))
 		return -1;
 	const char *json =
-		"{\"components\": [{\"name\": \"c\", \"benchmarks\": [\n"
+		"{\"baseline_runs\": 1, \"components\": [{\"name\": \"c\", \"benchmarks\": [\n"
 		" {\"name\": \"quick\", \"type\": \"latency\", \"command\": \"true\", \"runs\": 3},\n"
 		" {\"name\": \"hang\", \"type\": \"latency\", \"command\": \"sleep 100\",\n"
 		"  \"runs\": 2, \"warmup\": 0, \"cleanup\": \"touch cleaned\"}]}]}";

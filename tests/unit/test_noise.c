@@ -76,6 +76,7 @@ static void sim_rules_init(struct sim_rules *r)
 	r->history_min = 0; /* pooling the history raised false alarms (report) */
 	r->history_lag = 3;
 	pfg_stats_runs_opts_init(&r->compare);
+	r->compare.alpha = 0.001; /* the figures below were measured at it */
 	pfg_stats_cusum_opts_init(&r->cusum);
 }
 
