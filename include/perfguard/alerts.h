@@ -26,9 +26,10 @@ enum pfg_gate_kind {
 	PFG_GATE_ERROR_RATE,      /* an error_rate alert */
 	PFG_GATE_MISSING_BASELINE,/* judged without an approved baseline */
 	PFG_GATE_NO_RESULT,       /* a benchmark with no result in the environment */
+	PFG_GATE_DRIFT,           /* an open drift alert (the history chart) */
 };
 
-/* "regression", "error_rate", "missing_baseline", "no_result". */
+/* "regression", "error_rate", "missing_baseline", "no_result", "drift". */
 const char *pfg_gate_kind_name(enum pfg_gate_kind k);
 
 /* One benchmark the gate looked at. */

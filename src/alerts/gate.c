@@ -21,6 +21,34 @@ static struct pfg_gate_item *add_item(struct pfg_gate_report *r, const char *ben
 	return it;
 }
 
+/* The benchmark of comparison c has an open drift alert in the report's
+ * environment (the history chart saw a creep or a lasting shift that no
+ * single run's verdict may show): an item, failing at the fail level
+ * unless it was dismissed. A recovered alert is over. */
+static int judge_drift(struct pfg_store *st, const struct pfg_comparison *c, const char *bench,
+		       struct pfg_gate_report *r, char *err, size_t errlen)
+{
+	struct pfg_alert_filter f = { .kinds = 1u << PFG_ALERT_DRIFT, .bench_id = c->bench_id };
+	struct pfg_alert *alerts;
+	size_t n;
+	if (pfg_store_alerts(st, &f, &alerts, &n, err, errlen))
+		return PFG_ERUNTIME;
+	for (size_t i = 0; i < n; i++) {
+		const struct pfg_alert *a = &alerts[i];
+		if (a->env_id != r->env_id || a->recovered_run_id || a->state == PFG_ALERT_FIXED)
+			continue;
+		struct pfg_gate_item *it = add_item(r, bench, a->run_id, PFG_GATE_DRIFT);
+		it->severity = a->severity;
+		it->state = a->state;
+		it->alert_id = a->id;
+		it->change_pct = a->change_pct;
+		it->fails = a->severity >= r->fail_on && !pfg_alert_state_is_dismissed(a->state);
+		break; /* the newest */
+	}
+	pfg_alerts_free(alerts, n);
+	return PFG_OK;
+}
+
 /* Judge one comparison of bench into the report. */
 static int judge(struct pfg_store *st, const struct pfg_comparison *c, const char *bench,
 		 struct pfg_gate_report *r, char *err, size_t errlen)
@@ -32,6 +60,8 @@ static int judge(struct pfg_store *st, const struct pfg_comparison *c, const cha
 		it->fails = r->fail_on_missing_baseline;
 		return PFG_OK;
 	}
+	if (judge_drift(st, c, bench, r, err, errlen))
+		return PFG_ERUNTIME;
 	if (c->verdict != PFG_VERDICT_REGRESSION)
 		return PFG_OK;
 	struct pfg_alert a = { 0 };
@@ -166,8 +196,8 @@ int pfg_gate_judge(struct pfg_store *st, const struct pfg_gate_opts *o,
 const char *pfg_gate_kind_name(enum pfg_gate_kind k)
 {
 	static const char *const names[] = { "regression", "error_rate",
-					      "missing_baseline", "no_result" };
-	return (unsigned)k < 4 ? names[k] : "?";
+					      "missing_baseline", "no_result", "drift" };
+	return (unsigned)k < 5 ? names[k] : "?";
 }
 
 void pfg_gate_report_release(struct pfg_gate_report *r)

@@ -365,15 +365,27 @@ static int record_drift(struct pfg_analysis *a, struct pfg_analysis_changes *out
 {
 	if (!st->alarm || st->worse_pct < a->cfg->thresholds.minor)
 		return record_recovery(a, out, PFG_ALERT_DRIFT, err, errlen);
-	if (covering_alert(a, PFG_ALERT_DRIFT, NULL, NULL))
+	/* An alert covers the drift, unless it was dismissed at a lower
+	 * severity than the drift has reached since. */
+	int64_t id = covering_alert(a, PFG_ALERT_DRIFT, NULL, NULL);
+	struct pfg_alert prev = { 0 };
+	if (id && pfg_store_alert_get(a->st, id, &prev, NULL, NULL, err, errlen))
+		return PFG_ERUNTIME;
+	int passed = id && pfg_alert_state_is_dismissed(prev.state) &&
+		     st->severity > prev.severity;
+	pfg_alert_release(&prev);
+	if (id && !passed)
 		return PFG_OK;
-	char detail[320];
+	char detail[360], beyond[64] = "";
+	if (passed)
+		snprintf(beyond, sizeof beyond, "; worse than dismissed alert %lld",
+			 (long long)id);
 	snprintf(detail, sizeof detail, "%s: %+.1f%% [%+.1f%%, %+.1f%%] over the last %zu runs "
 		 "against baseline %lld (history chart %.1f above its limit %.1f; "
-		 "between-run noise %.1f%%, autocorrelation %.2f)", a->bench->id,
+		 "between-run noise %.1f%%, autocorrelation %.2f)%s", a->bench->id,
 		 st->change_pct, st->ci_low_pct, st->ci_high_pct, st->runs,
 		 (long long)a->baseline.id, st->statistic, a->cfg->analysis.drift_limit,
-		 st->sd_pct, st->rho);
+		 st->sd_pct, st->rho, beyond);
 	struct pfg_alert al = {
 		.bench_id = a->bench_id, .env_id = a->env_id, .run_id = a->run_id,
 		.baseline_id = a->baseline.id, .change_pct = st->change_pct,

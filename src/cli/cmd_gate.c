@@ -46,7 +46,9 @@ void pfg_cli_gate_print(FILE *f, const struct pfg_gate_report *r)
 {
 	size_t failing = 0;
 	for (size_t i = 0; i < r->n_items; i++)
-		failing += r->items[i].fails;
+		failing += r->items[i].fails &&
+			   (i == 0 || !r->items[i - 1].fails ||
+			    strcmp(r->items[i].bench, r->items[i - 1].bench) != 0);
 	if (r->run_id)
 		fprintf(f, "gate: run %lld (%s), ", (long long)r->run_id,
 			pfg_run_status_name(r->run_status));
@@ -164,7 +166,8 @@ const struct pfg_command pfg_cmd_gate_entry = {
 		"Judge the suite's state: for every benchmark of the config (every stored\n"
 		"one without a config), its latest result in this machine's environment\n"
 		"and the alert that covers it, whichever run measured it. With --run ID,\n"
-		"judge that run's results only. It fails on a regression or error_rate at\n"
+		"judge that run's results only. It fails on a regression, error_rate or\n"
+		"open drift alert (the history chart: a creep or a lasting shift) at\n"
 		"or above LEVEL (minor, moderate, major, critical; default the config's\n"
 		"gate.fail_on, else major) unless its alert was marked invalid or wontfix\n"
 		"for it: a dismissal covers what was dismissed, no more (a regression of a\n"

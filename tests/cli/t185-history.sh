@@ -22,14 +22,14 @@ cat > perfguard.json <<'JSON'
 JSON
 q() { sqlite3 .perfguard/perfguard.db "$1"; }
 
-# The level of every benchmark at each of 30 runs, one line a run: seeded
+# The level of every benchmark at each of 40 runs, one line a run: seeded
 # AR(1) 0.5 noise of 3% around 100; creep adds 1% a run from run 12.
 python3 - > levels.txt <<'PY'
 import random
 rng = random.Random(17)
 names = ["b0", "b1", "b2", "creep"]
 eff = {n: rng.gauss(0, 0.03) for n in names}
-for t in range(1, 31):
+for t in range(1, 41):
     row = []
     for n in names:
         if t > 1:
@@ -76,6 +76,34 @@ expect_success '25 more runs: no alert nor proposal on the unchanged ones, drift
 expect_success 'the unchanged runs were judged on run means, not on their samples' '
 	expect_contains runs.txt "judged on run means: between-run noise" &&
 	expect_contains runs.txt "5 baseline runs"
+'
+
+expect_success 'the gate fails on the open drift alert at its level, and a dismissal excuses it' '
+	id=$(python3 -c "import json; print([a for a in json.load(open(\"alerts.json\")) if a[\"kind\"] == \"drift\"][0][\"id\"])") &&
+	expect_exit 1 pg gate --fail-on minor &&
+	expect_contains .out "FAIL app/creep: " &&
+	expect_contains .out " drift +" &&
+	expect_contains .out "alert $id, new" &&
+	expect_contains .out "gate: FAIL: 1 benchmark at minor or worse" &&
+	pg alerts invalid "$id" --note "the creep is the test" >/dev/null &&
+	expect_exit 0 pg gate --fail-on minor &&
+	expect_contains .out "pass app/creep: "
+'
+
+expect_success 'the creep goes on past the dismissed severity: a new drift alert names it, the gate fails' '
+	for t in $(seq 31 40); do run_at $t || exit 1; done &&
+	pg alerts list --json >alerts2.json &&
+	python3 - <<-"PY" &&
+	import json
+	old = [a for a in json.load(open("alerts.json")) if a["kind"] == "drift"][0]
+	drift = [a for a in json.load(open("alerts2.json")) if a["kind"] == "drift"]
+	assert len(drift) == 2, drift
+	new = [a for a in drift if a["id"] != old["id"]][0]
+	sev = ["minor", "moderate", "major", "critical"]
+	assert sev.index(new["severity"]) > sev.index(old["severity"]), (old, new)
+	assert "worse than dismissed alert %d" % old["id"] in new["detail"], new
+	PY
+	expect_exit 1 pg gate --fail-on minor
 '
 
 finish
