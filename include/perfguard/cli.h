@@ -133,13 +133,14 @@ enum pfg_triage_opt {
 	PFG_TRIAGE_NOTE = 1 << 4,      /* --note TEXT */
 	PFG_TRIAGE_BY = 1 << 5,        /* --by WHO (default $USER) */
 	PFG_TRIAGE_ALL = 1 << 6,       /* --all */
-	PFG_TRIAGE_RUN = 1 << 7,       /* --run ID */
+	PFG_TRIAGE_RUN = 1 << 7,       /* --run ID or FROM..TO */
 };
 
 struct pfg_triage_args {
 	int json, all;
 	const char *state, *severity, *component, *note, *by;
-	long long run;             /* 0 when not given */
+	long long run, run_to;     /* --run's range (ID: both ID); 0 when not
+				      given */
 	char **rest;               /* the operands */
 	int n_rest;
 };

@@ -202,6 +202,15 @@ int pfg_engine_propose_baseline(struct pfg_store *store, const char *bench,
 				int64_t run_id, const char *reason, const char *actor,
 				int approve, int64_t *id, char *err, size_t errlen);
 
+/* The same from every successful result of bench in runs from..to (both
+ * 0: its latest successful run), which must share one environment: a
+ * baseline of several runs, judged by run means. PFG_EINPUT when the range
+ * holds no successful result or spans environments. */
+int pfg_engine_propose_baseline_runs(struct pfg_store *store, const char *bench,
+				     int64_t from, int64_t to, const char *reason,
+				     const char *actor, int approve, int64_t *id, char *err,
+				     size_t errlen);
+
 /* Who acts: $USER, else the login name of the uid, else "uid N". The
  * string lives until the calling thread's next call. */
 const char *pfg_engine_actor(void);

@@ -321,6 +321,32 @@ void pfg_cli_print_json(void *json)
 	free(text);
 }
 
+/* --run ID or FROM..TO into a->run and a->run_to. Returns 0, or -1 after
+ * a usage error. */
+static int parse_run_range(const struct pfg_cli *cli, const char *arg,
+			   struct pfg_triage_args *a)
+{
+	const char *dots = strstr(arg, "..");
+	if (!dots) {
+		a->run = a->run_to = pfg_cli_parse_id(cli, "a run", arg);
+		return a->run < 0 ? -1 : 0;
+	}
+	char from[32];
+	if ((size_t)(dots - arg) >= sizeof from) {
+		pfg_cli_usage_error(cli, "--run: expected ID or FROM..TO, got '%s'", arg);
+		return -1;
+	}
+	snprintf(from, sizeof from, "%.*s", (int)(dots - arg), arg);
+	if ((a->run = pfg_cli_parse_id(cli, "a run", from)) < 0 ||
+	    (a->run_to = pfg_cli_parse_id(cli, "a run", dots + 2)) < 0)
+		return -1;
+	if (a->run > a->run_to) {
+		pfg_cli_usage_error(cli, "--run %s: the first run comes after the last", arg);
+		return -1;
+	}
+	return 0;
+}
+
 int pfg_cli_parse_triage(struct pfg_cli *cli, int argc, char **argv,
 			 unsigned allowed, struct pfg_triage_args *a)
 {
@@ -359,7 +385,7 @@ int pfg_cli_parse_triage(struct pfg_cli *cli, int argc, char **argv,
 		case PFG_TRIAGE_BY: a->by = optarg; break;
 		case PFG_TRIAGE_ALL: a->all = 1; break;
 		case PFG_TRIAGE_RUN:
-			if ((a->run = pfg_cli_parse_id(cli, "a run", optarg)) < 0)
+			if (parse_run_range(cli, optarg, a))
 				return PFG_EXIT_USAGE;
 			break;
 		}

@@ -119,7 +119,7 @@ static int show(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 	return PFG_EXIT_OK;
 }
 
-/* `baseline propose BENCH... | --all [--run ID]`. */
+/* `baseline propose BENCH... | --all [--run ID|FROM..TO]`. */
 static int propose(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_triage_args *a)
 {
 	if (!a->all && a->n_rest == 0)
@@ -144,9 +144,10 @@ static int propose(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_t
 	int code = PFG_EXIT_OK;
 	for (size_t i = 0; i < names.n; i++) {
 		int64_t id;
-		int rc = pfg_engine_propose_baseline(st, names.v[i], a->run,
-						     a->note ? a->note : "proposed by hand",
-						     a->by, 0, &id, err, sizeof err);
+		int rc = pfg_engine_propose_baseline_runs(st, names.v[i], a->run, a->run_to,
+							  a->note ? a->note :
+							  "proposed by hand",
+							  a->by, 0, &id, err, sizeof err);
 		if (rc) {
 			pfg_cli_fail(cli, pfg_cli_exit_of(rc), "%s%s", err,
 				     rc == PFG_ENOTFOUND ? ": run it first, or see "
@@ -249,8 +250,10 @@ const struct pfg_command pfg_cmd_baseline_entry = {
 	.usage =
 		"Usage: perfguard baseline list [--json] [--state S]\n"
 		"       perfguard baseline show [--json] ID\n"
-		"       perfguard baseline propose [--run ID] [--note TEXT] [--by WHO] BENCH...\n"
-		"       perfguard baseline propose --all [--run ID] [--note TEXT] [--by WHO]\n"
+		"       perfguard baseline propose [--run ID|FROM..TO] [--note TEXT] [--by WHO]\n"
+		"                                  BENCH...\n"
+		"       perfguard baseline propose --all [--run ID|FROM..TO] [--note TEXT]\n"
+		"                                  [--by WHO]\n"
 		"       perfguard baseline approve [--note TEXT] [--by WHO] ID...\n"
 		"       perfguard baseline reject [--note TEXT] [--by WHO] ID...\n"
 		"\n"
@@ -258,14 +261,18 @@ const struct pfg_command pfg_cmd_baseline_entry = {
 		"runs in the same environment (host, CPU model, kernel) are compared\n"
 		"with. States: proposed, approved, rejected, superseded; at most one is\n"
 		"approved per benchmark and environment, and approving a new one\n"
-		"supersedes it. perfguard proposes a baseline on a benchmark's first run\n"
-		"and after a sustained shift, but never approves one by itself (unless\n"
-		"the config says auto_baseline: approve for first runs). Approving or\n"
-		"rejecting several ids is all or nothing: when one cannot be, none is.\n"
+		"supersedes it. perfguard proposes a baseline once a benchmark has\n"
+		"baseline_runs successful runs (5 by default), after a sustained shift\n"
+		"and after a sustained improvement, but never approves one by itself\n"
+		"(unless the config says auto_baseline: approve for first ones). A\n"
+		"baseline of several runs judges later runs by their means against the\n"
+		"machine's run-to-run noise. Approving or rejecting several ids is all\n"
+		"or nothing: when one cannot be, none is.\n"
 		"\n"
 		"  --state S   proposed, approved, rejected or superseded\n"
 		"  --run ID    the run to take the samples from (default: the latest\n"
-		"              successful run of each benchmark)\n"
+		"              successful run of each benchmark); --run FROM..TO: every\n"
+		"              successful run from FROM to TO, of one environment\n"
 		"  --all       every benchmark in the database\n"
 		"  --note TEXT why; kept with the baseline and in the audit log\n"
 		"  --by WHO    who acts (default $USER, else the login name)\n",

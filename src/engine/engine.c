@@ -529,12 +529,61 @@ int pfg_engine_propose_baseline(struct pfg_store *store, const char *bench,
 				int64_t run_id, const char *reason, const char *actor,
 				int approve, int64_t *id, char *err, size_t errlen)
 {
+	return pfg_engine_propose_baseline_runs(store, bench, run_id, run_id, reason, actor,
+						approve, id, err, errlen);
+}
+
+/* Pick from the history rows[0..n) of bench the successful results of runs
+ * from..to (both 0: the latest successful one) into runs, all of the
+ * newest one's environment (*env_id). Returns how many, or a PFG_E* code
+ * (negative) with err set. */
+static long pick_runs(struct pfg_store *store, const char *bench,
+		      const struct pfg_result_row *rows, size_t n, int64_t from, int64_t to,
+		      int64_t *runs, int64_t *env_id, char *err, size_t errlen)
+{
+	long k = 0;
+	for (size_t i = n; i-- > 0;) {
+		const struct pfg_result_row *r = &rows[i];
+		int want = from || to ? r->run_id >= from && r->run_id <= to : k == 0;
+		if (!want || !r->ok || r->n == 0)
+			continue;
+		int64_t env;
+		int rc = pfg_store_run_info(store, r->run_id, &env, NULL, err, errlen);
+		if (rc)
+			return rc;
+		if (k == 0)
+			*env_id = env;
+		else if (env != *env_id)
+			return pfg_error(err, errlen, PFG_EINPUT, "runs %lld and %lld of %s were "
+					 "measured in different environments (host, CPU, kernel): "
+					 "a baseline summarises runs of one",
+					 (long long)r->run_id, (long long)runs[k - 1], bench);
+		runs[k++] = r->run_id;
+	}
+	if (k > 0)
+		return k;
+	if (from && from == to)
+		return pfg_error(err, errlen, PFG_EINPUT, "run %lld has no successful result "
+				 "of %s to make a baseline of", (long long)from, bench);
+	if (from || to)
+		return pfg_error(err, errlen, PFG_EINPUT, "runs %lld to %lld hold no successful "
+				 "result of %s to make a baseline of", (long long)from,
+				 (long long)to, bench);
+	return pfg_error(err, errlen, PFG_EINPUT, "%s has no successful run to make a "
+			 "baseline of", bench);
+}
+
+int pfg_engine_propose_baseline_runs(struct pfg_store *store, const char *bench,
+				     int64_t from, int64_t to, const char *reason,
+				     const char *actor, int approve, int64_t *id, char *err,
+				     size_t errlen)
+{
 	const char *slash = strchr(bench, '/');
 	if (!slash || slash == bench || !slash[1])
 		return pfg_error(err, errlen, PFG_EINPUT, "'%s': expected component/name",
 				 bench);
 	char *comp = strndup(bench, (size_t)(slash - bench));
-	int64_t bench_id = 0;
+	int64_t bench_id = 0, env_id = 0;
 	struct pfg_result_row *rows = NULL;
 	size_t n = 0;
 	int rc = pfg_store_benchmark_find(store, comp, slash + 1, &bench_id, err, errlen);
@@ -543,38 +592,39 @@ int pfg_engine_propose_baseline(struct pfg_store *store, const char *bench,
 	free(comp);
 	if (rc)
 		return rc;
-	/* The given run, or the latest successful one. */
-	const struct pfg_result_row *pick = NULL;
-	for (size_t i = 0; i < n; i++)
-		if (run_id ? rows[i].run_id == run_id : rows[i].ok && rows[i].n > 0)
-			pick = &rows[i];
-	if (!pick || !pick->ok || pick->n == 0) {
-		if (run_id)
-			rc = pfg_error(err, errlen, PFG_EINPUT, "run %lld has no successful "
-				       "result of %s to make a baseline of",
-				       (long long)run_id, bench);
-		else
-			rc = pfg_error(err, errlen, PFG_EINPUT, "%s has no successful run "
-				       "to make a baseline of", bench);
-		pfg_result_rows_free(rows, n);
-		return rc;
-	}
-	run_id = pick->run_id;
+	int64_t *runs = pfg_xcalloc(n + 1, sizeof *runs);
+	long k = pick_runs(store, bench, rows, n, from, to, runs, &env_id, err, errlen);
 	pfg_result_rows_free(rows, n);
-	int64_t env_id;
-	double *v;
-	size_t nv;
+	double *all = NULL;
+	size_t n_all = 0;
+	rc = k < 0 ? (int)k : PFG_OK;
+	/* Oldest first, every sample of every run summarised. */
+	for (long i = 0; i < k / 2; i++) {
+		int64_t t = runs[i];
+		runs[i] = runs[k - 1 - i];
+		runs[k - 1 - i] = t;
+	}
+	for (long i = 0; i < k && rc == PFG_OK; i++) {
+		double *v;
+		size_t nv;
+		rc = pfg_store_samples(store, runs[i], bench_id, &v, &nv, err, errlen);
+		if (rc == PFG_OK) {
+			all = pfg_xrealloc(all, (n_all + nv + 1) * sizeof *all);
+			memcpy(all + n_all, v, nv * sizeof *v);
+			n_all += nv;
+			free(v);
+		}
+	}
 	struct pfg_stats_summary s;
-	if ((rc = pfg_store_run_info(store, run_id, &env_id, NULL, err, errlen)) ||
-	    (rc = pfg_store_samples(store, run_id, bench_id, &v, &nv, err, errlen)))
-		return rc;
-	rc = pfg_stats_summarize(v, nv, &s, err, errlen);
-	free(v);
-	if (rc)
-		return rc;
-	struct pfg_baseline_stats bs = { s.n, s.mean, s.median, s.stddev };
-	rc = pfg_store_baseline_propose(store, bench_id, env_id, &run_id, 1, &bs, reason,
-					actor, id, err, errlen);
+	if (rc == PFG_OK)
+		rc = pfg_stats_summarize(all, n_all, &s, err, errlen);
+	free(all);
+	if (rc == PFG_OK) {
+		struct pfg_baseline_stats bs = { s.n, s.mean, s.median, s.stddev };
+		rc = pfg_store_baseline_propose(store, bench_id, env_id, runs, (size_t)k, &bs,
+						reason, actor, id, err, errlen);
+	}
+	free(runs);
 	if (rc == PFG_OK && approve)
 		rc = pfg_store_baseline_decide(store, *id, PFG_BASELINE_APPROVED, actor, NULL,
 					       err, errlen);

@@ -41,4 +41,21 @@ expect_success 'twice as slow is a confirmed regression that fails the gate' '
 	test "$(q "SELECT count(*) FROM alert")" = 1
 '
 
+expect_success 'baseline propose --run FROM..TO summarises a range of runs; bad ranges are refused' '
+	pg baseline propose app/b --run 2..4 --note "runs 2 to 4" >out.txt &&
+	id=$(sed -n "s/^proposed baseline \([0-9]*\) of app\/b.*/\1/p" out.txt) &&
+	test -n "$id" &&
+	pg baseline show --json "$id" >show.json &&
+	python3 -c "import json; b = json.load(open(\"show.json\")); assert b[\"runs\"] == [2, 3, 4], b" &&
+	pg baseline show "$id" >show.txt &&
+	expect_contains show.txt "runs 2 to 4" &&
+	expect_exit 2 pg baseline propose app/b --run 4..2 &&
+	expect_contains .err "the first run comes after the last" &&
+	expect_exit 2 pg baseline propose app/b --run 1..x &&
+	expect_contains .err "expected a run id" &&
+	expect_exit 2 pg baseline propose app/b --run 100..200 &&
+	expect_contains .err "runs 100 to 200 hold no successful result of app/b" &&
+	test "$(q "SELECT count(*) FROM baseline")" = 2
+'
+
 finish
