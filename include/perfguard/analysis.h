@@ -18,6 +18,29 @@
 #include "perfguard/stats.h"
 #include "perfguard/store.h"
 
+/* The autocorrelation of run means on this machine, pooled over the
+ * suite's benchmarks: a shared CI host's slow hour slows every benchmark's
+ * runs, so it is a property of the machine, and one benchmark's history is
+ * too short to tell it (see pfg_analysis_machine_estimate). */
+struct pfg_analysis_machine {
+	double rho;     /* lag-1 autocorrelation, from the pooled lag-1 and
+	                 * lag-2 differences; robust to a shift or a creep */
+	size_t pairs;   /* lag-2 differences it came from */
+};
+
+/* Lag-2 differences the machine's estimate needs before the history chart
+ * trusts it over its default assumption of autocorrelation. */
+#define PFG_ANALYSIS_MACHINE_PAIRS_MIN 150
+
+/* Estimate the machine's autocorrelation in env_id from the runs since the
+ * approved baseline (the newest PFG_ANALYSIS_HISTORY_MAX, but for the
+ * newest skip_newest: a shift in progress must not colour it, pass
+ * drift_window) of each benchmark bench_ids[0..n) that has one. Returns 0
+ * or PFG_ERUNTIME. */
+int pfg_analysis_machine_estimate(struct pfg_store *st, int64_t env_id,
+				  const int64_t *bench_ids, size_t n, size_t skip_newest,
+				  struct pfg_analysis_machine *out, char *err, size_t errlen);
+
 /* What the analysis of one benchmark in one run knows. Fill with
  * pfg_analysis_begin(), free with pfg_analysis_release(). */
 struct pfg_analysis {
@@ -37,6 +60,8 @@ struct pfg_analysis {
 	int has_noise;               /* noise holds the between-run noise of
 				        the runs since the baseline */
 	struct pfg_stats_noise noise;
+	const struct pfg_analysis_machine *machine; /* NULL, or the machine's
+				        autocorrelation (set after begin) */
 	size_t run_len;              /* samples of one current run (the engine's
 				        first pass; reruns repeat it); 0: all the
 				        samples compared are one run */

@@ -12,27 +12,109 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The between-run noise of the runs since the baseline (the newest
- * PFG_ANALYSIS_HISTORY_MAX of them), when there are at least
- * PFG_ANALYSIS_HISTORY_MIN: robust to a shift or a creep among them
+/* The run means of bench in env since the baseline's last run (the newest
+ * PFG_ANALYSIS_HISTORY_MAX), oldest first, into *y (free it) and *m. */
+static int means_since(struct pfg_store *st, int64_t bench_id, int64_t env_id,
+		       const struct pfg_baseline *b, double **y, size_t *m, char *err,
+		       size_t errlen)
+{
+	struct pfg_result_row *rows;
+	size_t n;
+	*m = 0;
+	*y = NULL;
+	if (pfg_store_series(st, bench_id, env_id, PFG_ANALYSIS_HISTORY_MAX, &rows, &n, err,
+			     errlen))
+		return PFG_ERUNTIME;
+	*y = pfg_xcalloc(n + 1, sizeof **y);
+	int64_t last = b->runs[b->n_runs - 1];
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].run_id > last)
+			(*y)[(*m)++] = rows[i].mean;
+	pfg_result_rows_free(rows, n);
+	return PFG_OK;
+}
+
+/* The between-run noise of the runs since the baseline, when there are at
+ * least PFG_ANALYSIS_HISTORY_MIN: robust to a shift or a creep among them
  * (pfg_stats_noise_from_history, lag 3), with their autocorrelation. */
 static int history_noise(struct pfg_analysis *a, char *err, size_t errlen)
 {
-	struct pfg_result_row *rows;
-	size_t n, m = 0;
-	if (pfg_store_series(a->st, a->bench_id, a->env_id, PFG_ANALYSIS_HISTORY_MAX, &rows, &n,
-			     err, errlen))
+	double *y;
+	size_t m;
+	if (means_since(a->st, a->bench_id, a->env_id, &a->baseline, &y, &m, err, errlen))
 		return PFG_ERUNTIME;
-	double *y = pfg_xcalloc(n + 1, sizeof *y);
-	int64_t last = a->baseline.runs[a->baseline.n_runs - 1];
-	for (size_t i = 0; i < n; i++)
-		if (rows[i].run_id > last)
-			y[m++] = rows[i].mean;
 	a->has_noise = m >= PFG_ANALYSIS_HISTORY_MIN &&
 		       pfg_stats_noise_from_history(y, m, 3, &a->noise, NULL, 0) == 0;
 	free(y);
-	pfg_result_rows_free(rows, n);
 	return PFG_OK;
+}
+
+/* The mean square of the lag-lag differences of y[0..m) relative to level,
+ * about their median and winsorized at 4 robust sds (1.4826 MAD), into
+ * *sq; their count into *n. A creep shifts every difference (the median
+ * takes it out), a step makes a few wild ones (clipped). */
+static void diff_spread(const double *y, size_t m, size_t lag, double level, double *sq,
+			size_t *n)
+{
+	*sq = 0;
+	*n = 0;
+	if (m < lag + 3 || level == 0)
+		return;
+	size_t k = m - lag;
+	double *d = pfg_xcalloc(k, sizeof *d);
+	for (size_t t = lag; t < m; t++)
+		d[t - lag] = (y[t] - y[t - lag]) / level;
+	struct pfg_stats_summary s;
+	if (pfg_stats_summarize(d, k, &s, NULL, 0) == 0) {
+		double clip = 4 * 1.4826 * s.mad, ss = 0;
+		for (size_t i = 0; i < k; i++) {
+			double c = fmax(-clip, fmin(clip, d[i] - s.median));
+			ss += c * c;
+		}
+		*sq = ss / (double)k;
+		*n = k;
+	}
+	free(d);
+}
+
+int pfg_analysis_machine_estimate(struct pfg_store *st, int64_t env_id,
+				  const int64_t *bench_ids, size_t n, size_t skip_newest,
+				  struct pfg_analysis_machine *out, char *err, size_t errlen)
+{
+	double sum1 = 0, sum2 = 0;
+	size_t nd2 = 0;
+	int rc = PFG_OK;
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < n && rc == PFG_OK; i++) {
+		struct pfg_baseline b;
+		rc = pfg_store_baseline_approved(st, bench_ids[i], env_id, &b, err, errlen);
+		if (rc == PFG_ENOTFOUND) {
+			rc = PFG_OK;
+			continue;
+		}
+		if (rc)
+			return PFG_ERUNTIME;
+		double *y, sq1, sq2, level = b.stats.mean;
+		size_t m, n1, n2;
+		rc = means_since(st, bench_ids[i], env_id, &b, &y, &m, err, errlen);
+		pfg_baseline_release(&b);
+		m = m > skip_newest ? m - skip_newest : 0;
+		diff_spread(y, m, 1, level, &sq1, &n1);
+		diff_spread(y, m, 2, level, &sq2, &n2);
+		free(y);
+		/* Each benchmark's mean squares weighted by its differences. */
+		if (n1 && n2 && sq1 > 0) {
+			sum1 += sq1 * (double)n2;
+			sum2 += sq2 * (double)n2;
+			nd2 += n2;
+		}
+	}
+	/* E d1^2 = 2 sigma^2 (1 - rho), E d2^2 = 2 sigma^2 (1 - rho^2). */
+	if (rc == PFG_OK && nd2 > 0 && sum1 > 0) {
+		out->rho = fmax(0.0, fmin(0.9, sum2 / sum1 - 1));
+		out->pairs = nd2;
+	}
+	return rc == PFG_OK ? PFG_OK : PFG_ERUNTIME;
 }
 
 int pfg_analysis_begin(struct pfg_analysis *a, const struct pfg_config *cfg,
@@ -318,14 +400,25 @@ static int history_load(struct pfg_analysis *a, struct history *h, char *err, si
 	return PFG_OK;
 }
 
+/* How far the chart's autocorrelation may stray from the machine's. */
+#define MACHINE_RHO_BELOW 0.0
+#define MACHINE_RHO_ABOVE 0.15
+
 /* The history chart's options from the config: drift_limit and
  * drift_window (runs before a run joins the chart's reference). */
 static void chart_opts(const struct pfg_analysis *a, struct pfg_stats_chart_opts *o)
 {
 	pfg_stats_chart_opts_init(o);
 	o->h = a->cfg->analysis.drift_limit;
-	o->h_better = a->cfg->analysis.drift_limit + 2;
+	o->h_better = a->cfg->analysis.drift_limit + 4;
 	o->absorb_lag = (size_t)a->cfg->analysis.drift_window;
+	/* The machine's autocorrelation, when the suite's histories tell it,
+	 * replaces the chart's assumption of at least 0.5. */
+	const struct pfg_analysis_machine *mc = a->machine;
+	if (mc && mc->pairs >= PFG_ANALYSIS_MACHINE_PAIRS_MIN) {
+		o->rho_min = fmax(0.0, mc->rho - MACHINE_RHO_BELOW);
+		o->rho_max = fmin(0.9, fmax(o->rho_min, mc->rho + MACHINE_RHO_ABOVE));
+	}
 }
 
 /* Read the history chart (chart.c) of a's benchmark into *st: the

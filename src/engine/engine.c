@@ -345,11 +345,35 @@ static void free_metrics(struct pfg_sample_metric **metrics, size_t *n_metrics, 
 	free(n_metrics);
 }
 
+/* The machine's autocorrelation of run means in env_id, from the histories
+ * of every benchmark of the config (pfg_analysis_machine_estimate). */
+static int machine_estimate(const struct pfg_config *cfg, struct pfg_store *st,
+			    int64_t env_id, struct pfg_analysis_machine *out, char *err,
+			    size_t errlen)
+{
+	int64_t *ids = pfg_xcalloc(cfg->n_benchmarks + 1, sizeof *ids);
+	size_t n = 0;
+	int rc = PFG_OK;
+	for (size_t i = 0; i < cfg->n_benchmarks && rc == PFG_OK; i++) {
+		const struct pfg_benchmark_cfg *b = &cfg->benchmarks[i];
+		rc = pfg_store_benchmark_find(st, b->component, b->name, &ids[n], err, errlen);
+		n += rc == PFG_OK;
+		rc = rc == PFG_ENOTFOUND ? PFG_OK : rc;
+	}
+	if (rc == PFG_OK)
+		rc = pfg_analysis_machine_estimate(st, env_id, ids, n,
+						   (size_t)cfg->analysis.drift_window, out, err,
+						   errlen);
+	free(ids);
+	return rc ? PFG_ERUNTIME : PFG_OK;
+}
+
 /* Run one benchmark, confirm a suspected regression with reruns, store its
  * samples, then record what the analysis means. Returns PFG_ERUNTIME only
  * when the store failed. */
 static int run_benchmark(const struct pfg_config *cfg, const struct pfg_benchmark_cfg *b,
 			 struct pfg_store *st, int64_t run_id, int64_t env_id,
+			 const struct pfg_analysis_machine *machine,
 			 const struct pfg_engine_opts *opts, struct pfg_event *ev,
 			 struct pfg_bench_outcome *out, char *err, size_t errlen)
 {
@@ -365,6 +389,7 @@ static int run_benchmark(const struct pfg_config *cfg, const struct pfg_benchmar
 		pfg_analysis_release(&an);
 		return PFG_ERUNTIME;
 	}
+	an.machine = machine;
 	int confirms = cfg->analysis.confirm_runs;
 	size_t cap = (size_t)b->runs * (size_t)(1 + confirms);
 	out->values = pfg_xcalloc(cap, sizeof *out->values);
@@ -438,6 +463,9 @@ int pfg_engine_run(const struct pfg_config *cfg, struct pfg_store *store,
 	pfg_machine_noise_warnings(&noise, &warnings);
 	rc = pfg_store_run_noise_add(store, report->run_id, &noise, &warnings, err, errlen);
 	pfg_strv_release(&warnings);
+	struct pfg_analysis_machine machine;
+	if (rc == PFG_OK)
+		rc = machine_estimate(cfg, store, env_id, &machine, err, errlen);
 	if (rc) {
 		pfg_store_run_end(store, report->run_id, PFG_RUN_FAILED, NULL, 0);
 		return PFG_ERUNTIME;
@@ -454,8 +482,8 @@ int pfg_engine_run(const struct pfg_config *cfg, struct pfg_store *store,
 					 .run_id = report->run_id, .bench = b,
 					 .bench_index = i, .n_benches = n_sel };
 		emit(opts, &ev);
-		if (run_benchmark(cfg, b, store, report->run_id, env_id, opts, &ev, out, err,
-				  errlen)) {
+		if (run_benchmark(cfg, b, store, report->run_id, env_id, &machine, opts, &ev,
+				  out, err, errlen)) {
 			pfg_store_run_end(store, report->run_id, PFG_RUN_FAILED, NULL, 0);
 			report->status = PFG_RUN_FAILED;
 			return PFG_ERUNTIME;
