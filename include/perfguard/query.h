@@ -235,4 +235,40 @@ int pfg_query_compare_runs(struct pfg_store *st, const struct pfg_config *cfg,
 			   struct pfg_query_run_compare *out, char *err, size_t errlen);
 void pfg_query_run_compare_release(struct pfg_query_run_compare *rc);
 
+/* ---- A benchmark judged in one run, for reports -------------------------- */
+
+/* What a report shows of one benchmark beyond the overview's row. */
+struct pfg_query_bench_detail {
+	int has_cmp;                  /* a comparison is stored for the run */
+	struct pfg_comparison cmp;    /* the run's comparison (all its fields) */
+	int has_base;                 /* the comparison's baseline, else the
+				         approved one in the environment */
+	struct pfg_baseline base;
+	struct pfg_query_side base_side, cur_side; /* its samples, the run's */
+	int has_latest;               /* the latest successful result in the
+				         environment (its run's start and git
+				         revision) */
+	struct pfg_result_row latest;
+};
+
+/* Load bench_id's comparison, baseline and samples in run_id (environment
+ * env_id), outliers flagged by method. Returns 0 (parts that are not
+ * stored left out) or PFG_ERUNTIME; release out either way. */
+int pfg_query_bench_detail_load(struct pfg_store *st, int64_t bench_id, int64_t env_id,
+				int64_t run_id, enum pfg_stats_outliers method,
+				struct pfg_query_bench_detail *out, char *err, size_t errlen);
+void pfg_query_bench_detail_release(struct pfg_query_bench_detail *d);
+
+/* Cut trend t (loaded in env_id) to the runs that started at or after
+ * since (epoch seconds), refitting the line and keeping the change points
+ * that remain. Returns 0 or PFG_ERUNTIME. */
+int pfg_query_trend_since(struct pfg_store *st, int64_t env_id, double since,
+			  struct pfg_query_trend *t, char *err, size_t errlen);
+
+/* The host, CPU and kernel of env_id when it is this machine's
+ * environment: 0 with out filled, else PFG_ENOTFOUND (the store keeps no
+ * description of other machines' environments). */
+int pfg_query_environment_describe(struct pfg_store *st, int64_t env_id,
+				   struct pfg_environment *out);
+
 #endif
