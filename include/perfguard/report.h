@@ -26,6 +26,10 @@
 #define PFG_REPORT_MD_MAX 60000
 #define PFG_REPORT_MD_MIN 2000   /* the smallest limit accepted */
 
+/* The runs of history a report shows per benchmark by default: the latest
+ * 100 keep a report of 2,000 benchmarks near 2 s and 10 MB (bench/report). */
+#define PFG_REPORT_HISTORY 100
+
 enum pfg_report_format {
 	PFG_REPORT_HTML = 0,
 	PFG_REPORT_JSON,
@@ -47,7 +51,7 @@ struct pfg_report_opts {
 				     no history, trend nor change points */
 	int64_t compare_a, compare_b; /* both set: run compare_b against run
 				     compare_a (pfg_query_compare_runs) */
-	size_t history;           /* runs per timeline; 0: 500 */
+	size_t history;           /* runs per timeline; 0: PFG_REPORT_HISTORY */
 	size_t md_max;            /* Markdown size limit; 0: PFG_REPORT_MD_MAX */
 };
 

@@ -54,14 +54,15 @@ static void svg_open(FILE *f, long h, const char *label)
 	fprintf(f, "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%ld\" "
 		"viewBox=\"0 0 %d %ld\" role=\"img\" aria-label=\"", W, h, W, h);
 	pfg_report_esc(f, label);
-	fprintf(f, "\" font-family=\"sans-serif\" font-size=\"11\"><rect class=\"bg\" "
-		"width=\"%d\" height=\"%ld\" fill=\"#fff\"/>", W, h);
+	fprintf(f, "\" font-family=\"sans-serif\" font-size=\"11\" fill=\"#333\"><rect "
+		"class=\"bg\" width=\"%d\" height=\"%ld\" fill=\"#fff\"/>", W, h);
 }
 
-/* Text at (x, y), escaped; anchor "start", "middle" or "end". */
+/* Text at (x, y), escaped, in the chart's ink; anchor "start", "middle" or
+ * "end". */
 static void text(FILE *f, long x, long y, const char *anchor, const char *s)
 {
-	fprintf(f, "<text class=\"ink\" x=\"%ld\" y=\"%ld\" fill=\"#333\"%s%s%s>", x, y,
+	fprintf(f, "<text x=\"%ld\" y=\"%ld\"%s%s%s>", x, y,
 		*anchor ? " text-anchor=\"" : "", anchor, *anchor ? "\"" : "");
 	pfg_report_esc(f, s);
 	fputs("</text>", f);
@@ -351,7 +352,7 @@ void pfg_chart_distributions(FILE *f, const struct pfg_rbench *b)
 	double pad = (hi - lo) * 0.04;
 	struct scale xs = { lo - pad, hi + pad, 80, W - 16 };
 	long h = 112;
-	svg_open(f, h, "Samples of the baseline and of the run judged, with outliers circled");
+	svg_open(f, h, "Samples, outliers circled");
 	if (sides[0]->has_summary)
 		strip(f, &xs, 26, sides[0], b->base_label, b->unit, "#1565c0");
 	if (sides[1]->has_summary)

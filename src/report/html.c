@@ -18,14 +18,14 @@ static const char style[] =
 	"padding:0 1em;color:#222;background:#fff;line-height:1.4}\n"
 	"table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;"
 	"padding:2px 6px;text-align:left;vertical-align:top}\n"
-	"td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+	"td.n,.st td{text-align:right;font-variant-numeric:tabular-nums}\n"
 	"th[data-sort]{cursor:pointer}.verdict-fail{color:#b71c1c}"
 	".verdict-pass{color:#1b5e20}\n"
 	"details{margin:.3em 0}summary{cursor:pointer}\n"
 	"svg.chart{max-width:100%;height:auto;display:block}\n"
 	"@media (prefers-color-scheme:dark){body{color:#ddd;background:#121212}"
 	"th,td{border-color:#444}a{color:#90caf9}svg .bg{fill:#1e1e1e}"
-	"svg .ink{fill:#ddd}.verdict-fail{color:#ef9a9a}.verdict-pass{color:#a5d6a7}}\n"
+	"svg.chart text{fill:#ddd}.verdict-fail{color:#ef9a9a}.verdict-pass{color:#a5d6a7}}\n"
 	"@media print{details{break-inside:avoid}body{max-width:none}}\n"
 	"</style>\n";
 
@@ -111,7 +111,7 @@ static void header(const struct pfg_report *r, FILE *f)
 		"worse%s).</p>\n", r->n_failing, r->n_failing == 1 ? "" : "s",
 		r->n_failing == 1 ? "s" : "", pfg_severity_name(r->fail_on),
 		r->fail_on_missing && !compare ? ", or a benchmark without a baseline" : "");
-	fputs("<table><caption>Counts</caption><tr><th scope=\"row\">Regressions</th>", f);
+	fputs("<table border=\"1\"><caption>Counts</caption><tr><th scope=\"row\">Regressions</th>", f);
 	for (int k = PFG_SEVERITY_CRITICAL; k >= PFG_SEVERITY_MINOR; k--)
 		fprintf(f, "<td>%s: %zu</td>", pfg_severity_name(k), r->severities[k]);
 	fprintf(f, "</tr><tr><th scope=\"row\">Verdicts</th><td>regression: %zu</td>"
@@ -121,7 +121,7 @@ static void header(const struct pfg_report *r, FILE *f)
 		r->verdicts[PFG_VERDICT_IMPROVEMENT], r->verdicts[PFG_VERDICT_NO_CHANGE],
 		r->verdicts[PFG_VERDICT_INCONCLUSIVE], r->verdicts[PFG_VERDICT_NO_BASELINE],
 		r->verdicts[PFG_VERDICT_NOT_COMPARABLE], r->n);
-	fputs("<table><caption>Environment and settings</caption>", f);
+	fputs("<table border=\"1\"><caption>Environment and settings</caption>", f);
 	fputs("<tr><th scope=\"row\">Host</th><td>", f);
 	if (r->env_known)
 		E(r->env.host);
@@ -153,7 +153,7 @@ static void header(const struct pfg_report *r, FILE *f)
 /* The table of every benchmark, sorted by severity then change. */
 static void summary(const struct pfg_report *r, FILE *f)
 {
-	fputs("<h2 id=\"benchmarks\">Benchmarks</h2>\n<table id=\"summary\"><thead><tr>"
+	fputs("<h2 id=\"benchmarks\">Benchmarks</h2>\n<table border=\"1\" id=\"summary\"><thead><tr>"
 	      "<th data-sort=\"txt\">Benchmark</th><th>Baseline</th><th>Current</th>"
 	      "<th data-sort=\"num\">Change</th><th>95% interval</th>"
 	      "<th data-sort=\"num\">p-value</th><th data-sort=\"num\">Detectable</th>"
@@ -238,27 +238,27 @@ static void components(const struct pfg_report *r, FILE *f)
 static void stats_table(const struct pfg_rbench *b, FILE *f)
 {
 	const struct pfg_query_side *s[2] = { b->base, b->cur };
-	fputs("<table><caption>Statistics</caption><tr><th></th><th scope=\"col\">", f);
+	fputs("<table border=\"1\" class=\"st\"><caption>Statistics</caption><tr><th></th><th scope=\"col\">", f);
 	E(b->base_label);
 	fputs("</th><th scope=\"col\">", f);
 	E(b->cur_label);
 	fputs("</th></tr>\n<tr><th scope=\"row\">n</th>", f);
 	for (int k = 0; k < 2; k++)
-		fprintf(f, "<td class=\"n\">%zu</td>", s[k]->n);
+		fprintf(f, "<td>%zu</td>", s[k]->n);
 	static const char *const rows[] = { "mean", "median", "stddev", "min", "max", "p95" };
 	for (int i = 0; i < 6; i++) {
 		fprintf(f, "</tr>\n<tr><th scope=\"row\">%s</th>", rows[i]);
 		for (int k = 0; k < 2; k++) {
 			const struct pfg_stats_summary *m = &s[k]->sum;
 			double v[] = { m->mean, m->median, m->stddev, m->min, m->max, m->p95 };
-			fputs("<td class=\"n\">", f);
+			fputs("<td>", f);
 			value(f, v[i], b->unit, s[k]->has_summary);
 			fputs("</td>", f);
 		}
 	}
 	fputs("</tr>\n<tr><th scope=\"row\">outliers</th>", f);
 	for (int k = 0; k < 2; k++)
-		fprintf(f, "<td class=\"n\">%zu</td>", s[k]->n_outliers);
+		fprintf(f, "<td>%zu</td>", s[k]->n_outliers);
 	fputs("</tr></table>\n", f);
 }
 
@@ -324,7 +324,7 @@ static void alerts(const struct pfg_report *r, FILE *f)
 		fputs("<p>No alerts.</p>\n", f);
 		return;
 	}
-	fputs("<table><thead><tr><th>Raised</th><th>Alert</th><th>Benchmark</th><th>Kind</th>"
+	fputs("<table border=\"1\"><thead><tr><th>Raised</th><th>Alert</th><th>Benchmark</th><th>Kind</th>"
 	      "<th>Severity</th><th>Change</th><th>State</th><th>History</th></tr></thead>"
 	      "<tbody>\n", f);
 	for (size_t i = 0; i < r->n_alerts; i++) {

@@ -200,7 +200,7 @@ static int load_bench(struct pfg_report *r, struct pfg_store *st,
 		b->alert_state = it->state;
 	}
 	if (q->in_store && !r->o.baseline_vs_run) {
-		size_t limit = r->o.history ? r->o.history : 500;
+		size_t limit = r->o.history ? r->o.history : PFG_REPORT_HISTORY;
 		int rc = pfg_query_trend_load(st, q->id, r->env_id, limit, b->unit, &b->trend,
 					      err, errlen);
 		if (rc == PFG_OK && r->o.since > 0)

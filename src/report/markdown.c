@@ -13,9 +13,9 @@
 /* The room kept for the closing lines after the table. */
 #define TAIL_ROOM 700
 
-/* s as Markdown text in a table cell: HTML's &, <, > as entities, Markdown's
- * emphasis, code, link and table punctuation backslash-escaped, line breaks as spaces, control
- * characters and ill-formed UTF-8 as U+FFFD. */
+/* s as Markdown text in a table cell: HTML's &, <, > as entities,
+ * Markdown's emphasis, code, link and table punctuation backslash-escaped,
+ * line breaks as spaces, control characters and ill-formed UTF-8 as U+FFFD. */
 static void md_esc(FILE *f, const char *s)
 {
 	for (; s && *s;) {
