@@ -122,8 +122,8 @@ void pfg_chart_changes(FILE *f, const struct pfg_report *r, const struct pfg_rbe
 		if (a >= s.hi)
 			break;
 		long x0 = px(&s, a), x1 = px(&s, fmin(b, s.hi));
-		fprintf(f, "<rect x=\"%ld\" y=\"%ld\" width=\"%ld\" height=\"%ld\" fill=\"%s\">",
-			x0, top - 4, x1 - x0 > 0 ? x1 - x0 : 0, (long)n * row + 8, band[k]);
+		fprintf(f, "<rect class=\"band\" x=\"%ld\" y=\"%ld\" width=\"%ld\" height=\"%ld\" "
+			"fill=\"%s\">", x0, top - 4, x1 - x0 > 0 ? x1 - x0 : 0, (long)n * row + 8, band[k]);
 		char t[96];
 		snprintf(t, sizeof t, "%s regression: %g%% or worse", names[k], th[k]);
 		title(f, t);
@@ -134,12 +134,13 @@ void pfg_chart_changes(FILE *f, const struct pfg_report *r, const struct pfg_rbe
 	}
 	if (-th[0] > s.lo) {
 		long x0 = px(&s, s.lo), x1 = px(&s, -th[0]);
-		fprintf(f, "<rect x=\"%ld\" y=\"%ld\" width=\"%ld\" height=\"%ld\" "
+		fprintf(f, "<rect class=\"band\" x=\"%ld\" y=\"%ld\" width=\"%ld\" height=\"%ld\" "
 			"fill=\"#e8f5e9\"><title>improvement: %g%% or better</title></rect>", x0,
 			top - 4, x1 - x0, (long)n * row + 8, th[0]);
 	}
 	long x0 = px(&s, 0);
-	fprintf(f, "<line x1=\"%ld\" y1=\"%ld\" x2=\"%ld\" y2=\"%ld\" stroke=\"#333\"/>", x0,
+	fprintf(f, "<line class=\"ink\" x1=\"%ld\" y1=\"%ld\" x2=\"%ld\" y2=\"%ld\" "
+		"stroke=\"#333\"/>", x0,
 		top - 4, x0, top + (long)n * row + 4);
 	for (size_t i = 0; i < n; i++) {
 		const struct pfg_rbench *b = v[i];
@@ -212,7 +213,8 @@ void pfg_chart_timeline(FILE *f, const struct pfg_report *r, const struct pfg_rb
 	if (t->has_baseline) {
 		long y0 = px(&ys, t->baseline + band), y1 = px(&ys, t->baseline - band);
 		pfg_format_value(t->baseline, b->unit, a, sizeof a);
-		fprintf(f, "<rect x=\"70\" y=\"%ld\" width=\"%d\" height=\"%ld\" fill=\"#e3f2fd\">"
+		fprintf(f, "<rect class=\"band\" x=\"70\" y=\"%ld\" width=\"%d\" height=\"%ld\" "
+			"fill=\"#e3f2fd\">"
 			"<title>approved baseline %s, band ±%g%% (minor threshold)</title></rect>",
 			y0, W - 82, y1 - y0 > 0 ? y1 - y0 : 1, a, r->thresholds[0]);
 		long yb = px(&ys, t->baseline);
@@ -249,7 +251,7 @@ void pfg_chart_timeline(FILE *f, const struct pfg_report *r, const struct pfg_rb
 		(void)y1;
 	}
 	/* The run means: every one, or the min and max of each bucket. */
-	fputs("<polyline fill=\"none\" stroke=\"#37474f\" stroke-width=\"1.2\" points=\"", f);
+	fputs("<polyline class=\"ink\" fill=\"none\" stroke=\"#37474f\" stroke-width=\"1.2\" points=\"", f);
 	size_t buckets = t->n > 2 * TIMELINE_POINTS ? TIMELINE_POINTS : t->n;
 	for (size_t k = 0; k < buckets; k++) {
 		size_t i0 = k * t->n / buckets, i1 = (k + 1) * t->n / buckets;

@@ -25,7 +25,8 @@ static const char style[] =
 	"svg.chart{max-width:100%;height:auto;display:block}\n"
 	"@media (prefers-color-scheme:dark){body{color:#ddd;background:#121212}"
 	"th,td{border-color:#444}a{color:#90caf9}svg .bg{fill:#1e1e1e}"
-	"svg.chart text{fill:#ddd}.verdict-fail{color:#ef9a9a}.verdict-pass{color:#a5d6a7}}\n"
+	"svg.chart text{fill:#ddd}svg.chart .band{fill-opacity:.3}"
+	"svg.chart .ink{stroke:#bbb}.verdict-fail{color:#ef9a9a}.verdict-pass{color:#a5d6a7}}\n"
 	"@media print{details{break-inside:avoid}body{max-width:none}}\n"
 	"</style>\n";
 
@@ -114,7 +115,7 @@ static void header(const struct pfg_report *r, FILE *f)
 	fputs("<table border=\"1\"><caption>Counts</caption><tr><th scope=\"row\">Regressions</th>", f);
 	for (int k = PFG_SEVERITY_CRITICAL; k >= PFG_SEVERITY_MINOR; k--)
 		fprintf(f, "<td>%s: %zu</td>", pfg_severity_name(k), r->severities[k]);
-	fprintf(f, "</tr><tr><th scope=\"row\">Verdicts</th><td>regression: %zu</td>"
+	fprintf(f, "<td colspan=\"3\"></td></tr><tr><th scope=\"row\">Verdicts</th><td>regression: %zu</td>"
 		"<td>improvement: %zu</td><td>no change: %zu</td><td>inconclusive: %zu</td>"
 		"<td>no baseline: %zu</td><td>not comparable: %zu</td><td>all: %zu</td></tr>"
 		"</table>\n", r->verdicts[PFG_VERDICT_REGRESSION],

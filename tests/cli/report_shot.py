@@ -2,7 +2,8 @@
 # over the DevTools protocol (a pipe), with JavaScript on or off, wait for
 # the load, save a 1200x1800 screenshot to PNG and print every console
 # message, exception and error log entry, one per line; with DOM, write
-# the page's document as the browser built it there.
+# the page's document as the browser built it there. MEDIA "dark" emulates
+# prefers-color-scheme: dark, "print" the print media.
 import base64, json, os, subprocess, sys, time
 chromium, url, png, js, profile = sys.argv[1:6]
 to_r, to_w = os.pipe()
@@ -57,6 +58,12 @@ for d in ("Page", "Runtime", "Log"):
 call("Emulation.setScriptExecutionDisabled", {"value": js != "1"}, session=s)
 call("Emulation.setDeviceMetricsOverride", {"width": 1200, "height": 1800,
      "deviceScaleFactor": 1, "mobile": False}, session=s)
+media = sys.argv[7] if len(sys.argv) > 7 else ""
+if media == "dark":
+    call("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme",
+                                                      "value": "dark"}]}, session=s)
+elif media == "print":
+    call("Emulation.setEmulatedMedia", {"media": "print"}, session=s)
 call("Page.navigate", {"url": url}, session=s)
 deadline = time.time() + 60
 while not any(e.get("method") == "Page.loadEventFired" for e in events):

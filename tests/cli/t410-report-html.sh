@@ -12,18 +12,20 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 CHROMIUM=$(command -v chromium || command -v chromium-browser)
 [ -n "$CHROMIUM" ] || { echo "not ok 1 - chromium missing: run make deps"; exit 1; }
 
-# shot URL PNG JS: a 1200x1800 screenshot with JavaScript on (1) or off (0),
+# shot URL PNG JS [MEDIA]: a 1200x1800 screenshot with JavaScript on (1) or off (0),
 # through the DevTools protocol (report_shot.py); what the page's console
-# said, its exceptions and error logs go to PNG.log, its DOM to PNG.dom.
+# said, its exceptions and error logs go to PNG.log, its DOM to PNG.dom;
+# MEDIA "dark" or "print" emulates a dark colour scheme or printing.
 shot() {
 	HOME="$WORK" timeout 180 python3 "$HERE/report_shot.py" "$CHROMIUM" "$1" "$2" "$3" \
-		"$WORK/chrome" "$2.dom" >"$2.log" 2>&1 || { echo "no screenshot $2:"; cat "$2.log"; return 1; }
+		"$WORK/chrome" "$2.dom" $4 >"$2.log" 2>&1 || { echo "no screenshot $2:"; cat "$2.log"; return 1; }
 	[ -s "$2" ] || return 1
 	[ -z "$REPORT_SHOTS" ] || cp "$2" "$REPORT_SHOTS/"
 }
 
 # Decode a PNG (8-bit, not interlaced) and require a page, not a blank:
-# at least 3% of the pixels not background and 20 colours.
+# at least 3% of the pixels not background and 20 colours. It prints
+# whether the background (the first row's commonest colour) is dark.
 cat > png_check.py <<'PY'
 import struct, sys, zlib
 data = open(sys.argv[1], "rb").read()
@@ -57,7 +59,9 @@ for y in range(h):
 bg = max(set(px[:w]), key=px[:w].count)
 ink = sum(1 for p in px if p != bg) / len(px)
 colours = len(set(px))
-print("%s: %dx%d, %.1f%% ink, %d colours" % (sys.argv[1], w, h, 100 * ink, colours))
+shade = "dark" if sum(bg) < 3 * 80 else "light"
+print("%s: %dx%d, %.1f%% ink, %d colours, %s background" % (sys.argv[1], w, h, 100 * ink,
+                                                          colours, shade))
 assert ink >= 0.03 and colours >= 20, "blank page"
 PY
 
@@ -118,6 +122,16 @@ PY
 	[ $rc = 0 ] &&
 	grep -q "Content Security Policy" csp.png.log &&
 	python3 png_check.py csp.png
+'
+
+expect_success 'in dark mode and printed: a page, its background dark when asked' '
+	shot "file://$WORK/r.html" dark.png 1 dark &&
+	test ! -s dark.png.log &&
+	python3 png_check.py dark.png | grep -q "dark background" &&
+	python3 png_check.py js.png | grep -q "light background" &&
+	shot "file://$WORK/r.html" print.png 1 print &&
+	test ! -s print.png.log &&
+	python3 png_check.py print.png
 '
 
 expect_success 'a hostile benchmark name shows as text and runs nothing' '
