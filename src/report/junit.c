@@ -75,11 +75,17 @@ static void failure(const struct pfg_rbench *b, FILE *f)
 	free(text);
 }
 
-/* The testcases of component comp (b[i..j)). */
-static void testcases(const struct pfg_report *r, const struct pfg_rbench *const *v,
-		      size_t n, FILE *f)
+/* Nonzero when b could not be judged: no result, no baseline, or
+ * statistics that could not say (a JUnit <skipped>). */
+static int unjudged(const struct pfg_rbench *b)
 {
-	(void)r;
+	return !b->has_cmp || b->cmp.verdict == PFG_VERDICT_NO_BASELINE ||
+	       b->cmp.verdict == PFG_VERDICT_NOT_COMPARABLE;
+}
+
+/* The testcases of one component's benchmarks v[0..n). */
+static void testcases(const struct pfg_rbench *const *v, size_t n, FILE *f)
+{
 	for (size_t i = 0; i < n; i++) {
 		const struct pfg_rbench *b = v[i];
 		char t[64];
@@ -89,7 +95,7 @@ static void testcases(const struct pfg_report *r, const struct pfg_rbench *const
 		fputs("\" name=\"", f);
 		pfg_report_esc(f, b->name);
 		fprintf(f, "\" time=\"%s\"", t);
-		int skipped = !b->fails && (!b->has_cmp || b->cmp.verdict == PFG_VERDICT_NO_BASELINE);
+		int skipped = !b->fails && unjudged(b);
 		if (!b->fails && !skipped) {
 			fputs("/>\n", f);
 			continue;
@@ -106,7 +112,10 @@ static void testcases(const struct pfg_report *r, const struct pfg_rbench *const
 			fputs("\"/>\n", f);
 		} else {
 			fputs("    <skipped message=\"", f);
-			pfg_report_esc(f, b->has_cmp ? "no approved baseline" : "no result");
+			pfg_report_esc(f, !b->has_cmp ? "no result"
+					  : b->cmp.verdict == PFG_VERDICT_NO_BASELINE
+					  ? "no approved baseline"
+					  : *b->cmp.reason ? b->cmp.reason : "not comparable");
 			fputs("\"/>\n", f);
 		}
 		fputs("  </testcase>\n", f);
@@ -145,8 +154,7 @@ void pfg_report_junit(const struct pfg_report *r, FILE *f)
 		double tt = 0;
 		while (j < r->n && strcmp(v[j]->component, v[i]->component) == 0) {
 			nf += v[j]->fails != 0;
-			ns += !v[j]->fails &&
-			      (!v[j]->has_cmp || v[j]->cmp.verdict == PFG_VERDICT_NO_BASELINE);
+			ns += !v[j]->fails && unjudged(v[j]);
 			tt += v[j]->time_s;
 			j++;
 		}
@@ -159,7 +167,7 @@ void pfg_report_junit(const struct pfg_report *r, FILE *f)
 		pfg_report_esc(f, host);
 		fputs("\">\n", f);
 		properties(r, f);
-		testcases(r, v + i, j - i, f);
+		testcases(v + i, j - i, f);
 		fputs("  <system-out></system-out>\n  <system-err></system-err>\n"
 		      " </testsuite>\n", f);
 		i = j;
