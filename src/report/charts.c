@@ -308,7 +308,7 @@ static void strip(FILE *f, const struct scale *xs, long y, const struct pfg_quer
 	char t[200], med[64];
 	pfg_format_value(s->sum.median, unit, med, sizeof med);
 	long q1 = px(xs, s->sum.q1), q3 = px(xs, s->sum.q3), m = px(xs, s->sum.median);
-	text(f, 64, y + 4, "end", name);
+	text(f, 92, y + 4, "end", name);
 	snprintf(t, sizeof t, "%s: %zu samples, median %s, %zu outlier%s%s", name, s->n, med,
 		 s->n_outliers, s->n_outliers == 1 ? "" : "s",
 		 s->n > STRIP_MAX ? " (a thinned selection drawn)" : "");
@@ -352,7 +352,7 @@ void pfg_chart_distributions(FILE *f, const struct pfg_rbench *b)
 		lo -= fabs(lo) > 0 ? fabs(lo) * 0.01 : 1;
 	}
 	double pad = (hi - lo) * 0.04;
-	struct scale xs = { lo - pad, hi + pad, 80, W - 16 };
+	struct scale xs = { lo - pad, hi + pad, 100, W - 16 };
 	long h = 112;
 	svg_open(f, h, "Samples, outliers circled");
 	if (sides[0]->has_summary)

@@ -18,7 +18,7 @@ static const char style[] =
 	"padding:0 1em;color:#222;background:#fff;line-height:1.4}\n"
 	"table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;"
 	"padding:2px 6px;text-align:left;vertical-align:top}\n"
-	"td.n,.st td{text-align:right;font-variant-numeric:tabular-nums}\n"
+	"td.n,.st td{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
 	"th[data-sort]{cursor:pointer}.verdict-fail{color:#b71c1c}"
 	".verdict-pass{color:#1b5e20}\n"
 	"details{margin:.3em 0}summary{cursor:pointer}\n"
