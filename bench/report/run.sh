@@ -3,7 +3,8 @@
 # (2,000 benchmarks x 500 runs, 3 samples each, seeded by bench/tui/seed.sql:
 # 100 of them with a 12% step, an alert and a change point). Prints the wall
 # time, peak RSS and size of each format, and of the HTML without history
-# (--baseline-vs-run). Measures only; asserts nothing about times.
+# (--baseline-vs-run) and with every run of the history (--history 500).
+# Measures only; asserts nothing about times.
 set -e
 build=${1:-build}
 pg="$(cd "$build" && pwd)/perfguard"
@@ -41,4 +42,4 @@ measure "json" --format json -o r.json
 measure "junit" --format junit -o r.xml
 measure "markdown" --format markdown -o r.md
 measure "html --baseline-vs-run" --format html --baseline-vs-run -o bvr.html
-measure "html --history 100" --format html --history 100 -o h100.html
+measure "html --history 500" --format html --history 500 -o h500.html
