@@ -16,6 +16,7 @@
 #define TIMELINE_POINTS 100 /* buckets a long history is drawn in (min and max) */
 #define STRIP_MAX 300  /* samples drawn per side; more are thinned evenly */
 
+/* The colour of b's verdict (see charts.h). */
 const char *pfg_chart_color(const struct pfg_rbench *b)
 {
 	static const char *const sev[] = { "#c62828", "#9e7c00", "#ef6c00", "#d84315",
@@ -336,6 +337,7 @@ static void strip(FILE *f, const struct scale *xs, long y, const struct pfg_quer
 	fputs("</g>", f);
 }
 
+/* Draw b's baseline and current samples (see charts.h). */
 void pfg_chart_distributions(FILE *f, const struct pfg_rbench *b)
 {
 	const struct pfg_query_side *sides[2] = { b->base, b->cur };

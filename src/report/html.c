@@ -300,7 +300,7 @@ static void bench_section(const struct pfg_report *r, size_t i, FILE *f)
 	E(b->baseline_state);
 	fputs(".</p>\n", f);
 	if (b->has_trend && b->trend.n) {
-		fputs("<h4>History</h4>\n", f);
+		fputs("<h3>History</h3>\n", f);
 		pfg_chart_timeline(f, r, b);
 		if (b->trend.has_fit)
 			fprintf(f, "<p>Trend %.3g per run (R\xC2\xB2 %.2f, p = %.2g), %zu change "
@@ -308,7 +308,7 @@ static void bench_section(const struct pfg_report *r, size_t i, FILE *f)
 				b->trend.n_cps, b->trend.n_cps == 1 ? "" : "s");
 	}
 	if (b->base->has_summary || b->cur->has_summary) {
-		fputs("<h4>Samples</h4>\n", f);
+		fputs("<h3>Samples</h3>\n", f);
 		pfg_chart_distributions(f, b);
 	}
 	stats_table(b, f);
@@ -370,6 +370,7 @@ static void alerts(const struct pfg_report *r, FILE *f)
 			r->n_alerts_left, PFG_REPORT_ALERTS_MAX);
 }
 
+/* Render r as one HTML page. */
 void pfg_report_html(const struct pfg_report *r, FILE *f)
 {
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"

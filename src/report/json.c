@@ -200,6 +200,7 @@ static cJSON *alert_json(const struct pfg_query_alert_detail *d)
 	return o;
 }
 
+/* Render r as one JSON object, schema version 1. */
 void pfg_report_json(const struct pfg_report *r, FILE *f)
 {
 	cJSON *o = cJSON_CreateObject();

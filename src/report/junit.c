@@ -131,6 +131,7 @@ static int by_component(const void *pa, const void *pb)
 	return c ? c : strcmp(a->name, b->name);
 }
 
+/* Render r as JUnit XML: a testsuite per component. */
 void pfg_report_junit(const struct pfg_report *r, FILE *f)
 {
 	const struct pfg_rbench **v = pfg_xcalloc(r->n ? r->n : 1, sizeof *v);

@@ -18,6 +18,7 @@ const char *pfg_report_format_name(enum pfg_report_format f)
 	return (unsigned)f < 4 ? names[f] : "?";
 }
 
+/* Parse a format name ("md" too); 0, or -1 for none. */
 int pfg_report_format_parse(const char *s, enum pfg_report_format *out)
 {
 	for (int f = PFG_REPORT_HTML; f <= PFG_REPORT_MARKDOWN; f++)
@@ -370,6 +371,7 @@ int pfg_report_load(struct pfg_store *st, const struct pfg_config *cfg,
 	return PFG_OK;
 }
 
+/* Nonzero when the report's gate failed. */
 int pfg_report_failed(const struct pfg_report *r)
 {
 	return r->failed;
@@ -398,6 +400,7 @@ int pfg_report_write(const struct pfg_report *r, enum pfg_report_format f, FILE 
 	return PFG_OK;
 }
 
+/* Free r and everything it read. */
 void pfg_report_free(struct pfg_report *r)
 {
 	if (!r)

@@ -81,6 +81,7 @@ static char *row(const struct pfg_rbench *b)
 	return buf;
 }
 
+/* Render r as Markdown, never longer than its limit. */
 void pfg_report_markdown(const struct pfg_report *r, FILE *out)
 {
 	size_t max = r->o.md_max ? r->o.md_max : PFG_REPORT_MD_MAX;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+/* Write s escaped for HTML or XML (see report_int.h). */
 void pfg_report_esc(FILE *f, const char *s)
 {
 	if (!s)
@@ -39,6 +40,7 @@ void pfg_report_esc(FILE *f, const char *s)
 	}
 }
 
+/* b's verdict in words. */
 const char *pfg_report_verdict_text(const struct pfg_rbench *b)
 {
 	static const char *const sev[] = { "regression", "regression (minor)",
@@ -62,12 +64,14 @@ const char *pfg_report_verdict_text(const struct pfg_rbench *b)
 	}
 }
 
+/* Nonzero when b's comparison has a change to show. */
 int pfg_report_has_numbers(const struct pfg_rbench *b)
 {
 	return b->has_cmp && b->cmp.verdict != PFG_VERDICT_NO_BASELINE &&
 	       b->cmp.verdict != PFG_VERDICT_NOT_COMPARABLE && isfinite(b->cmp.change_pct);
 }
 
+/* b's change, "+12.3%" ("pts" for error rates), or "n/a". */
 void pfg_report_change(const struct pfg_rbench *b, char *buf, size_t len)
 {
 	if (!pfg_report_has_numbers(b))
@@ -77,6 +81,7 @@ void pfg_report_change(const struct pfg_rbench *b, char *buf, size_t len)
 			 strcmp(b->cmp.test, "fisher") == 0 ? " pts" : "%");
 }
 
+/* b's interval, "[+10.1%, +14.6%]", or "". */
 void pfg_report_interval(const struct pfg_rbench *b, char *buf, size_t len)
 {
 	if (!pfg_report_has_numbers(b) || strcmp(b->cmp.test, "fisher") == 0)
@@ -85,6 +90,7 @@ void pfg_report_interval(const struct pfg_rbench *b, char *buf, size_t len)
 		snprintf(buf, len, "[%+.1f%%, %+.1f%%]", b->cmp.ci_low_pct, b->cmp.ci_high_pct);
 }
 
+/* An epoch time in UTC, ISO 8601. */
 void pfg_report_time(double at, char *buf, size_t len)
 {
 	if (at <= 0) {
@@ -97,6 +103,7 @@ void pfg_report_time(double at, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* v with at most 3 decimals and no exponent. */
 void pfg_report_decimal(double v, char *buf, size_t len)
 {
 	if (!isfinite(v) || fabs(v) < 5e-4)
