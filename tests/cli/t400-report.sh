@@ -148,7 +148,7 @@ assert \"<script>alert(1)</script>\" in [b[\"name\"] for b in r[\"benchmarks\"]]
 
 expect_success 'Markdown stays under --max-bytes, the rest as "and N more"' '
 	mkdir many && cd many &&
-	printf "{\"confirm_runs\": 1, \"defaults\": {\"runs\": 4, \"warmup\": 0}, \"components\": [{\"name\": \"many\", \"benchmarks\": [" > perfguard.json &&
+	printf "{\"baseline_runs\": 1, \"confirm_runs\": 1, \"defaults\": {\"runs\": 4, \"warmup\": 0}, \"components\": [{\"name\": \"many\", \"benchmarks\": [" > perfguard.json &&
 	for i in $(seq 1 30); do
 		[ $i = 1 ] || printf "," >> perfguard.json
 		printf "{\"name\": \"b%02d\", \"type\": \"custom\", \"metric\": \"v\", \"unit\": \"ms\", \"direction\": \"lower\", \"command\": [\"sh\", \"../val.sh\", \"b\"]}" $i >> perfguard.json
