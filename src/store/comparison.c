@@ -81,7 +81,7 @@ static int comparison_one(struct pfg_store *st, const char *sql, int64_t p1, int
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		read_comparison(stmt, c);
-	sqlite3_finalize(stmt);
+	store_release(st, stmt);
 	if (rc == SQLITE_ROW)
 		return PFG_OK;
 	if (rc == SQLITE_DONE)
@@ -147,7 +147,7 @@ int pfg_store_recent_verdicts(struct pfg_store *st, int64_t bench_id, int64_t en
 		store_column_enum(stmt, 0, pfg_verdict_parse, &(*out)[*n]);
 		(*run_ids)[(*n)++] = sqlite3_column_int64(stmt, 1);
 	}
-	sqlite3_finalize(stmt);
+	store_release(st, stmt);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? PFG_OK
 		: store_error(st, err, errlen, "read comparisons");
 }

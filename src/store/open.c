@@ -369,6 +369,7 @@ void pfg_store_close(struct pfg_store *st)
 {
 	if (!st)
 		return;
+	store_release_all(st);
 	sqlite3_close_v2(st->db);
 	free(st->path);
 	free(st);

@@ -184,7 +184,7 @@ int pfg_store_run_noise(struct pfg_store *st, int64_t run_id, struct pfg_run_noi
 	sqlite3_bind_int64(stmt, 1, run_id);
 	int rc = sqlite3_step(stmt);
 	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(stmt);
+		store_release(st, stmt);
 		return rc == SQLITE_DONE
 			? pfg_error(err, errlen, PFG_ENOTFOUND, "run %lld has no record of the "
 				    "machine's noise settings", (long long)run_id)
@@ -209,7 +209,7 @@ int pfg_store_run_noise(struct pfg_store *st, int64_t run_id, struct pfg_run_noi
 			pfg_strv_pushf(&out->warnings, "%.*s", (int)n, w);
 		w += n + (w[n] == '\n');
 	}
-	sqlite3_finalize(stmt);
+	store_release(st, stmt);
 	return PFG_OK;
 }
 
@@ -254,7 +254,7 @@ static int insert_samples(struct pfg_store *st, int64_t run_id, int64_t bench_id
 		return PFG_ERUNTIME;
 	if (store_prepare(st, "INSERT INTO sample_metric (sample_id, name, value, unit)"
 		    " VALUES (?, ?, ?, ?)", &met, err, errlen)) {
-		sqlite3_finalize(ins);
+		store_release(st, ins);
 		return PFG_ERUNTIME;
 	}
 	int rc = PFG_OK;
@@ -288,8 +288,8 @@ static int insert_samples(struct pfg_store *st, int64_t run_id, int64_t bench_id
 			}
 		}
 	}
-	sqlite3_finalize(ins);
-	sqlite3_finalize(met);
+	store_release(st, ins);
+	store_release(st, met);
 	return rc;
 }
 
@@ -535,7 +535,7 @@ int pfg_store_run_info(struct pfg_store *st, int64_t run_id, int64_t *env_id,
 		if (status)
 			store_column_enum(stmt, 1, pfg_run_status_parse, status);
 	}
-	sqlite3_finalize(stmt);
+	store_release(st, stmt);
 	if (rc == SQLITE_ROW)
 		return PFG_OK;
 	if (rc == SQLITE_DONE)
