@@ -18,7 +18,7 @@
 struct pfg_store;
 
 /* The latest schema version pfg_store_open() migrates to. */
-#define PFG_STORE_SCHEMA_VERSION 4
+#define PFG_STORE_SCHEMA_VERSION 5
 
 /* Where results are comparable: the same host, CPU model and kernel. */
 struct pfg_environment {
@@ -279,6 +279,17 @@ int pfg_store_recent_verdicts(struct pfg_store *st, int64_t bench_id, int64_t en
 			      size_t limit, enum pfg_verdict **out, int64_t **run_ids,
 			      size_t *n, char *err, size_t errlen);
 
+/* The newest comparison in env of every benchmark that has one, by
+ * benchmark id, in one query. Caller frees. */
+int pfg_store_comparisons_newest(struct pfg_store *st, int64_t env_id,
+				 struct pfg_comparison **out, size_t *n, char *err,
+				 size_t errlen);
+
+/* The comparison of each benchmark's latest result (of any environment),
+ * for those that have one, by benchmark id, in one query. Caller frees. */
+int pfg_store_comparisons_of_latest(struct pfg_store *st, struct pfg_comparison **out,
+				    size_t *n, char *err, size_t errlen);
+
 /* The newest comparison of bench in env (of any run): 0, or PFG_ENOTFOUND
  * when there is none. */
 int pfg_store_comparison_latest(struct pfg_store *st, int64_t bench_id, int64_t env_id,
@@ -383,6 +394,25 @@ int pfg_store_change_points(struct pfg_store *st, int64_t bench_id, int64_t env_
 int pfg_store_series(struct pfg_store *st, int64_t bench_id, int64_t env_id,
 		     size_t limit, struct pfg_result_row **rows, size_t *n, char *err,
 		     size_t errlen);
+
+/* A run mean of one benchmark. */
+struct pfg_mean_row {
+	int64_t bench_id, run_id;
+	double mean;
+};
+
+/* What pfg_store_series() returns, narrowed to run ids and means: what the
+ * analysis reads. Reads limit rows (0: all) whatever the history's length.
+ * Caller frees *rows. */
+int pfg_store_series_means(struct pfg_store *st, int64_t bench_id, int64_t env_id,
+			   size_t limit, struct pfg_mean_row **rows, size_t *n, char *err,
+			   size_t errlen);
+
+/* The means of the latest limit successful results in env of every
+ * benchmark, by benchmark id and then oldest first, in one query whose cost
+ * does not grow with the history. Caller frees *rows. */
+int pfg_store_recent_means(struct pfg_store *st, int64_t env_id, size_t limit,
+			   struct pfg_mean_row **rows, size_t *n, char *err, size_t errlen);
 
 /* The latest run with status complete (or failed when any_status), or
  * PFG_ENOTFOUND when there is none. */

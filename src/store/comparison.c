@@ -105,10 +105,44 @@ int pfg_store_comparison_latest(struct pfg_store *st, int64_t bench_id, int64_t 
 	char what[96];
 	snprintf(what, sizeof what, "of benchmark %lld in environment %lld",
 		 (long long)bench_id, (long long)env_id);
-	return comparison_one(st, "SELECT " COMPARISON_COLUMNS " FROM comparison WHERE"
-			      " benchmark_id = ?1 AND run_id IN (SELECT id FROM run WHERE"
-			      " environment_id = ?2) ORDER BY run_id DESC LIMIT 1", bench_id,
+	/* Walk back along comparison's key (benchmark, run) to the first run of
+	 * env: a few rows, not every run of env. */
+	return comparison_one(st, "SELECT " COMPARISON_COLUMNS " FROM comparison CROSS JOIN"
+			      " run ON run.id = run_id WHERE benchmark_id = ?1 AND"
+			      " run.environment_id = ?2 ORDER BY run_id DESC LIMIT 1", bench_id,
 			      env_id, c, what, err, errlen);
+}
+
+int pfg_store_comparisons_newest(struct pfg_store *st, int64_t env_id,
+				 struct pfg_comparison **out, size_t *n, char *err,
+				 size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	*out = NULL;
+	*n = 0;
+	if (store_prepare(st, "SELECT " COMPARISON_COLUMNS " FROM benchmark b CROSS JOIN"
+			  " comparison ON benchmark_id = b.id AND run_id = (SELECT c2.run_id"
+			  "  FROM comparison c2 CROSS JOIN run ON run.id = c2.run_id"
+			  "  WHERE c2.benchmark_id = b.id AND run.environment_id = ?1"
+			  "  ORDER BY c2.run_id DESC LIMIT 1) ORDER BY b.id", &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, env_id);
+	return store_collect(st, stmt, sizeof **out, read_comparison, NULL, (void **)out,
+			     n, "read comparisons", err, errlen);
+}
+
+int pfg_store_comparisons_of_latest(struct pfg_store *st, struct pfg_comparison **out,
+				    size_t *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	*out = NULL;
+	*n = 0;
+	if (store_prepare(st, "SELECT " COMPARISON_COLUMNS " FROM benchmark b CROSS JOIN"
+			  " comparison ON benchmark_id = b.id AND run_id = b.latest_run_id"
+			  " ORDER BY b.id", &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	return store_collect(st, stmt, sizeof **out, read_comparison, NULL, (void **)out,
+			     n, "read comparisons", err, errlen);
 }
 
 int pfg_store_comparisons(struct pfg_store *st, int64_t run_id,
@@ -134,7 +168,7 @@ int pfg_store_recent_verdicts(struct pfg_store *st, int64_t bench_id, int64_t en
 	*out = pfg_xcalloc(limit, sizeof **out);
 	*run_ids = pfg_xcalloc(limit, sizeof **run_ids);
 	*n = 0;
-	if (store_prepare(st, "SELECT c.verdict, c.run_id FROM comparison c JOIN run"
+	if (store_prepare(st, "SELECT c.verdict, c.run_id FROM comparison c CROSS JOIN run"
 			  " ON run.id = c.run_id WHERE c.benchmark_id = ? AND"
 			  " run.environment_id = ? ORDER BY c.run_id DESC LIMIT ?",
 			  &stmt, err, errlen))

@@ -142,6 +142,85 @@ static const char *const migrations[] = {
 	"ALTER TABLE result ADD COLUMN stop_reason TEXT CHECK (stop_reason IN"
 	"  ('runs', 'precise', 'max_runs', 'budget', 'interrupted'));"
 	"ALTER TABLE result ADD COLUMN half_width_pct REAL;",
+	/* 4 -> 5: tables keyed the way they are read, without a rowid and
+	 * without a second index holding the same columns; a per-benchmark
+	 * summary (results stored, latest run) kept by triggers. Every row is
+	 * copied (foreign keys are off while migrating). */
+	"ALTER TABLE sample_metric RENAME TO old_sample_metric;"
+	"ALTER TABLE sample RENAME TO old_sample;"
+	"ALTER TABLE result RENAME TO old_result;"
+	"ALTER TABLE comparison RENAME TO old_comparison;"
+	"CREATE TABLE sample ("
+	"  run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
+	"  seq INTEGER NOT NULL,"
+	"  value REAL NOT NULL,"
+	"  wall_ns INTEGER NOT NULL, user_ns INTEGER NOT NULL,"
+	"  sys_ns INTEGER NOT NULL, max_rss_kib INTEGER NOT NULL,"
+	"  exit_code INTEGER NOT NULL, term_signal INTEGER NOT NULL,"
+	"  PRIMARY KEY (run_id, benchmark_id, seq)) WITHOUT ROWID;"
+	"INSERT INTO sample SELECT run_id, benchmark_id, seq, value, wall_ns, user_ns,"
+	"  sys_ns, max_rss_kib, exit_code, term_signal FROM old_sample"
+	"  ORDER BY run_id, benchmark_id, seq;"
+	"CREATE TABLE sample_metric ("
+	"  run_id INTEGER NOT NULL, benchmark_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+	"  name TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL,"
+	"  PRIMARY KEY (run_id, benchmark_id, seq, name),"
+	"  FOREIGN KEY (run_id, benchmark_id, seq) REFERENCES"
+	"    sample(run_id, benchmark_id, seq) ON DELETE CASCADE) WITHOUT ROWID;"
+	"INSERT INTO sample_metric SELECT s.run_id, s.benchmark_id, s.seq, m.name,"
+	"  m.value, m.unit FROM old_sample_metric m JOIN old_sample s ON s.id = m.sample_id"
+	"  ORDER BY 1, 2, 3, 4;"
+	"CREATE TABLE result ("
+	"  run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
+	"  ok INTEGER NOT NULL, error TEXT,"
+	"  n INTEGER NOT NULL, mean REAL, median REAL, stddev REAL,"
+	"  min REAL, max REAL, p95 REAL, outliers INTEGER NOT NULL DEFAULT 0,"
+	"  stop_reason TEXT CHECK (stop_reason IN"
+	"    ('runs', 'precise', 'max_runs', 'budget', 'interrupted')),"
+	"  half_width_pct REAL,"
+	"  PRIMARY KEY (benchmark_id, run_id)) WITHOUT ROWID;"
+	"INSERT INTO result SELECT run_id, benchmark_id, ok, error, n, mean, median, stddev,"
+	"  min, max, p95, outliers, stop_reason, half_width_pct FROM old_result"
+	"  ORDER BY benchmark_id, run_id;"
+	"CREATE INDEX result_by_run ON result(run_id);"
+	"CREATE TABLE comparison ("
+	"  run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
+	"  baseline_id INTEGER REFERENCES baseline(id),"
+	"  test TEXT NOT NULL, n_base INTEGER NOT NULL, n_current INTEGER NOT NULL,"
+	"  estimate_base REAL, estimate_current REAL,"
+	"  change_pct REAL, ci_low_pct REAL, ci_high_pct REAL, p_value REAL,"
+	"  mde_pct REAL, verdict TEXT NOT NULL, severity TEXT NOT NULL,"
+	"  confirm_runs INTEGER NOT NULL DEFAULT 0,"
+	"  alert_id INTEGER,"
+	"  PRIMARY KEY (benchmark_id, run_id)) WITHOUT ROWID;"
+	"INSERT INTO comparison SELECT run_id, benchmark_id, baseline_id, test, n_base,"
+	"  n_current, estimate_base, estimate_current, change_pct, ci_low_pct, ci_high_pct,"
+	"  p_value, mde_pct, verdict, severity, confirm_runs, alert_id FROM old_comparison"
+	"  ORDER BY benchmark_id, run_id;"
+	"CREATE INDEX comparison_by_run ON comparison(run_id);"
+	"DROP TABLE old_sample_metric;"
+	"DROP TABLE old_sample;"
+	"DROP TABLE old_result;"
+	"DROP TABLE old_comparison;"
+	"ALTER TABLE benchmark ADD COLUMN n_results INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE benchmark ADD COLUMN latest_run_id INTEGER;"
+	"UPDATE benchmark SET"
+	"  n_results = (SELECT count(*) FROM result WHERE benchmark_id = benchmark.id),"
+	"  latest_run_id = (SELECT max(run_id) FROM result WHERE benchmark_id = benchmark.id);"
+	"CREATE TRIGGER result_added AFTER INSERT ON result BEGIN"
+	"  UPDATE benchmark SET n_results = n_results + 1,"
+	"    latest_run_id = max(coalesce(latest_run_id, 0), NEW.run_id)"
+	"  WHERE id = NEW.benchmark_id;"
+	"END;"
+	"CREATE TRIGGER result_removed AFTER DELETE ON result BEGIN"
+	"  UPDATE benchmark SET n_results = n_results - 1,"
+	"    latest_run_id = (SELECT max(run_id) FROM result WHERE benchmark_id = OLD.benchmark_id)"
+	"  WHERE id = OLD.benchmark_id;"
+	"END;"
+	"CREATE INDEX run_running ON run(id) WHERE status = 'running';",
 };
 
 
@@ -354,10 +433,13 @@ int pfg_store_open(const char *path, struct pfg_store **out, char *err,
 	}
 	sqlite3_busy_timeout(st->db, 5000);
 	sqlite3_extended_result_codes(st->db, 1);
-	if (store_exec(st, "PRAGMA foreign_keys = ON", err, errlen) ||
-	    set_wal(st, err, errlen) ||
+	/* Foreign keys are on once the schema is current: a migration that
+	 * rebuilds a table must not cascade the old one's deletion. */
+	if (set_wal(st, err, errlen) ||
 	    store_exec(st, "PRAGMA synchronous = NORMAL", err, errlen) ||
-	    migrate(st, err, errlen) || recover_stale_runs(st, err, errlen)) {
+	    migrate(st, err, errlen) ||
+	    store_exec(st, "PRAGMA foreign_keys = ON", err, errlen) ||
+	    recover_stale_runs(st, err, errlen)) {
 		pfg_store_close(st);
 		return PFG_ERUNTIME;
 	}

@@ -252,8 +252,8 @@ static int insert_samples(struct pfg_store *st, int64_t run_id, int64_t bench_id
 		    " wall_ns, user_ns, sys_ns, max_rss_kib, exit_code, term_signal)"
 		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &ins, err, errlen))
 		return PFG_ERUNTIME;
-	if (store_prepare(st, "INSERT INTO sample_metric (sample_id, name, value, unit)"
-		    " VALUES (?, ?, ?, ?)", &met, err, errlen)) {
+	if (store_prepare(st, "INSERT INTO sample_metric (run_id, benchmark_id, seq, name,"
+			  " value, unit) VALUES (?, ?, ?, ?, ?, ?)", &met, err, errlen)) {
 		store_release(st, ins);
 		return PFG_ERUNTIME;
 	}
@@ -275,13 +275,14 @@ static int insert_samples(struct pfg_store *st, int64_t run_id, int64_t bench_id
 			rc = store_error(st, err, errlen, "store sample");
 			break;
 		}
-		int64_t sid = sqlite3_last_insert_rowid(st->db);
 		for (size_t k = 0; metrics && n_metrics && k < n_metrics[i]; k++) {
 			sqlite3_reset(met);
-			sqlite3_bind_int64(met, 1, sid);
-			sqlite3_bind_text(met, 2, metrics[i][k].name, -1, SQLITE_STATIC);
-			sqlite3_bind_double(met, 3, metrics[i][k].value);
-			sqlite3_bind_text(met, 4, metrics[i][k].unit, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(met, 1, run_id);
+			sqlite3_bind_int64(met, 2, bench_id);
+			sqlite3_bind_int64(met, 3, (int64_t)i);
+			sqlite3_bind_text(met, 4, metrics[i][k].name, -1, SQLITE_STATIC);
+			sqlite3_bind_double(met, 5, metrics[i][k].value);
+			sqlite3_bind_text(met, 6, metrics[i][k].unit, -1, SQLITE_STATIC);
 			if (sqlite3_step(met) != SQLITE_DONE) {
 				rc = store_error(st, err, errlen, "store metric");
 				break;
@@ -400,12 +401,11 @@ int pfg_store_benchmarks(struct pfg_store *st, struct pfg_bench_row **rows,
 	sqlite3_stmt *stmt;
 	*rows = NULL;
 	*n = 0;
+	/* The count and the latest run are the summary the schema keeps. */
 	if (store_prepare(st, "SELECT b.id, c.name, b.name, b.kind, b.unit, b.direction,"
-		    " (SELECT count(*) FROM result WHERE benchmark_id = b.id), "
-		    RESULT_COLUMNS " FROM benchmark b JOIN component c"
+		    " b.n_results, " RESULT_COLUMNS " FROM benchmark b JOIN component c"
 		    " ON c.id = b.component_id"
-		    " LEFT JOIN result r ON r.benchmark_id = b.id AND r.run_id ="
-		    "  (SELECT max(run_id) FROM result WHERE benchmark_id = b.id)"
+		    " LEFT JOIN result r ON r.benchmark_id = b.id AND r.run_id = b.latest_run_id"
 		    " LEFT JOIN run ON run.id = r.run_id"
 		    " ORDER BY c.name, b.name", &stmt, err, errlen))
 		return PFG_ERUNTIME;
@@ -438,7 +438,7 @@ int pfg_store_history(struct pfg_store *st, const char *component,
 		return rc;
 	sqlite3_stmt *stmt;
 	if (store_prepare(st, "SELECT * FROM (SELECT " RESULT_COLUMNS " FROM result r"
-			  " JOIN run ON run.id = r.run_id WHERE r.benchmark_id = ?"
+			  " CROSS JOIN run ON run.id = r.run_id WHERE r.benchmark_id = ?"
 			  " ORDER BY r.run_id DESC LIMIT ?) ORDER BY 1", &stmt, err, errlen))
 		return PFG_ERUNTIME;
 	sqlite3_bind_int64(stmt, 1, bench_id);
@@ -497,7 +497,7 @@ int pfg_store_series(struct pfg_store *st, int64_t bench_id, int64_t env_id,
 	*rows = NULL;
 	*n = 0;
 	if (store_prepare(st, "SELECT * FROM (SELECT " RESULT_COLUMNS " FROM result r"
-			  " JOIN run ON run.id = r.run_id WHERE r.benchmark_id = ?1"
+			  " CROSS JOIN run ON run.id = r.run_id WHERE r.benchmark_id = ?1"
 			  " AND run.environment_id = ?2 AND r.ok = 1 AND r.n > 0"
 			  " ORDER BY r.run_id DESC LIMIT ?3) ORDER BY 1", &stmt, err, errlen))
 		return PFG_ERUNTIME;
@@ -505,6 +505,58 @@ int pfg_store_series(struct pfg_store *st, int64_t bench_id, int64_t env_id,
 	sqlite3_bind_int64(stmt, 2, env_id);
 	sqlite3_bind_int64(stmt, 3, limit ? (int64_t)limit : -1);
 	return collect_results(st, stmt, rows, n, err, errlen);
+}
+
+/* Read a mean row (benchmark, run, mean) into the pfg_mean_row at elem. */
+static void read_mean_row(sqlite3_stmt *stmt, void *elem)
+{
+	struct pfg_mean_row *r = elem;
+	r->bench_id = sqlite3_column_int64(stmt, 0);
+	r->run_id = sqlite3_column_int64(stmt, 1);
+	r->mean = sqlite3_column_double(stmt, 2);
+}
+
+int pfg_store_series_means(struct pfg_store *st, int64_t bench_id, int64_t env_id,
+			   size_t limit, struct pfg_mean_row **rows, size_t *n, char *err,
+			   size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	*rows = NULL;
+	*n = 0;
+	/* Read backwards along result's key (benchmark, run): limit rows, not
+	 * the whole history. */
+	if (store_prepare(st, "SELECT * FROM (SELECT r.benchmark_id, r.run_id, r.mean"
+			  " FROM result r CROSS JOIN run ON run.id = r.run_id"
+			  " WHERE r.benchmark_id = ?1 AND run.environment_id = ?2 AND r.ok = 1"
+			  " AND r.n > 0 ORDER BY r.run_id DESC LIMIT ?3) ORDER BY 2", &stmt,
+			  err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, bench_id);
+	sqlite3_bind_int64(stmt, 2, env_id);
+	sqlite3_bind_int64(stmt, 3, limit ? (int64_t)limit : -1);
+	return store_collect(st, stmt, sizeof **rows, read_mean_row, NULL, (void **)rows, n,
+			     "read results", err, errlen);
+}
+
+int pfg_store_recent_means(struct pfg_store *st, int64_t env_id, size_t limit,
+			   struct pfg_mean_row **rows, size_t *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	*rows = NULL;
+	*n = 0;
+	/* One statement for every benchmark; each one's rows are found by a
+	 * bounded walk back along result's key. */
+	if (store_prepare(st, "SELECT r.benchmark_id, r.run_id, r.mean FROM benchmark b"
+			  " CROSS JOIN result r ON r.benchmark_id = b.id AND r.run_id IN"
+			  " (SELECT r2.run_id FROM result r2 CROSS JOIN run ON run.id = r2.run_id"
+			  "  WHERE r2.benchmark_id = b.id AND run.environment_id = ?1"
+			  "  AND r2.ok = 1 AND r2.n > 0 ORDER BY r2.run_id DESC LIMIT ?2)"
+			  " ORDER BY r.benchmark_id, r.run_id", &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, env_id);
+	sqlite3_bind_int64(stmt, 2, (int64_t)limit);
+	return store_collect(st, stmt, sizeof **rows, read_mean_row, NULL, (void **)rows, n,
+			     "read results", err, errlen);
 }
 
 int pfg_store_latest_run(struct pfg_store *st, int any_status, int64_t *run_id,
