@@ -377,10 +377,12 @@ struct pfg_change_point_row {
 	double mean_before, mean_after, change_pct, p_value;
 };
 
-/* Replace the stored change points of bench in env with rows[0..n). */
+/* Replace the stored change points of bench in env at or after run
+ * from_run (0: all of them) with rows[0..n), found over the runs from
+ * from_run on; older points are kept. */
 int pfg_store_change_points_put(struct pfg_store *st, int64_t bench_id, int64_t env_id,
-				const struct pfg_change_point_row *rows, size_t n,
-				char *err, size_t errlen);
+				int64_t from_run, const struct pfg_change_point_row *rows,
+				size_t n, char *err, size_t errlen);
 
 /* The stored change points of bench in env, oldest first. Caller frees. */
 int pfg_store_change_points(struct pfg_store *st, int64_t bench_id, int64_t env_id,

@@ -190,17 +190,18 @@ int pfg_store_recent_verdicts(struct pfg_store *st, int64_t bench_id, int64_t en
 /* ---- Change points ------------------------------------------------------ */
 
 int pfg_store_change_points_put(struct pfg_store *st, int64_t bench_id, int64_t env_id,
-				const struct pfg_change_point_row *rows, size_t n,
-				char *err, size_t errlen)
+				int64_t from_run, const struct pfg_change_point_row *rows,
+				size_t n, char *err, size_t errlen)
 {
 	if (store_begin(st, err, errlen))
 		return PFG_ERUNTIME;
 	sqlite3_stmt *stmt;
 	int rc = store_prepare(st, "DELETE FROM change_point WHERE benchmark_id = ? AND"
-			       " environment_id = ?", &stmt, err, errlen);
+			       " environment_id = ? AND run_id >= ?", &stmt, err, errlen);
 	if (rc == PFG_OK) {
 		sqlite3_bind_int64(stmt, 1, bench_id);
 		sqlite3_bind_int64(stmt, 2, env_id);
+		sqlite3_bind_int64(stmt, 3, from_run);
 		rc = store_step_done(st, stmt, err, errlen, "store change points");
 	}
 	for (size_t i = 0; i < n && rc == PFG_OK; i++) {

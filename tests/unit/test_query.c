@@ -126,7 +126,7 @@ static int setup(void **state)
 
 	struct pfg_change_point_row cp = { .run_id = f->runs[2], .mean_before = 2,
 					   .mean_after = 7, .change_pct = 250, .p_value = 0.001 };
-	assert_int_equal(pfg_store_change_points_put(f->st, f->both, f->env, &cp, 1, err,
+	assert_int_equal(pfg_store_change_points_put(f->st, f->both, f->env, 0, &cp, 1, err,
 						     sizeof err), 0);
 	*state = f;
 	return 0;
