@@ -562,9 +562,10 @@ int pfg_store_recent_means(struct pfg_store *st, int64_t env_id, size_t limit,
 int pfg_store_latest_run(struct pfg_store *st, int any_status, int64_t *run_id,
 			 char *err, size_t errlen)
 {
-	if (store_select_int(st, "SELECT max(id) FROM run WHERE status = 'complete'"
-			     " OR (?1 AND status = 'failed')", any_status, run_id, err,
-			     errlen))
+	/* Walk back from the newest run: not a scan of every run. */
+	if (store_select_int(st, "SELECT id FROM run WHERE status = 'complete'"
+			     " OR (?1 AND status = 'failed') ORDER BY id DESC LIMIT 1",
+			     any_status, run_id, err, errlen))
 		return PFG_ERUNTIME;
 	if (*run_id == 0)
 		return pfg_error(err, errlen, PFG_ENOTFOUND, "%s holds no %s run yet",
