@@ -122,10 +122,11 @@ row "history component01/bench0020" "$(time_cmd "$work/long" "$pg" history compo
 row "alerts list" "$(time_cmd "$work/long" "$pg" alerts list)" "$(time_cmd "$work/short" "$pg" alerts list)"
 row "dashboard first frame with data, $big x $deep vs $big x 5" "$(first_frame "$work/deep")" "$(first_frame "$work/wide")"
 
-# bytes DB: the database's bytes per stored sample, in all and in samples' own tables.
+# bytes DB: the database's bytes in use (free pages left out) per stored
+# sample, in all and in the samples' own tables.
 bytes() {
 	sqlite3 "$1" "SELECT printf('%.1f bytes a sample (%.1f in sample tables; %d MB)',
-		(SELECT page_count * page_size FROM pragma_page_count, pragma_page_size) * 1.0 / (SELECT count(*) FROM sample),
+		((SELECT page_count FROM pragma_page_count) - (SELECT freelist_count FROM pragma_freelist_count)) * (SELECT page_size FROM pragma_page_size) * 1.0 / (SELECT count(*) FROM sample),
 		(SELECT sum(pgsize) FROM dbstat WHERE name IN (SELECT name FROM sqlite_master WHERE tbl_name LIKE 'sample%')) * 1.0 / (SELECT count(*) FROM sample),
 		(SELECT page_count * page_size FROM pragma_page_count, pragma_page_size) / 1048576)" 2>/dev/null ||
 	sqlite3 "$1" "SELECT printf('%.1f bytes a sample', (SELECT page_count * page_size FROM pragma_page_count, pragma_page_size) * 1.0 / (SELECT count(*) FROM sample))"

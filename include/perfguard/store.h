@@ -154,6 +154,19 @@ int pfg_store_benchmarks(struct pfg_store *st, struct pfg_bench_row **rows,
 			 size_t *n, char *err, size_t errlen);
 void pfg_bench_rows_free(struct pfg_bench_row *rows, size_t n);
 
+/* A benchmark's id and "component/name". */
+struct pfg_bench_name {
+	int64_t id;
+	char *full;
+};
+
+/* Every benchmark's id and name, ordered by component and name: what a
+ * lookup by name needs, without the latest results. Free with
+ * pfg_bench_names_free(). */
+int pfg_store_benchmark_names(struct pfg_store *st, struct pfg_bench_name **out,
+			      size_t *n, char *err, size_t errlen);
+void pfg_bench_names_free(struct pfg_bench_name *names, size_t n);
+
 /* One row per run of component/name, oldest first; limit 0 means all,
  * else the latest limit runs. Returns PFG_ENOTFOUND when the benchmark is
  * unknown. Free with pfg_result_rows_free(). */

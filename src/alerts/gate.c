@@ -51,23 +51,18 @@ static int judge(struct pfg_store *st, const struct pfg_comparison *c, const cha
 	return PFG_OK;
 }
 
-/* A stored benchmark's "component/name" and id. */
-struct bench_name {
-	char *full;
-	int64_t id;
-};
-
-/* Order bench_names by name. */
+/* Order benchmark names by name. */
 static int name_order(const void *pa, const void *pb)
 {
-	return strcmp(((const struct bench_name *)pa)->full,
-		      ((const struct bench_name *)pb)->full);
+	return strcmp(((const struct pfg_bench_name *)pa)->full,
+		      ((const struct pfg_bench_name *)pb)->full);
 }
 
-/* Order bench_names by id. */
+/* Order benchmark names by id. */
 static int id_order(const void *pa, const void *pb)
 {
-	int64_t a = ((const struct bench_name *)pa)->id, b = ((const struct bench_name *)pb)->id;
+	int64_t a = ((const struct pfg_bench_name *)pa)->id;
+	int64_t b = ((const struct pfg_bench_name *)pb)->id;
 	return a < b ? -1 : a > b;
 }
 
@@ -79,35 +74,6 @@ static int cmp_bench_order(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
-/* The store's benchmarks as names and ids, ordered by name (in the
- * store's order of component, then name, when by_store). Free with
- * names_free(). */
-static int names_load(struct pfg_store *st, int by_store, struct bench_name **out,
-		      size_t *n, char *err, size_t errlen)
-{
-	struct pfg_bench_row *rows;
-	int rc = pfg_store_benchmarks(st, &rows, n, err, errlen);
-	*out = NULL;
-	if (rc)
-		return rc;
-	*out = pfg_xcalloc(*n ? *n : 1, sizeof **out);
-	for (size_t i = 0; i < *n; i++)
-		(*out)[i] = (struct bench_name){
-			pfg_xasprintf("%s/%s", rows[i].component, rows[i].name), rows[i].id };
-	pfg_bench_rows_free(rows, *n);
-	if (!by_store)
-		qsort(*out, *n, sizeof **out, name_order);
-	return PFG_OK;
-}
-
-/* Free what names_load() returned. */
-static void names_free(struct bench_name *names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i].full);
-	free(names);
-}
-
 /* Judge every comparison of run_id. */
 static int judge_run(struct pfg_store *st, int64_t run_id, struct pfg_gate_report *r,
 		     char *err, size_t errlen)
@@ -115,21 +81,22 @@ static int judge_run(struct pfg_store *st, int64_t run_id, struct pfg_gate_repor
 	r->run_id = run_id;
 	int rc = pfg_store_run_info(st, run_id, &r->env_id, &r->run_status, err, errlen);
 	struct pfg_comparison *cs = NULL;
-	struct bench_name *names = NULL;
+	struct pfg_bench_name *names = NULL;
 	size_t nc = 0, nb = 0;
 	if (rc == PFG_OK)
 		rc = pfg_store_comparisons(st, run_id, &cs, &nc, err, errlen);
 	if (rc == PFG_OK)
-		rc = names_load(st, 1, &names, &nb, err, errlen);
+		rc = pfg_store_benchmark_names(st, &names, &nb, err, errlen);
 	if (rc == PFG_OK)
 		qsort(names, nb, sizeof *names, id_order);
 	for (size_t i = 0; i < nc && rc == PFG_OK; i++) {
-		struct bench_name key = { NULL, cs[i].bench_id };
-		const struct bench_name *b = bsearch(&key, names, nb, sizeof *names, id_order);
+		struct pfg_bench_name key = { .id = cs[i].bench_id };
+		const struct pfg_bench_name *b = bsearch(&key, names, nb, sizeof *names,
+							 id_order);
 		rc = judge(st, &cs[i], b ? b->full : "?", r, err, errlen);
 	}
 	free(cs);
-	names_free(names, nb);
+	pfg_bench_names_free(names, nb);
 	return rc;
 }
 
@@ -156,26 +123,29 @@ static int judge_suite(struct pfg_store *st, const struct pfg_gate_opts *o,
 	int rc = pfg_store_environment_here(st, &r->env_id, err, errlen);
 	if (rc)
 		return rc;
-	struct bench_name *names = NULL;
+	struct pfg_bench_name *names = NULL;
 	struct pfg_comparison *cs = NULL;
 	size_t nb = 0, nc = 0;
-	rc = names_load(st, !o->benches, &names, &nb, err, errlen);
+	rc = pfg_store_benchmark_names(st, &names, &nb, err, errlen);
+	if (rc == PFG_OK && o->benches)
+		qsort(names, nb, sizeof *names, name_order);
 	if (rc == PFG_OK)
 		rc = pfg_store_comparisons_newest(st, r->env_id, &cs, &nc, err, errlen);
 	if (rc == PFG_OK)
 		qsort(cs, nc, sizeof *cs, cmp_bench_order);
 	size_t n = o->benches ? o->n_benches : nb;
 	for (size_t i = 0; i < n && rc == PFG_OK; i++) {
-		struct bench_name key = { (char *)(o->benches ? o->benches[i] : ""), 0 };
-		const struct bench_name *b = o->benches ? bsearch(&key, names, nb, sizeof *names,
-								  name_order) : &names[i];
+		const char *name = o->benches ? o->benches[i] : "";
+		struct pfg_bench_name key = { .full = (char *)name };
+		const struct pfg_bench_name *b = !o->benches ? &names[i]
+			: bsearch(&key, names, nb, sizeof *names, name_order);
 		struct pfg_comparison ckey = { .bench_id = b ? b->id : 0 };
 		const struct pfg_comparison *c = b ? bsearch(&ckey, cs, nc, sizeof *cs,
 							     cmp_bench_order) : NULL;
-		rc = judge_bench(st, o->benches ? o->benches[i] : b->full, c, r, err, errlen);
+		rc = judge_bench(st, o->benches ? name : b->full, c, r, err, errlen);
 	}
 	free(cs);
-	names_free(names, nb);
+	pfg_bench_names_free(names, nb);
 	return rc;
 }
 

@@ -426,6 +426,41 @@ void pfg_bench_rows_free(struct pfg_bench_row *rows, size_t n)
 	free(rows);
 }
 
+/* Read a benchmark's id and "component/name" into the pfg_bench_name at elem. */
+static void read_bench_name(sqlite3_stmt *stmt, void *elem)
+{
+	struct pfg_bench_name *r = elem;
+	r->id = sqlite3_column_int64(stmt, 0);
+	r->full = store_column_dup(stmt, 1);
+}
+
+/* store_free_fn for benchmark names. */
+static void free_bench_names(void *names, size_t n)
+{
+	pfg_bench_names_free(names, n);
+}
+
+int pfg_store_benchmark_names(struct pfg_store *st, struct pfg_bench_name **out,
+			      size_t *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	*out = NULL;
+	*n = 0;
+	if (store_prepare(st, "SELECT b.id, c.name || '/' || b.name FROM benchmark b JOIN"
+			  " component c ON c.id = b.component_id ORDER BY c.name, b.name",
+			  &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	return store_collect(st, stmt, sizeof **out, read_bench_name, free_bench_names,
+			     (void **)out, n, "read benchmarks", err, errlen);
+}
+
+void pfg_bench_names_free(struct pfg_bench_name *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i].full);
+	free(names);
+}
+
 int pfg_store_history(struct pfg_store *st, const char *component,
 		      const char *name, size_t limit, struct pfg_result_row **rows,
 		      size_t *n, char *err, size_t errlen)
