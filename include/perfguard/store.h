@@ -18,7 +18,7 @@
 struct pfg_store;
 
 /* The latest schema version pfg_store_open() migrates to. */
-#define PFG_STORE_SCHEMA_VERSION 5
+#define PFG_STORE_SCHEMA_VERSION 6
 
 /* Where results are comparable: the same host, CPU model and kernel. */
 struct pfg_environment {
@@ -425,7 +425,9 @@ int pfg_store_series_means(struct pfg_store *st, int64_t bench_id, int64_t env_i
 
 /* The means of the latest limit successful results in env of every
  * benchmark, by benchmark id and then oldest first, in one query whose cost
- * does not grow with the history. Caller frees *rows. */
+ * does not grow with the history. Up to 32 means come from a summary the
+ * schema keeps, to 15 significant digits and with run_id 0; more are read
+ * from the results. Caller frees *rows. */
 int pfg_store_recent_means(struct pfg_store *st, int64_t env_id, size_t limit,
 			   struct pfg_mean_row **rows, size_t *n, char *err, size_t errlen);
 

@@ -120,11 +120,19 @@ int pfg_store_comparisons_newest(struct pfg_store *st, int64_t env_id,
 	sqlite3_stmt *stmt;
 	*out = NULL;
 	*n = 0;
+	/* A comparison is stored for a stored result, so when the benchmark's
+	 * latest result (the summary's) is of env and compared, it is the one:
+	 * read where the latest run's rows lie together. Else walk back along
+	 * comparison_by_benchmark. */
 	if (store_prepare(st, "SELECT " COMPARISON_COLUMNS " FROM benchmark b CROSS JOIN"
-			  " comparison ON benchmark_id = b.id AND run_id = (SELECT c2.run_id"
-			  "  FROM comparison c2 CROSS JOIN run ON run.id = c2.run_id"
-			  "  WHERE c2.benchmark_id = b.id AND run.environment_id = ?1"
-			  "  ORDER BY c2.run_id DESC LIMIT 1) ORDER BY b.id", &stmt, err, errlen))
+			  " comparison ON benchmark_id = b.id AND run_id = coalesce("
+			  " (SELECT c1.run_id FROM comparison c1 CROSS JOIN run ON"
+			  "  run.id = c1.run_id WHERE c1.run_id = b.latest_run_id AND"
+			  "  c1.benchmark_id = b.id AND run.environment_id = ?1),"
+			  " (SELECT c2.run_id FROM comparison c2 CROSS JOIN run ON"
+			  "  run.id = c2.run_id WHERE c2.benchmark_id = b.id AND"
+			  "  run.environment_id = ?1 ORDER BY c2.run_id DESC LIMIT 1))"
+			  " ORDER BY b.id", &stmt, err, errlen))
 		return PFG_ERUNTIME;
 	sqlite3_bind_int64(stmt, 1, env_id);
 	return store_collect(st, stmt, sizeof **out, read_comparison, NULL, (void **)out,

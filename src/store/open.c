@@ -143,13 +143,17 @@ static const char *const migrations[] = {
 	"  ('runs', 'precise', 'max_runs', 'budget', 'interrupted'));"
 	"ALTER TABLE result ADD COLUMN half_width_pct REAL;",
 	/* 4 -> 5: tables keyed the way they are read, without a rowid and
-	 * without a second index holding the same columns; a per-benchmark
-	 * summary (results stored, latest run) kept by triggers. Every row is
+	 * without a second index holding the same columns: results and
+	 * comparisons keyed by run (a run's rows, and every benchmark's
+	 * latest, lie together), with narrow indexes by benchmark for its
+	 * history (result's covering what the analysis reads). Every row is
 	 * copied (foreign keys are off while migrating). */
 	"ALTER TABLE sample_metric RENAME TO old_sample_metric;"
 	"ALTER TABLE sample RENAME TO old_sample;"
 	"ALTER TABLE result RENAME TO old_result;"
 	"ALTER TABLE comparison RENAME TO old_comparison;"
+	"DROP INDEX result_by_benchmark;"
+	"DROP INDEX comparison_by_benchmark;"
 	"CREATE TABLE sample ("
 	"  run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
 	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
@@ -180,11 +184,11 @@ static const char *const migrations[] = {
 	"  stop_reason TEXT CHECK (stop_reason IN"
 	"    ('runs', 'precise', 'max_runs', 'budget', 'interrupted')),"
 	"  half_width_pct REAL,"
-	"  PRIMARY KEY (benchmark_id, run_id)) WITHOUT ROWID;"
+	"  PRIMARY KEY (run_id, benchmark_id)) WITHOUT ROWID;"
 	"INSERT INTO result SELECT run_id, benchmark_id, ok, error, n, mean, median, stddev,"
 	"  min, max, p95, outliers, stop_reason, half_width_pct FROM old_result"
-	"  ORDER BY benchmark_id, run_id;"
-	"CREATE INDEX result_by_run ON result(run_id);"
+	"  ORDER BY run_id, benchmark_id;"
+	"CREATE INDEX result_by_benchmark ON result(benchmark_id, run_id, ok, n, mean);"
 	"CREATE TABLE comparison ("
 	"  run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
 	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
@@ -195,30 +199,59 @@ static const char *const migrations[] = {
 	"  mde_pct REAL, verdict TEXT NOT NULL, severity TEXT NOT NULL,"
 	"  confirm_runs INTEGER NOT NULL DEFAULT 0,"
 	"  alert_id INTEGER,"
-	"  PRIMARY KEY (benchmark_id, run_id)) WITHOUT ROWID;"
+	"  PRIMARY KEY (run_id, benchmark_id)) WITHOUT ROWID;"
 	"INSERT INTO comparison SELECT run_id, benchmark_id, baseline_id, test, n_base,"
 	"  n_current, estimate_base, estimate_current, change_pct, ci_low_pct, ci_high_pct,"
 	"  p_value, mde_pct, verdict, severity, confirm_runs, alert_id FROM old_comparison"
-	"  ORDER BY benchmark_id, run_id;"
-	"CREATE INDEX comparison_by_run ON comparison(run_id);"
+	"  ORDER BY run_id, benchmark_id;"
+	"CREATE INDEX comparison_by_benchmark ON comparison(benchmark_id, run_id);"
 	"DROP TABLE old_sample_metric;"
 	"DROP TABLE old_sample;"
 	"DROP TABLE old_result;"
-	"DROP TABLE old_comparison;"
+	"DROP TABLE old_comparison;",
+	/* 5 -> 6: a per-benchmark summary (results stored, latest run, latest
+	 * run means) kept by triggers, and an index of the runs still running. */
 	"ALTER TABLE benchmark ADD COLUMN n_results INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE benchmark ADD COLUMN latest_run_id INTEGER;"
 	"UPDATE benchmark SET"
 	"  n_results = (SELECT count(*) FROM result WHERE benchmark_id = benchmark.id),"
 	"  latest_run_id = (SELECT max(run_id) FROM result WHERE benchmark_id = benchmark.id);"
+	/* The latest 32 successful run means of each benchmark in each
+	 * environment (JSON, oldest first), for sparklines: one small row per
+	 * benchmark read instead of a walk through each one's history. */
+	"CREATE TABLE recent_mean ("
+	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
+	"  environment_id INTEGER NOT NULL REFERENCES environment(id),"
+	"  means TEXT NOT NULL,"
+	"  PRIMARY KEY (benchmark_id, environment_id)) WITHOUT ROWID;"
+	"INSERT INTO recent_mean SELECT p.benchmark_id, p.environment_id,"
+	"  (SELECT json_group_array(mean) FROM (SELECT * FROM (SELECT r.mean, r.run_id"
+	"    FROM result r CROSS JOIN run ON run.id = r.run_id WHERE r.benchmark_id = p.benchmark_id"
+	"    AND run.environment_id = p.environment_id AND r.ok = 1 AND r.n > 0"
+	"    ORDER BY r.run_id DESC LIMIT 32) ORDER BY run_id))"
+	"  FROM (SELECT DISTINCT r.benchmark_id, run.environment_id FROM result r"
+	"    JOIN run ON run.id = r.run_id WHERE r.ok = 1 AND r.n > 0) p;"
 	"CREATE TRIGGER result_added AFTER INSERT ON result BEGIN"
 	"  UPDATE benchmark SET n_results = n_results + 1,"
 	"    latest_run_id = max(coalesce(latest_run_id, 0), NEW.run_id)"
 	"  WHERE id = NEW.benchmark_id;"
+	"  INSERT OR REPLACE INTO recent_mean SELECT NEW.benchmark_id, e.environment_id,"
+	"  (SELECT json_group_array(mean) FROM (SELECT * FROM (SELECT r.mean, r.run_id"
+	"    FROM result r CROSS JOIN run ON run.id = r.run_id WHERE r.benchmark_id = NEW.benchmark_id"
+	"    AND run.environment_id = e.environment_id AND r.ok = 1 AND r.n > 0"
+	"    ORDER BY r.run_id DESC LIMIT 32) ORDER BY run_id))"
+	"  FROM run e WHERE e.id = NEW.run_id AND NEW.ok = 1 AND NEW.n > 0;"
 	"END;"
 	"CREATE TRIGGER result_removed AFTER DELETE ON result BEGIN"
 	"  UPDATE benchmark SET n_results = n_results - 1,"
 	"    latest_run_id = (SELECT max(run_id) FROM result WHERE benchmark_id = OLD.benchmark_id)"
 	"  WHERE id = OLD.benchmark_id;"
+	"  UPDATE recent_mean SET means ="
+	"  (SELECT json_group_array(mean) FROM (SELECT * FROM (SELECT r.mean, r.run_id"
+	"    FROM result r CROSS JOIN run ON run.id = r.run_id WHERE r.benchmark_id = OLD.benchmark_id"
+	"    AND run.environment_id = recent_mean.environment_id AND r.ok = 1 AND r.n > 0"
+	"    ORDER BY r.run_id DESC LIMIT 32) ORDER BY run_id))"
+	"  WHERE benchmark_id = OLD.benchmark_id;"
 	"END;"
 	"CREATE INDEX run_running ON run(id) WHERE status = 'running';",
 };

@@ -558,8 +558,8 @@ int pfg_store_series_means(struct pfg_store *st, int64_t bench_id, int64_t env_i
 	sqlite3_stmt *stmt;
 	*rows = NULL;
 	*n = 0;
-	/* Read backwards along result's key (benchmark, run): limit rows, not
-	 * the whole history. */
+	/* Read backwards along result_by_benchmark, which covers the query:
+	 * limit rows, not the whole history. */
 	if (store_prepare(st, "SELECT * FROM (SELECT r.benchmark_id, r.run_id, r.mean"
 			  " FROM result r CROSS JOIN run ON run.id = r.run_id"
 			  " WHERE r.benchmark_id = ?1 AND run.environment_id = ?2 AND r.ok = 1"
@@ -579,14 +579,30 @@ int pfg_store_recent_means(struct pfg_store *st, int64_t env_id, size_t limit,
 	sqlite3_stmt *stmt;
 	*rows = NULL;
 	*n = 0;
-	/* One statement for every benchmark; each one's rows are found by a
-	 * bounded walk back along result's key. */
+	if (limit <= STORE_RECENT_MEANS) {
+		/* The summary the schema keeps: a small row per benchmark. */
+		if (store_prepare(st, "SELECT m.benchmark_id, 0, j.value FROM recent_mean m,"
+				  " json_each(m.means) j WHERE m.environment_id = ?1 AND"
+				  " j.key >= json_array_length(m.means) - ?2"
+				  " ORDER BY m.benchmark_id, j.key", &stmt, err, errlen))
+			return PFG_ERUNTIME;
+		sqlite3_bind_int64(stmt, 1, env_id);
+		sqlite3_bind_int64(stmt, 2, (int64_t)limit);
+		return store_collect(st, stmt, sizeof **rows, read_mean_row, NULL,
+				     (void **)rows, n, "read results", err, errlen);
+	}
+	/* One statement for every benchmark: a bounded walk back along
+	 * result_by_benchmark (which covers it) finds the oldest run wanted,
+	 * and a range from there reads the means. */
 	if (store_prepare(st, "SELECT r.benchmark_id, r.run_id, r.mean FROM benchmark b"
-			  " CROSS JOIN result r ON r.benchmark_id = b.id AND r.run_id IN"
-			  " (SELECT r2.run_id FROM result r2 CROSS JOIN run ON run.id = r2.run_id"
-			  "  WHERE r2.benchmark_id = b.id AND run.environment_id = ?1"
-			  "  AND r2.ok = 1 AND r2.n > 0 ORDER BY r2.run_id DESC LIMIT ?2)"
-			  " ORDER BY r.benchmark_id, r.run_id", &stmt, err, errlen))
+			  " CROSS JOIN result r INDEXED BY result_by_benchmark CROSS JOIN run"
+			  " ON run.id = r.run_id WHERE r.benchmark_id = b.id AND r.run_id >="
+			  " coalesce((SELECT r2.run_id FROM result r2 INDEXED BY result_by_benchmark"
+			  "  CROSS JOIN run ON run.id = r2.run_id WHERE r2.benchmark_id = b.id"
+			  "  AND run.environment_id = ?1 AND r2.ok = 1 AND r2.n > 0"
+			  "  ORDER BY r2.run_id DESC LIMIT 1 OFFSET ?2 - 1), 0)"
+			  " AND run.environment_id = ?1 AND r.ok = 1 AND r.n > 0"
+			  " ORDER BY b.id, r.run_id", &stmt, err, errlen))
 		return PFG_ERUNTIME;
 	sqlite3_bind_int64(stmt, 1, env_id);
 	sqlite3_bind_int64(stmt, 2, (int64_t)limit);

@@ -8,6 +8,10 @@
 
 #include <sqlite3.h>
 
+/* How many of each benchmark's latest run means table recent_mean keeps
+ * (per environment). */
+#define STORE_RECENT_MEANS 32
+
 /* How many prepared statements a connection keeps for reuse. */
 #define STORE_STMT_SLOTS 96
 

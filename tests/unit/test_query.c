@@ -380,9 +380,10 @@ static void test_reads_write_nothing(void **state)
 	char *sql = pfg_xasprintf("PRAGMA foreign_keys = OFF; UPDATE run SET environment_id = "
 				  "%lld; UPDATE baseline SET environment_id = %lld; UPDATE alert "
 				  "SET environment_id = %lld; UPDATE change_point SET "
-				  "environment_id = %lld; DELETE FROM environment WHERE id <> %lld",
+				  "environment_id = %lld; UPDATE recent_mean SET environment_id = "
+				  "%lld; DELETE FROM environment WHERE id <> %lld",
 				  (long long)f->env, (long long)f->env, (long long)f->env,
-				  (long long)f->env, (long long)f->env);
+				  (long long)f->env, (long long)f->env, (long long)f->env);
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	free(sql);
 	sqlite3_close(db);

@@ -9,6 +9,7 @@
 #include "perfguard/store.h"
 #include "perfguard/util.h"
 
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -351,12 +352,36 @@ static void test_migrates_schema_4_summary(void **state)
 	assert_int_equal(br[0].latest.run_id, run);
 	assert_int_equal(br[1].n_runs, 7);
 	pfg_bench_rows_free(br, n);
+	/* The latest means kept for sparklines follow, and agree with the
+	 * results read from the history. */
+	struct pfg_mean_row *kept, *walked;
+	size_t nk, nw;
+	assert_int_equal(pfg_store_recent_means(st, 1, 4, &kept, &nk, err, sizeof err), 0);
+	assert_int_equal(pfg_store_recent_means(st, 1, 40, &walked, &nw, err, sizeof err), 0);
+	assert_int_equal(nk, 3 * 4);
+	assert_int_equal(nw, 8 + 7 + 7);
+	assert_int_equal(kept[3].bench_id, 1);
+	assert_true(kept[3].mean == 2.0);
+	for (size_t b = 0; b < 3; b++) {
+		/* the last 4 of each benchmark's walked means */
+		size_t end = 0;
+		for (size_t j = 0; j < nw; j++)
+			if (walked[j].bench_id == kept[b * 4].bench_id)
+				end = j + 1;
+		for (size_t k = 0; k < 4; k++)
+			assert_true(fabs(kept[b * 4 + k].mean - walked[end - 4 + k].mean) <=
+				    1e-14 * fabs(walked[end - 4 + k].mean));
+	}
+	free(kept);
+	free(walked);
 	pfg_store_close(st);
 	exec_sql(f->db, "PRAGMA foreign_keys = ON; DELETE FROM alert_event; DELETE FROM alert;"
 		 " DELETE FROM change_point WHERE run_id >= 7; DELETE FROM run WHERE id >= 7");
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM benchmark WHERE n_results = 6"
 				   " AND latest_run_id = 6"), 3);
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sample WHERE run_id >= 7"), 0);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM recent_mean WHERE"
+				   " json_array_length(means) = 6"), 3);
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sample_metric WHERE"
 				   " run_id >= 7"), 0);
 }
