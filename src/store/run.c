@@ -573,24 +573,65 @@ int pfg_store_series_means(struct pfg_store *st, int64_t bench_id, int64_t env_i
 			     "read results", err, errlen);
 }
 
+/* Append the last limit numbers of the JSON array text (as SQLite's
+ * json_group_array() writes numbers) to rows as bench's means. */
+static void append_means(const char *text, int64_t bench, size_t limit,
+			 struct pfg_mean_row **rows, size_t *n, size_t *cap)
+{
+	double v[STORE_RECENT_MEANS];
+	size_t k = 0;
+	const char *p = text ? strchr(text, '[') : NULL;
+	while (p && *p && *p != ']' && k < STORE_RECENT_MEANS) {
+		char *end;
+		double x = strtod(p + 1, &end);
+		if (end == p + 1)
+			break;
+		v[k++] = x;
+		p = end + strspn(end, " ");
+	}
+	size_t from = k > limit ? k - limit : 0;
+	for (size_t i = from; i < k; i++) {
+		if (*n == *cap) {
+			*cap = *cap ? 2 * *cap : 256;
+			*rows = pfg_xrealloc(*rows, *cap * sizeof **rows);
+		}
+		(*rows)[(*n)++] = (struct pfg_mean_row){ bench, 0, v[i] };
+	}
+}
+
+/* pfg_store_recent_means() from the summary the schema keeps: a small row
+ * per benchmark. */
+static int recent_means_kept(struct pfg_store *st, int64_t env_id, size_t limit,
+			     struct pfg_mean_row **rows, size_t *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	size_t cap = 0;
+	if (store_prepare(st, "SELECT benchmark_id, means FROM recent_mean WHERE"
+			  " environment_id = ? ORDER BY benchmark_id", &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, env_id);
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		append_means((const char *)sqlite3_column_text(stmt, 1),
+			     sqlite3_column_int64(stmt, 0), limit, rows, n, &cap);
+	store_release(st, stmt);
+	if (rc != SQLITE_DONE) {
+		free(*rows);
+		*rows = NULL;
+		*n = 0;
+		return store_error(st, err, errlen, "read recent means");
+	}
+	return PFG_OK;
+}
+
 int pfg_store_recent_means(struct pfg_store *st, int64_t env_id, size_t limit,
 			   struct pfg_mean_row **rows, size_t *n, char *err, size_t errlen)
 {
 	sqlite3_stmt *stmt;
 	*rows = NULL;
 	*n = 0;
-	if (limit <= STORE_RECENT_MEANS) {
-		/* The summary the schema keeps: a small row per benchmark. */
-		if (store_prepare(st, "SELECT m.benchmark_id, 0, j.value FROM recent_mean m,"
-				  " json_each(m.means) j WHERE m.environment_id = ?1 AND"
-				  " j.key >= json_array_length(m.means) - ?2"
-				  " ORDER BY m.benchmark_id, j.key", &stmt, err, errlen))
-			return PFG_ERUNTIME;
-		sqlite3_bind_int64(stmt, 1, env_id);
-		sqlite3_bind_int64(stmt, 2, (int64_t)limit);
-		return store_collect(st, stmt, sizeof **rows, read_mean_row, NULL,
-				     (void **)rows, n, "read results", err, errlen);
-	}
+	if (limit <= STORE_RECENT_MEANS)
+		return recent_means_kept(st, env_id, limit, rows, n, err, errlen);
 	/* One statement for every benchmark: a bounded walk back along
 	 * result_by_benchmark (which covers it) finds the oldest run wanted,
 	 * and a range from there reads the means. */
