@@ -59,10 +59,32 @@ static int pfg_bench_order(const void *pa, const void *pb)
 	return c ? c : strcmp(a->name, b->name);
 }
 
-/* The entry of "component/name" in ov, or NULL. */
+/* The entry of "component/name" in ov, or NULL: a binary search in ov's
+ * order (component, then name), or a scan when a name holds a second
+ * slash (where the component ends is not known then). */
 const struct pfg_query_bench *pfg_query_overview_find(const struct pfg_query_overview *ov,
 						      const char *full)
 {
+	const char *slash = strchr(full, '/');
+	if (slash && !strchr(slash + 1, '/')) {
+		size_t lo = 0, hi = ov->n, len = (size_t)(slash - full);
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			const struct pfg_query_bench *b = &ov->b[mid];
+			int c = strncmp(b->component, full, len);
+			if (c == 0 && b->component[len])
+				c = 1; /* longer than the wanted component */
+			if (c == 0)
+				c = strcmp(b->name, slash + 1);
+			if (c == 0)
+				return b;
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return NULL;
+	}
 	for (size_t i = 0; i < ov->n; i++)
 		if (strcmp(ov->b[i].full, full) == 0)
 			return &ov->b[i];
