@@ -8,7 +8,9 @@
 #   - database bytes per stored sample (2,000 x 500, 3 and 10 samples a result);
 #   - with OLD=path/to/an/older/perfguard: the migration of the 2,000 x 500
 #     database made by it, timed at the first open by this build.
-# Each figure is the median of REPS (default 5) runs. Measures only; asserts
+# Each figure is the median of REPS (default 5) runs: wall time, and with
+# perf(1) the CPU time of perfguard's own process too (its benchmarks'
+# processes left out), steadier on a shared machine. Measures only; asserts
 # nothing about times. SCALE_QUICK=1 uses a tenth of every size.
 set -e
 build=${1:-build}
@@ -60,7 +62,19 @@ now_us() { echo $(($(date +%s%N) / 1000)); }
 # median: the median of the numbers on stdin.
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# time_cmd DIR CMD...: the median wall time of CMD in DIR over reps runs, in ms.
+# cpu_ms CMD...: run CMD (in the current directory); print the CPU time of
+# its own process in ms, or nothing without perf.
+cpu_ms() {
+	if command -v perf >/dev/null 2>&1; then
+		perf stat --no-inherit -x, -e task-clock -o "$work/perf.txt" "$@" >/dev/null 2>&1 || true
+		awk -F, '/task-clock/ { printf "%.1f", $1 }' "$work/perf.txt"
+	else
+		"$@" >/dev/null 2>&1 || true
+	fi
+}
+
+# time_cmd DIR CMD...: the median wall time of CMD in DIR over reps runs, in
+# ms, and the median CPU time as cpu_ms measures it (after a /).
 time_cmd() {
 	d=$1; shift
 	i=0
@@ -68,6 +82,10 @@ time_cmd() {
 		t0=$(now_us); (cd "$d" && "$@" >/dev/null 2>&1 || true); t1=$(now_us)
 		echo $((t1 - t0)); i=$((i + 1))
 	done | median | awk '{ printf "%.1f", $1 / 1000 }'
+	i=0
+	while [ $i -lt "$reps" ]; do
+		(cd "$d" && cpu_ms "$@"); echo; i=$((i + 1))
+	done | grep . | median | awk '{ printf "/%.1f", $1 }'
 }
 
 # time_run DIR: the median time of `perfguard run` on a fresh copy of DIR's database.
@@ -82,6 +100,12 @@ time_run() {
 		t0=$(now_us); (cd "$1/run" && "$pg" run >/dev/null 2>&1 || true); t1=$(now_us)
 		echo $((t1 - t0)); i=$((i + 1))
 	done | median | awk '{ printf "%.1f", $1 / 1000 }'
+	i=0
+	while [ $i -lt "$reps" ]; do
+		rm -rf "$1/run/.perfguard" && mkdir "$1/run/.perfguard" &&
+			cp "$1/.perfguard/perfguard.db" "$1/run/.perfguard/"
+		(cd "$1/run" && cpu_ms "$pg" run); echo; i=$((i + 1))
+	done | grep . | median | awk '{ printf "/%.1f", $1 }'
 }
 
 # first_frame DIR: the median time to the dashboard's first frame with data, in ms.
@@ -105,15 +129,22 @@ first_frame() {
 	done | median
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", (b > 0 ? a / b : 0) }'; }
-row() { printf '%-44s %10s %10s %8s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")"; }
+# ratio A B: A / B for wall times, and for CPU times after a / when given.
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		split(a, x, "/"); split(b, y, "/")
+		printf "%.2fx", (y[1] > 0 ? x[1] / y[1] : 0)
+		if (x[2] != "" && y[2] > 0) printf "/%.2fx", x[2] / y[2]
+	}'
+}
+row() { printf '%-44s %16s %16s %12s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")"; }
 
 echo "bench/scale: seeding (100 x 100, 100 x $long, $big x 5, $big x $deep; 3 samples a result)"
 make_db "$work/short" 100 100 3
 make_db "$work/long" 100 "$long" 3
 make_db "$work/wide" "$big" 5 3
 make_db "$work/deep" "$big" "$deep" 3
-printf '%-44s %10s %10s %8s\n' "figure (ms, median of $reps)" "long" "short" "ratio"
+printf '%-44s %16s %16s %12s\n' "figure (ms wall/CPU, median of $reps)" "long" "short" "ratio"
 row "run, 100 benchmarks, $long vs 100 runs" "$(time_run "$work/long")" "$(time_run "$work/short")"
 row "gate, 100 x $long vs 100 x 100" "$(time_cmd "$work/long" "$pg" gate)" "$(time_cmd "$work/short" "$pg" gate)"
 row "list" "$(time_cmd "$work/long" "$pg" list)" "$(time_cmd "$work/short" "$pg" list)"
