@@ -4,7 +4,9 @@
  * on open; the file is created 0600, in WAL mode, with foreign keys on
  * and a busy timeout so that several perfguard processes can share it.
  * Each benchmark's samples and result of a run go in one transaction, so
- * a stopped run never leaves half a benchmark behind. */
+ * a stopped run never leaves half a benchmark behind. A handle keeps its
+ * prepared statements for reuse: one thread at a time uses it (each
+ * thread opens its own). */
 #ifndef PERFGUARD_STORE_H
 #define PERFGUARD_STORE_H
 
