@@ -32,6 +32,7 @@ int store_prepare(struct pfg_store *st, const char *sql, sqlite3_stmt **stmt,
 	for (size_t i = 0; i < st->n_stmts; i++) {
 		struct store_stmt_slot *s = &st->stmts[i];
 		if (s->sql == sql && !s->in_use && strcmp(sqlite3_sql(s->stmt), sql) == 0) {
+			sqlite3_clear_bindings(s->stmt); /* unbound parameters are NULL */
 			s->in_use = 1;
 			*stmt = s->stmt;
 			return PFG_OK;
@@ -49,8 +50,8 @@ void store_release(struct pfg_store *st, sqlite3_stmt *stmt)
 {
 	for (size_t i = 0; i < st->n_stmts; i++)
 		if (st->stmts[i].stmt == stmt) {
+			/* Reset leaves the connection's error code as finalizing would. */
 			sqlite3_reset(stmt);
-			sqlite3_clear_bindings(stmt);
 			st->stmts[i].in_use = 0;
 			return;
 		}

@@ -40,8 +40,9 @@ int store_error(struct pfg_store *st, char *err, size_t errlen, const char *what
 int store_prepare(struct pfg_store *st, const char *sql, sqlite3_stmt **stmt,
 		  char *err, size_t errlen);
 
-/* Hand back a statement of store_prepare(): reset and unbound when it is
- * kept, finalized otherwise. */
+/* Hand back a statement of store_prepare(): reset when it is kept (its
+ * parameters are unbound when it is handed out again), finalized
+ * otherwise; the connection's error code stays that of its last step. */
 void store_release(struct pfg_store *st, sqlite3_stmt *stmt);
 
 /* Finalize every kept statement (before closing the connection). */
