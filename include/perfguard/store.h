@@ -4,7 +4,9 @@
  * on open; the file is created 0600, in WAL mode, with foreign keys on
  * and a busy timeout so that several perfguard processes can share it.
  * Each benchmark's samples and result of a run go in one transaction, so
- * a stopped run never leaves half a benchmark behind. */
+ * a stopped run never leaves half a benchmark behind. A handle keeps its
+ * prepared statements for reuse: one thread at a time uses it (each
+ * thread opens its own). */
 #ifndef PERFGUARD_STORE_H
 #define PERFGUARD_STORE_H
 
@@ -18,7 +20,7 @@
 struct pfg_store;
 
 /* The latest schema version pfg_store_open() migrates to. */
-#define PFG_STORE_SCHEMA_VERSION 4
+#define PFG_STORE_SCHEMA_VERSION 6
 
 /* Where results are comparable: the same host, CPU model and kernel. */
 struct pfg_environment {
@@ -154,6 +156,19 @@ int pfg_store_benchmarks(struct pfg_store *st, struct pfg_bench_row **rows,
 			 size_t *n, char *err, size_t errlen);
 void pfg_bench_rows_free(struct pfg_bench_row *rows, size_t n);
 
+/* A benchmark's id and "component/name". */
+struct pfg_bench_name {
+	int64_t id;
+	char *full;
+};
+
+/* Every benchmark's id and name, ordered by component and name: what a
+ * lookup by name needs, without the latest results. Free with
+ * pfg_bench_names_free(). */
+int pfg_store_benchmark_names(struct pfg_store *st, struct pfg_bench_name **out,
+			      size_t *n, char *err, size_t errlen);
+void pfg_bench_names_free(struct pfg_bench_name *names, size_t n);
+
 /* One row per run of component/name, oldest first; limit 0 means all,
  * else the latest limit runs. Returns PFG_ENOTFOUND when the benchmark is
  * unknown. Free with pfg_result_rows_free(). */
@@ -279,6 +294,17 @@ int pfg_store_recent_verdicts(struct pfg_store *st, int64_t bench_id, int64_t en
 			      size_t limit, enum pfg_verdict **out, int64_t **run_ids,
 			      size_t *n, char *err, size_t errlen);
 
+/* The newest comparison in env of every benchmark that has one, by
+ * benchmark id, in one query. Caller frees. */
+int pfg_store_comparisons_newest(struct pfg_store *st, int64_t env_id,
+				 struct pfg_comparison **out, size_t *n, char *err,
+				 size_t errlen);
+
+/* The comparison of each benchmark's latest result (of any environment),
+ * for those that have one, by benchmark id, in one query. Caller frees. */
+int pfg_store_comparisons_of_latest(struct pfg_store *st, struct pfg_comparison **out,
+				    size_t *n, char *err, size_t errlen);
+
 /* The newest comparison of bench in env (of any run): 0, or PFG_ENOTFOUND
  * when there is none. */
 int pfg_store_comparison_latest(struct pfg_store *st, int64_t bench_id, int64_t env_id,
@@ -366,10 +392,12 @@ struct pfg_change_point_row {
 	double mean_before, mean_after, change_pct, p_value;
 };
 
-/* Replace the stored change points of bench in env with rows[0..n). */
+/* Replace the stored change points of bench in env at or after run
+ * from_run (0: all of them) with rows[0..n), found over the runs from
+ * from_run on; older points are kept. */
 int pfg_store_change_points_put(struct pfg_store *st, int64_t bench_id, int64_t env_id,
-				const struct pfg_change_point_row *rows, size_t n,
-				char *err, size_t errlen);
+				int64_t from_run, const struct pfg_change_point_row *rows,
+				size_t n, char *err, size_t errlen);
 
 /* The stored change points of bench in env, oldest first. Caller frees. */
 int pfg_store_change_points(struct pfg_store *st, int64_t bench_id, int64_t env_id,
@@ -383,6 +411,27 @@ int pfg_store_change_points(struct pfg_store *st, int64_t bench_id, int64_t env_
 int pfg_store_series(struct pfg_store *st, int64_t bench_id, int64_t env_id,
 		     size_t limit, struct pfg_result_row **rows, size_t *n, char *err,
 		     size_t errlen);
+
+/* A run mean of one benchmark. */
+struct pfg_mean_row {
+	int64_t bench_id, run_id;
+	double mean;
+};
+
+/* What pfg_store_series() returns, narrowed to run ids and means: what the
+ * analysis reads. Reads limit rows (0: all) whatever the history's length.
+ * Caller frees *rows. */
+int pfg_store_series_means(struct pfg_store *st, int64_t bench_id, int64_t env_id,
+			   size_t limit, struct pfg_mean_row **rows, size_t *n, char *err,
+			   size_t errlen);
+
+/* The means of the latest limit successful results in env of every
+ * benchmark, by benchmark id and then oldest first, in one query whose cost
+ * does not grow with the history. Up to 32 means come from a summary the
+ * schema keeps, to 15 significant digits and with run_id 0; more are read
+ * from the results. Caller frees *rows. */
+int pfg_store_recent_means(struct pfg_store *st, int64_t env_id, size_t limit,
+			   struct pfg_mean_row **rows, size_t *n, char *err, size_t errlen);
 
 /* The latest run with status complete (or failed when any_status), or
  * PFG_ENOTFOUND when there is none. */

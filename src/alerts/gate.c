@@ -81,6 +81,29 @@ static int judge(struct pfg_store *st, const struct pfg_comparison *c, const cha
 	return PFG_OK;
 }
 
+/* Order benchmark names by name. */
+static int name_order(const void *pa, const void *pb)
+{
+	return strcmp(((const struct pfg_bench_name *)pa)->full,
+		      ((const struct pfg_bench_name *)pb)->full);
+}
+
+/* Order benchmark names by id. */
+static int id_order(const void *pa, const void *pb)
+{
+	int64_t a = ((const struct pfg_bench_name *)pa)->id;
+	int64_t b = ((const struct pfg_bench_name *)pb)->id;
+	return a < b ? -1 : a > b;
+}
+
+/* Order comparisons by benchmark id. */
+static int cmp_bench_order(const void *pa, const void *pb)
+{
+	int64_t a = ((const struct pfg_comparison *)pa)->bench_id;
+	int64_t b = ((const struct pfg_comparison *)pb)->bench_id;
+	return a < b ? -1 : a > b;
+}
+
 /* Judge every comparison of run_id. */
 static int judge_run(struct pfg_store *st, int64_t run_id, struct pfg_gate_report *r,
 		     char *err, size_t errlen)
@@ -88,75 +111,71 @@ static int judge_run(struct pfg_store *st, int64_t run_id, struct pfg_gate_repor
 	r->run_id = run_id;
 	int rc = pfg_store_run_info(st, run_id, &r->env_id, &r->run_status, err, errlen);
 	struct pfg_comparison *cs = NULL;
-	struct pfg_bench_row *rows = NULL;
+	struct pfg_bench_name *names = NULL;
 	size_t nc = 0, nb = 0;
 	if (rc == PFG_OK)
 		rc = pfg_store_comparisons(st, run_id, &cs, &nc, err, errlen);
 	if (rc == PFG_OK)
-		rc = pfg_store_benchmarks(st, &rows, &nb, err, errlen);
+		rc = pfg_store_benchmark_names(st, &names, &nb, err, errlen);
+	if (rc == PFG_OK)
+		qsort(names, nb, sizeof *names, id_order);
 	for (size_t i = 0; i < nc && rc == PFG_OK; i++) {
-		char name[512] = "?";
-		for (size_t j = 0; j < nb; j++)
-			if (rows[j].id == cs[i].bench_id)
-				snprintf(name, sizeof name, "%s/%s", rows[j].component,
-					 rows[j].name);
-		rc = judge(st, &cs[i], name, r, err, errlen);
+		struct pfg_bench_name key = { .id = cs[i].bench_id };
+		const struct pfg_bench_name *b = bsearch(&key, names, nb, sizeof *names,
+							 id_order);
+		rc = judge(st, &cs[i], b ? b->full : "?", r, err, errlen);
 	}
 	free(cs);
-	pfg_bench_rows_free(rows, nb);
+	pfg_bench_names_free(names, nb);
 	return rc;
 }
 
-/* Judge the latest comparison of one benchmark of the suite. */
-static int judge_bench(struct pfg_store *st, const char *bench, int64_t bench_id,
-		       struct pfg_gate_report *r, char *err, size_t errlen)
+/* Judge the latest comparison c (NULL: none in the environment) of one
+ * benchmark of the suite. */
+static int judge_bench(struct pfg_store *st, const char *bench,
+		       const struct pfg_comparison *c, struct pfg_gate_report *r, char *err,
+		       size_t errlen)
 {
-	struct pfg_comparison c;
-	int rc = bench_id ? pfg_store_comparison_latest(st, bench_id, r->env_id, &c, err,
-							errlen) : PFG_ENOTFOUND;
-	if (rc == PFG_ENOTFOUND) {
+	if (!c) {
 		r->n_benchmarks++;
 		struct pfg_gate_item *it = add_item(r, bench, 0, PFG_GATE_NO_RESULT);
 		it->fails = r->fail_on_missing_baseline;
 		return PFG_OK;
 	}
-	return rc ? rc : judge(st, &c, bench, r, err, errlen);
+	return judge(st, c, bench, r, err, errlen);
 }
 
-/* Judge the suite's state: the latest comparison of every benchmark. */
+/* Judge the suite's state: the latest comparison of every benchmark (of
+ * o->benches when given, else of the store), read in one query. */
 static int judge_suite(struct pfg_store *st, const struct pfg_gate_opts *o,
 		       struct pfg_gate_report *r, char *err, size_t errlen)
 {
 	int rc = pfg_store_environment_here(st, &r->env_id, err, errlen);
 	if (rc)
 		return rc;
-	if (o->benches) {
-		for (size_t i = 0; i < o->n_benches && rc == PFG_OK; i++) {
-			char comp[256];
-			const char *slash = strchr(o->benches[i], '/');
-			int64_t id = 0;
-			if (slash && (size_t)(slash - o->benches[i]) < sizeof comp) {
-				snprintf(comp, sizeof comp, "%.*s",
-					 (int)(slash - o->benches[i]), o->benches[i]);
-				rc = pfg_store_benchmark_find(st, comp, slash + 1, &id, err,
-							      errlen);
-				rc = rc == PFG_ENOTFOUND ? PFG_OK : rc;
-			}
-			if (rc == PFG_OK)
-				rc = judge_bench(st, o->benches[i], id, r, err, errlen);
-		}
-		return rc;
+	struct pfg_bench_name *names = NULL;
+	struct pfg_comparison *cs = NULL;
+	size_t nb = 0, nc = 0;
+	rc = pfg_store_benchmark_names(st, &names, &nb, err, errlen);
+	if (rc == PFG_OK && o->benches)
+		qsort(names, nb, sizeof *names, name_order);
+	if (rc == PFG_OK)
+		rc = pfg_store_comparisons_newest(st, r->env_id, &cs, &nc, err, errlen);
+	if (rc == PFG_OK)
+		qsort(cs, nc, sizeof *cs, cmp_bench_order);
+	size_t n = o->benches ? o->n_benches : nb;
+	for (size_t i = 0; i < n && rc == PFG_OK; i++) {
+		const char *name = o->benches ? o->benches[i] : "";
+		struct pfg_bench_name key = { .full = (char *)name };
+		const struct pfg_bench_name *b = !o->benches ? &names[i]
+			: bsearch(&key, names, nb, sizeof *names, name_order);
+		struct pfg_comparison ckey = { .bench_id = b ? b->id : 0 };
+		const struct pfg_comparison *c = b ? bsearch(&ckey, cs, nc, sizeof *cs,
+							     cmp_bench_order) : NULL;
+		rc = judge_bench(st, o->benches ? name : b->full, c, r, err, errlen);
 	}
-	struct pfg_bench_row *rows;
-	size_t nb;
-	if ((rc = pfg_store_benchmarks(st, &rows, &nb, err, errlen)))
-		return rc;
-	for (size_t i = 0; i < nb && rc == PFG_OK; i++) {
-		char name[512];
-		snprintf(name, sizeof name, "%s/%s", rows[i].component, rows[i].name);
-		rc = judge_bench(st, name, rows[i].id, r, err, errlen);
-	}
-	pfg_bench_rows_free(rows, nb);
+	free(cs);
+	pfg_bench_names_free(names, nb);
 	return rc;
 }
 

@@ -18,19 +18,19 @@ static int means_since(struct pfg_store *st, int64_t bench_id, int64_t env_id,
 		       const struct pfg_baseline *b, double **y, size_t *m, char *err,
 		       size_t errlen)
 {
-	struct pfg_result_row *rows;
+	struct pfg_mean_row *rows;
 	size_t n;
 	*m = 0;
 	*y = NULL;
-	if (pfg_store_series(st, bench_id, env_id, PFG_ANALYSIS_HISTORY_MAX, &rows, &n, err,
-			     errlen))
+	if (pfg_store_series_means(st, bench_id, env_id, PFG_ANALYSIS_HISTORY_MAX, &rows, &n,
+				   err, errlen))
 		return PFG_ERUNTIME;
 	*y = pfg_xcalloc(n + 1, sizeof **y);
 	int64_t last = b->runs[b->n_runs - 1];
 	for (size_t i = 0; i < n; i++)
 		if (rows[i].run_id > last)
 			(*y)[(*m)++] = rows[i].mean;
-	pfg_result_rows_free(rows, n);
+	free(rows);
 	return PFG_OK;
 }
 
@@ -383,20 +383,39 @@ struct history {
 	size_t n;
 };
 
-/* Load the history of a's benchmark into h. */
+/* Change points are found over the latest this many runs (and at least
+ * the drift window and a rebaseline's span): a run's cost does not grow
+ * with the history. The points found are exactly those of a computation
+ * over the same runs; points older than the window stay as stored. */
+#define HISTORY_WINDOW 200
+
+/* How many of the latest runs the analysis reads: HISTORY_WINDOW, or
+ * more when the drift window or rebaseline_after needs them. */
+static size_t history_window(const struct pfg_analysis *a)
+{
+	size_t w = HISTORY_WINDOW;
+	if ((size_t)a->cfg->analysis.drift_window > w)
+		w = (size_t)a->cfg->analysis.drift_window;
+	if ((size_t)a->cfg->analysis.rebaseline_after + 1 > w)
+		w = (size_t)a->cfg->analysis.rebaseline_after + 1;
+	return w;
+}
+
+/* Load the recent history of a's benchmark (history_window() runs) into h. */
 static int history_load(struct pfg_analysis *a, struct history *h, char *err, size_t errlen)
 {
-	struct pfg_result_row *rows;
+	struct pfg_mean_row *rows;
 	memset(h, 0, sizeof *h);
-	if (pfg_store_series(a->st, a->bench_id, a->env_id, 0, &rows, &h->n, err, errlen))
+	if (pfg_store_series_means(a->st, a->bench_id, a->env_id, history_window(a), &rows,
+				   &h->n, err, errlen))
 		return PFG_ERUNTIME;
-	h->means = pfg_xcalloc(h->n, sizeof *h->means);
-	h->runs = pfg_xcalloc(h->n, sizeof *h->runs);
+	h->means = pfg_xcalloc(h->n ? h->n : 1, sizeof *h->means);
+	h->runs = pfg_xcalloc(h->n ? h->n : 1, sizeof *h->runs);
 	for (size_t i = 0; i < h->n; i++) {
 		h->means[i] = rows[i].mean;
 		h->runs[i] = rows[i].run_id;
 	}
-	pfg_result_rows_free(rows, h->n);
+	free(rows);
 	return PFG_OK;
 }
 
@@ -565,7 +584,8 @@ static int propose_first(struct pfg_analysis *a, struct pfg_analysis_changes *ou
 	return rc;
 }
 
-/* Change points over the whole history, stored; and a new baseline
+/* Change points over the recent history (history_window()), stored in
+ * place of those stored from its first run on; and a new baseline
  * proposed after a sustained shift: a change point after the approved
  * baseline that has held rebaseline_after runs, when the history chart
  * (st, NULL when it could not say) also says the level moved. */
@@ -588,8 +608,8 @@ static int record_history(struct pfg_analysis *a, struct pfg_analysis_changes *o
 			rows[i] = (struct pfg_change_point_row){
 				runs[cps[i].index], cps[i].mean_before, cps[i].mean_after,
 				cps[i].change_pct, cps[i].p_value };
-		rc = pfg_store_change_points_put(a->st, a->bench_id, a->env_id, rows, ncp,
-						 err, errlen);
+		rc = pfg_store_change_points_put(a->st, a->bench_id, a->env_id,
+						 n ? runs[0] : 0, rows, ncp, err, errlen);
 		free(rows);
 	}
 	size_t after = (size_t)a->cfg->analysis.rebaseline_after;

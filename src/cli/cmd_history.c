@@ -83,32 +83,41 @@ static void print_table(const char *unit, const struct pfg_result_row *rows, siz
 	}
 }
 
-/* Find the unit of component/name among the stored benchmarks. */
+/* Find the unit and the number of stored runs of component/name among
+ * the stored benchmarks. */
 static int bench_unit(struct pfg_store *st, const char *comp, const char *name,
-		      char *unit, size_t len)
+		      char *unit, size_t len, size_t *n_runs)
 {
 	struct pfg_bench_row *rows;
 	size_t n;
 	if (pfg_store_benchmarks(st, &rows, &n, NULL, 0))
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(rows[i].component, comp) && !strcmp(rows[i].name, name))
+		if (!strcmp(rows[i].component, comp) && !strcmp(rows[i].name, name)) {
 			snprintf(unit, len, "%s", rows[i].unit);
+			*n_runs = rows[i].n_runs;
+		}
 	pfg_bench_rows_free(rows, n);
 	return 0;
 }
+
+/* Runs the table shows without --limit or --all. */
+#define HISTORY_TABLE_RUNS 50
 
 /* `perfguard history`: parse the options and run; returns an exit code. */
 static int cmd_history(struct pfg_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
-		{ "limit", required_argument, NULL, 'n' }, PFG_COMMON_LONGOPTS, { 0 } };
-	int json = 0, opt;
+		{ "limit", required_argument, NULL, 'n' },
+		{ "all", no_argument, NULL, 'a' }, PFG_COMMON_LONGOPTS, { 0 } };
+	int json = 0, all = 0, opt;
 	long limit = 0;
 	while ((opt = getopt_long(argc, argv, PFG_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (opt == 'j') {
 			json = 1;
+		} else if (opt == 'a') {
+			all = 1;
 		} else if (opt == 'n') {
 			if ((limit = pfg_cli_parse_count(cli, "--limit", optarg, 1)) < 0)
 				return PFG_EXIT_USAGE;
@@ -126,6 +135,10 @@ static int cmd_history(struct pfg_cli *cli, int argc, char **argv)
 	const char *slash = strchr(id, '/');
 	if (!slash || slash == id || !slash[1])
 		return pfg_cli_usage_error(cli, "'%s': expected component/name", id);
+	/* The table shows the latest HISTORY_TABLE_RUNS unless told otherwise:
+	 * a long history is not printed whole by default. */
+	if (!json && !all && !limit)
+		limit = HISTORY_TABLE_RUNS;
 	char *comp = strndup(id, (size_t)(slash - id));
 	char err[PFG_ERR_MAX], unit[32] = "";
 	struct pfg_store *st = NULL;
@@ -139,11 +152,16 @@ static int cmd_history(struct pfg_cli *cli, int argc, char **argv)
 				    rc == PFG_ENOTFOUND ? ": run it first, or see "
 				    "'perfguard list'" : "");
 	if (code == PFG_EXIT_OK) {
-		bench_unit(st, comp, slash + 1, unit, sizeof unit);
-		if (json)
+		size_t stored = 0;
+		bench_unit(st, comp, slash + 1, unit, sizeof unit, &stored);
+		if (json) {
 			print_json(st, id, unit, rows, n);
-		else
+		} else {
 			print_table(unit, rows, n);
+			if (stored > n)
+				printf("(the latest %zu of %zu runs: --limit N or --all for "
+				       "more)\n", n, stored);
+		}
 	}
 	pfg_result_rows_free(rows, n);
 	pfg_store_close(st);
@@ -155,10 +173,14 @@ const struct pfg_command pfg_cmd_history_entry = {
 	.name = "history",
 	.summary = "a row per run of one benchmark",
 	.usage =
-		"Usage: perfguard history [--json] [--limit N] [-c FILE] [--db FILE] BENCH\n"
+		"Usage: perfguard history [--json] [--limit N | --all] [-c FILE] [--db FILE]\n"
+		"                         BENCH\n"
 		"\n"
 		"Print one row per stored run of BENCH (component/name), oldest first:\n"
 		"run id, time, status, git revision, n, mean, median, stddev, p95.\n"
-		"  --limit N   only the latest N runs\n",
+		"The table shows the latest 50 runs and says how many there are;\n"
+		"--json gives every run.\n"
+		"  --limit N   only the latest N runs\n"
+		"  --all       every run\n",
 	.run = cmd_history,
 };

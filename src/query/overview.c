@@ -59,24 +59,61 @@ static int pfg_bench_order(const void *pa, const void *pb)
 	return c ? c : strcmp(a->name, b->name);
 }
 
-/* The entry of "component/name" in ov, or NULL. */
+/* The entry of "component/name" in ov, or NULL: a binary search in ov's
+ * order (component, then name), or a scan when a name holds a second
+ * slash (where the component ends is not known then). */
 const struct pfg_query_bench *pfg_query_overview_find(const struct pfg_query_overview *ov,
 						      const char *full)
 {
+	const char *slash = strchr(full, '/');
+	if (slash && !strchr(slash + 1, '/')) {
+		size_t lo = 0, hi = ov->n, len = (size_t)(slash - full);
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			const struct pfg_query_bench *b = &ov->b[mid];
+			int c = strncmp(b->component, full, len);
+			if (c == 0 && b->component[len])
+				c = 1; /* longer than the wanted component */
+			if (c == 0)
+				c = strcmp(b->name, slash + 1);
+			if (c == 0)
+				return b;
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return NULL;
+	}
 	for (size_t i = 0; i < ov->n; i++)
 		if (strcmp(ov->b[i].full, full) == 0)
 			return &ov->b[i];
 	return NULL;
 }
 
-/* Nonzero when "component/name" full is one of cfg's benchmarks. */
-static int pfg_in_config(const struct pfg_config *cfg, const char *full)
+/* Order pointers to strings by the strings. */
+static int pfg_str_order(const void *pa, const void *pb)
 {
-	if (cfg)
-		for (size_t k = 0; k < cfg->n_benchmarks; k++)
-			if (strcmp(cfg->benchmarks[k].id, full) == 0)
-				return 1;
-	return 0;
+	return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+/* cfg's benchmark ids ("component/name"), sorted for pfg_in_names(); NULL
+ * when there is no config. Caller frees the array (not the strings). */
+static const char **pfg_config_names(const struct pfg_config *cfg)
+{
+	if (!cfg)
+		return NULL;
+	const char **v = pfg_xcalloc(cfg->n_benchmarks + 1, sizeof *v);
+	for (size_t k = 0; k < cfg->n_benchmarks; k++)
+		v[k] = cfg->benchmarks[k].id;
+	qsort(v, cfg->n_benchmarks, sizeof *v, pfg_str_order);
+	return v;
+}
+
+/* Nonzero when full is among the n sorted names. */
+static int pfg_in_names(const char **names, size_t n, const char *full)
+{
+	return names && bsearch(&full, names, n, sizeof *names, pfg_str_order) != NULL;
 }
 
 /* Fill ov->b from the store's benchmarks (each with its latest result). */
@@ -92,6 +129,7 @@ static int pfg_ov_stored(struct pfg_store *st, const struct pfg_config *cfg,
 	}
 	ov->b = pfg_xcalloc(n ? n : 1, sizeof *ov->b);
 	ov->n = n;
+	const char **names = pfg_config_names(cfg);
 	for (size_t i = 0; i < n; i++) {
 		struct pfg_query_bench *b = &ov->b[i];
 		b->id = rows[i].id;
@@ -100,7 +138,7 @@ static int pfg_ov_stored(struct pfg_store *st, const struct pfg_config *cfg,
 		b->full = pfg_xasprintf("%s/%s", b->component, b->name);
 		b->unit = pfg_xstrdup(rows[i].unit);
 		b->in_store = 1;
-		b->in_config = pfg_in_config(cfg, b->full);
+		b->in_config = pfg_in_names(names, cfg ? cfg->n_benchmarks : 0, b->full);
 		b->n_runs = rows[i].n_runs;
 		b->has_latest = rows[i].has_latest;
 		if (b->has_latest) {
@@ -113,6 +151,7 @@ static int pfg_ov_stored(struct pfg_store *st, const struct pfg_config *cfg,
 				ov->last_run_at = rows[i].latest.started_at;
 		}
 	}
+	free(names);
 	pfg_bench_rows_free(rows, n);
 	return 0;
 }
@@ -124,12 +163,13 @@ static void pfg_ov_unstored(const struct pfg_config *cfg, struct pfg_query_overv
 	if (!cfg)
 		return;
 	size_t known = ov->n;
+	const char **stored = pfg_xcalloc(known + 1, sizeof *stored);
+	for (size_t i = 0; i < known; i++)
+		stored[i] = ov->b[i].full;
+	qsort(stored, known, sizeof *stored, pfg_str_order);
 	for (size_t k = 0; k < cfg->n_benchmarks; k++) {
 		const struct pfg_benchmark_cfg *c = &cfg->benchmarks[k];
-		int found = 0;
-		for (size_t i = 0; i < known && !found; i++)
-			found = strcmp(ov->b[i].full, c->id) == 0;
-		if (found)
+		if (pfg_in_names(stored, known, c->id))
 			continue;
 		ov->b = pfg_xrealloc(ov->b, (ov->n + 1) * sizeof *ov->b);
 		struct pfg_query_bench *b = &ov->b[ov->n++];
@@ -141,22 +181,43 @@ static void pfg_ov_unstored(const struct pfg_config *cfg, struct pfg_query_overv
 		b->unit = pfg_xstrdup(c->unit);
 		b->in_config = 1;
 	}
+	free(stored);
 	if (ov->n > known)
 		qsort(ov->b, ov->n, sizeof *ov->b, pfg_bench_order);
 }
 
-/* The stored benchmark of id, or NULL. */
-static struct pfg_query_bench *pfg_ov_bench(struct pfg_query_overview *ov, int64_t id)
+/* Order pointers to benchmarks by their ids. */
+static int pfg_id_order(const void *pa, const void *pb)
 {
-	for (size_t j = 0; j < ov->n; j++)
-		if (ov->b[j].id == id)
-			return &ov->b[j];
-	return NULL;
+	int64_t a = (*(struct pfg_query_bench *const *)pa)->id;
+	int64_t b = (*(struct pfg_query_bench *const *)pb)->id;
+	return a < b ? -1 : a > b;
+}
+
+/* The stored benchmark of id, or NULL, by binary search in ids (ov's
+ * benchmarks ordered by id: pfg_ov_ids()). */
+static struct pfg_query_bench *pfg_ov_bench(struct pfg_query_bench **ids, size_t n,
+					    int64_t id)
+{
+	struct pfg_query_bench key = { .id = id }, *kp = &key;
+	struct pfg_query_bench **hit = bsearch(&kp, ids, n, sizeof *ids, pfg_id_order);
+	return hit ? *hit : NULL;
+}
+
+/* ov's benchmarks ordered by id, for pfg_ov_bench(). Caller frees. */
+static struct pfg_query_bench **pfg_ov_ids(struct pfg_query_overview *ov)
+{
+	struct pfg_query_bench **ids = pfg_xcalloc(ov->n + 1, sizeof *ids);
+	for (size_t i = 0; i < ov->n; i++)
+		ids[i] = &ov->b[i];
+	qsort(ids, ov->n, sizeof *ids, pfg_id_order);
+	return ids;
 }
 
 /* Fill the baseline columns from the store's baselines in the environment
  * (every environment when it is 0). */
-static void pfg_ov_baselines(struct pfg_store *st, struct pfg_query_overview *ov)
+static void pfg_ov_baselines(struct pfg_store *st, struct pfg_query_overview *ov,
+			     struct pfg_query_bench **ids)
 {
 	static const enum pfg_baseline_state states[] = { PFG_BASELINE_APPROVED,
 							  PFG_BASELINE_PROPOSED };
@@ -172,7 +233,7 @@ static void pfg_ov_baselines(struct pfg_store *st, struct pfg_query_overview *ov
 		}
 		/* Newest first: the first one seen per benchmark wins. */
 		for (size_t i = 0; i < n; i++) {
-			struct pfg_query_bench *b = pfg_ov_bench(ov, bl[i].bench_id);
+			struct pfg_query_bench *b = pfg_ov_bench(ids, ov->n, bl[i].bench_id);
 			if (!b)
 				continue;
 			if (k == 0 && !b->approved_id) {
@@ -193,41 +254,65 @@ static void pfg_ov_baselines(struct pfg_store *st, struct pfg_query_overview *ov
 				    : PFG_QUERY_BASELINE_NONE;
 }
 
-/* The comparison of b's latest result and b's sparkline of spark means. */
+/* The comparison of each benchmark's latest result, and the sparklines
+ * of spark means, each read in one query for the whole suite. */
 static void pfg_ov_latest(struct pfg_store *st, struct pfg_query_overview *ov,
-			  struct pfg_query_bench *b, size_t spark)
+			  struct pfg_query_bench **ids, size_t spark)
 {
 	char err[PFG_ERR_MAX];
-	struct pfg_comparison c;
-	if (b->has_latest &&
-	    pfg_store_comparison_get(st, b->latest_run, b->id, &c, NULL, 0) == 0) {
-		b->has_cmp = c.verdict != PFG_VERDICT_NO_BASELINE;
-		b->has_verdict = 1;
-		b->change_pct = c.change_pct;
-		b->ci_low = c.ci_low_pct;
-		b->ci_high = c.ci_high_pct;
-		b->p_value = c.p_value;
-		b->verdict = c.verdict;
-		b->severity = c.severity;
+	struct pfg_comparison *cs;
+	size_t nc;
+	if (pfg_store_comparisons_of_latest(st, &cs, &nc, err, sizeof err)) {
+		pfg_ov_error(ov, err);
+		nc = 0;
+		cs = NULL;
 	}
-	if (!spark || !b->in_store)
+	for (size_t i = 0; i < nc; i++) {
+		struct pfg_query_bench *b = pfg_ov_bench(ids, ov->n, cs[i].bench_id);
+		if (!b || !b->has_latest || cs[i].run_id != b->latest_run)
+			continue;
+		b->has_cmp = cs[i].verdict != PFG_VERDICT_NO_BASELINE;
+		b->has_verdict = 1;
+		b->change_pct = cs[i].change_pct;
+		b->ci_low = cs[i].ci_low_pct;
+		b->ci_high = cs[i].ci_high_pct;
+		b->p_value = cs[i].p_value;
+		b->verdict = cs[i].verdict;
+		b->severity = cs[i].severity;
+	}
+	free(cs);
+	if (!spark)
 		return;
-	struct pfg_result_row *series;
-	size_t ns;
-	if (pfg_store_series(st, b->id, ov->env_id, spark, &series, &ns, err, sizeof err)) {
+	struct pfg_mean_row *m;
+	size_t nm;
+	if (pfg_store_recent_means(st, ov->env_id, spark, &m, &nm, err, sizeof err)) {
 		pfg_ov_error(ov, err);
 		return;
 	}
-	b->n_spark = ns < spark ? ns : spark;
-	b->spark = pfg_xcalloc(b->n_spark ? b->n_spark : 1, sizeof *b->spark);
-	for (size_t k = 0; k < b->n_spark; k++)
-		b->spark[k] = series[k].mean;
-	pfg_result_rows_free(series, ns);
+	/* Rows come by benchmark, oldest first: one stretch per benchmark. */
+	for (size_t i = 0; i < nm;) {
+		size_t k = i;
+		while (k < nm && m[k].bench_id == m[i].bench_id)
+			k++;
+		struct pfg_query_bench *b = pfg_ov_bench(ids, ov->n, m[i].bench_id);
+		if (b && b->in_store) {
+			b->n_spark = k - i < spark ? k - i : spark;
+			b->spark = pfg_xcalloc(b->n_spark, sizeof *b->spark);
+			for (size_t j = 0; j < b->n_spark; j++)
+				b->spark[j] = m[k - b->n_spark + j].mean;
+		}
+		i = k;
+	}
+	free(m);
+	for (size_t i = 0; i < ov->n; i++)
+		if (ov->b[i].in_store && !ov->b[i].spark)
+			ov->b[i].spark = pfg_xcalloc(1, sizeof *ov->b[i].spark);
 }
 
 /* Load every alert, in the overview's order, and count each benchmark's
  * open ones and their worst severity. */
-static void pfg_ov_alerts(struct pfg_store *st, struct pfg_query_overview *ov)
+static void pfg_ov_alerts(struct pfg_store *st, struct pfg_query_overview *ov,
+			  struct pfg_query_bench **ids)
 {
 	char err[PFG_ERR_MAX];
 	struct pfg_alert *al;
@@ -250,7 +335,7 @@ static void pfg_ov_alerts(struct pfg_store *st, struct pfg_query_overview *ov)
 		a->change_pct = al[i].change_pct;
 		a->created_at = al[i].created_at;
 		a->recovered = al[i].recovered_run_id != 0;
-		struct pfg_query_bench *b = pfg_ov_bench(ov, a->bench_id);
+		struct pfg_query_bench *b = pfg_ov_bench(ids, ov->n, a->bench_id);
 		if (b && pfg_alert_state_is_open(a->state)) {
 			b->open_alerts++;
 			if (a->severity > b->worst_severity)
@@ -302,10 +387,11 @@ int pfg_query_overview_load(struct pfg_store *st, const struct pfg_config *cfg,
 		ov->load_ns = pfg_now_ns() - t0;
 		return 0;
 	}
-	pfg_ov_baselines(st, ov);
-	for (size_t i = 0; i < ov->n; i++)
-		pfg_ov_latest(st, ov, &ov->b[i], opts->spark);
-	pfg_ov_alerts(st, ov);
+	struct pfg_query_bench **ids = pfg_ov_ids(ov);
+	pfg_ov_baselines(st, ov, ids);
+	pfg_ov_latest(st, ov, ids, opts->spark);
+	pfg_ov_alerts(st, ov, ids);
+	free(ids);
 	int64_t run;
 	if (pfg_store_latest_run(st, 1, &run, NULL, 0) == 0) {
 		ov->last_run = run;

@@ -40,9 +40,9 @@ int pfg_query_trend_load(struct pfg_store *st, int64_t bench_id, int64_t env_id,
 	memset(t, 0, sizeof *t);
 	t->bench_id = bench_id;
 	t->unit = pfg_xstrdup(unit ? unit : "");
-	struct pfg_result_row *rows;
+	struct pfg_mean_row *rows;
 	size_t n;
-	int rc = pfg_store_series(st, bench_id, env_id, limit, &rows, &n, err, errlen);
+	int rc = pfg_store_series_means(st, bench_id, env_id, limit, &rows, &n, err, errlen);
 	if (rc) {
 		t->error = pfg_xstrdup(err);
 		return rc;
@@ -54,7 +54,7 @@ int pfg_query_trend_load(struct pfg_store *st, int64_t bench_id, int64_t env_id,
 		t->y[i] = rows[i].mean;
 		t->run_ids[i] = rows[i].run_id;
 	}
-	pfg_result_rows_free(rows, n);
+	free(rows);
 
 	struct pfg_baseline b;
 	if (pfg_store_baseline_approved(st, bench_id, env_id, &b, NULL, 0) == 0) {

@@ -80,7 +80,7 @@ static int alert_state(struct pfg_store *st, int64_t id, enum pfg_alert_state *s
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		store_column_enum(stmt, 0, pfg_alert_state_parse, state);
-	sqlite3_finalize(stmt);
+	store_release(st, stmt);
 	if (rc == SQLITE_ROW)
 		return PFG_OK;
 	if (rc == SQLITE_DONE)
@@ -254,7 +254,7 @@ int pfg_store_alert_get(struct pfg_store *st, int64_t id, struct pfg_alert *out,
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		read_alert(stmt, out);
-	sqlite3_finalize(stmt);
+	store_release(st, stmt);
 	if (rc == SQLITE_DONE)
 		return pfg_error(err, errlen, PFG_ENOTFOUND, "no alert %lld",
 				 (long long)id);

@@ -186,7 +186,7 @@ int pfg_store_baselines(struct pfg_store *st, const struct pfg_baseline_filter *
 		}
 		bad = read_baseline(st, stmt, &(*out)[(*n)++], err, errlen);
 	}
-	sqlite3_finalize(stmt);
+	store_release(st, stmt);
 	if (bad || rc != SQLITE_DONE) {
 		pfg_baselines_free(*out, *n);
 		*out = NULL;
@@ -213,7 +213,7 @@ static int get_one_baseline(struct pfg_store *st, const char *where, int64_t par
 	int out_rc = rc == SQLITE_ROW ? read_baseline(st, stmt, out, err, errlen)
 		   : rc == SQLITE_DONE ? PFG_ENOTFOUND
 				       : store_error(st, err, errlen, "read baseline");
-	sqlite3_finalize(stmt);
+	store_release(st, stmt);
 	return out_rc;
 }
 

@@ -81,7 +81,7 @@ static int comparison_one(struct pfg_store *st, const char *sql, int64_t p1, int
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		read_comparison(stmt, c);
-	sqlite3_finalize(stmt);
+	store_release(st, stmt);
 	if (rc == SQLITE_ROW)
 		return PFG_OK;
 	if (rc == SQLITE_DONE)
@@ -105,10 +105,52 @@ int pfg_store_comparison_latest(struct pfg_store *st, int64_t bench_id, int64_t 
 	char what[96];
 	snprintf(what, sizeof what, "of benchmark %lld in environment %lld",
 		 (long long)bench_id, (long long)env_id);
-	return comparison_one(st, "SELECT " COMPARISON_COLUMNS " FROM comparison WHERE"
-			      " benchmark_id = ?1 AND run_id IN (SELECT id FROM run WHERE"
-			      " environment_id = ?2) ORDER BY run_id DESC LIMIT 1", bench_id,
+	/* Walk back along comparison's key (benchmark, run) to the first run of
+	 * env: a few rows, not every run of env. */
+	return comparison_one(st, "SELECT " COMPARISON_COLUMNS " FROM comparison CROSS JOIN"
+			      " run ON run.id = run_id WHERE benchmark_id = ?1 AND"
+			      " run.environment_id = ?2 ORDER BY run_id DESC LIMIT 1", bench_id,
 			      env_id, c, what, err, errlen);
+}
+
+int pfg_store_comparisons_newest(struct pfg_store *st, int64_t env_id,
+				 struct pfg_comparison **out, size_t *n, char *err,
+				 size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	*out = NULL;
+	*n = 0;
+	/* A comparison is stored for a stored result, so when the benchmark's
+	 * latest result (the summary's) is of env and compared, it is the one:
+	 * read where the latest run's rows lie together. Else walk back along
+	 * comparison_by_benchmark. */
+	if (store_prepare(st, "SELECT " COMPARISON_COLUMNS " FROM benchmark b CROSS JOIN"
+			  " comparison ON benchmark_id = b.id AND run_id = coalesce("
+			  " (SELECT c1.run_id FROM comparison c1 CROSS JOIN run ON"
+			  "  run.id = c1.run_id WHERE c1.run_id = b.latest_run_id AND"
+			  "  c1.benchmark_id = b.id AND run.environment_id = ?1),"
+			  " (SELECT c2.run_id FROM comparison c2 CROSS JOIN run ON"
+			  "  run.id = c2.run_id WHERE c2.benchmark_id = b.id AND"
+			  "  run.environment_id = ?1 ORDER BY c2.run_id DESC LIMIT 1))"
+			  " ORDER BY b.id", &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, env_id);
+	return store_collect(st, stmt, sizeof **out, read_comparison, NULL, (void **)out,
+			     n, "read comparisons", err, errlen);
+}
+
+int pfg_store_comparisons_of_latest(struct pfg_store *st, struct pfg_comparison **out,
+				    size_t *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	*out = NULL;
+	*n = 0;
+	if (store_prepare(st, "SELECT " COMPARISON_COLUMNS " FROM benchmark b CROSS JOIN"
+			  " comparison ON benchmark_id = b.id AND run_id = b.latest_run_id"
+			  " ORDER BY b.id", &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	return store_collect(st, stmt, sizeof **out, read_comparison, NULL, (void **)out,
+			     n, "read comparisons", err, errlen);
 }
 
 int pfg_store_comparisons(struct pfg_store *st, int64_t run_id,
@@ -134,7 +176,7 @@ int pfg_store_recent_verdicts(struct pfg_store *st, int64_t bench_id, int64_t en
 	*out = pfg_xcalloc(limit, sizeof **out);
 	*run_ids = pfg_xcalloc(limit, sizeof **run_ids);
 	*n = 0;
-	if (store_prepare(st, "SELECT c.verdict, c.run_id FROM comparison c JOIN run"
+	if (store_prepare(st, "SELECT c.verdict, c.run_id FROM comparison c CROSS JOIN run"
 			  " ON run.id = c.run_id WHERE c.benchmark_id = ? AND"
 			  " run.environment_id = ? ORDER BY c.run_id DESC LIMIT ?",
 			  &stmt, err, errlen))
@@ -147,7 +189,7 @@ int pfg_store_recent_verdicts(struct pfg_store *st, int64_t bench_id, int64_t en
 		store_column_enum(stmt, 0, pfg_verdict_parse, &(*out)[*n]);
 		(*run_ids)[(*n)++] = sqlite3_column_int64(stmt, 1);
 	}
-	sqlite3_finalize(stmt);
+	store_release(st, stmt);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? PFG_OK
 		: store_error(st, err, errlen, "read comparisons");
 }
@@ -156,17 +198,18 @@ int pfg_store_recent_verdicts(struct pfg_store *st, int64_t bench_id, int64_t en
 /* ---- Change points ------------------------------------------------------ */
 
 int pfg_store_change_points_put(struct pfg_store *st, int64_t bench_id, int64_t env_id,
-				const struct pfg_change_point_row *rows, size_t n,
-				char *err, size_t errlen)
+				int64_t from_run, const struct pfg_change_point_row *rows,
+				size_t n, char *err, size_t errlen)
 {
 	if (store_begin(st, err, errlen))
 		return PFG_ERUNTIME;
 	sqlite3_stmt *stmt;
 	int rc = store_prepare(st, "DELETE FROM change_point WHERE benchmark_id = ? AND"
-			       " environment_id = ?", &stmt, err, errlen);
+			       " environment_id = ? AND run_id >= ?", &stmt, err, errlen);
 	if (rc == PFG_OK) {
 		sqlite3_bind_int64(stmt, 1, bench_id);
 		sqlite3_bind_int64(stmt, 2, env_id);
+		sqlite3_bind_int64(stmt, 3, from_run);
 		rc = store_step_done(st, stmt, err, errlen, "store change points");
 	}
 	for (size_t i = 0; i < n && rc == PFG_OK; i++) {

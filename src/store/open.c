@@ -142,6 +142,118 @@ static const char *const migrations[] = {
 	"ALTER TABLE result ADD COLUMN stop_reason TEXT CHECK (stop_reason IN"
 	"  ('runs', 'precise', 'max_runs', 'budget', 'interrupted'));"
 	"ALTER TABLE result ADD COLUMN half_width_pct REAL;",
+	/* 4 -> 5: tables keyed the way they are read, without a rowid and
+	 * without a second index holding the same columns: results and
+	 * comparisons keyed by run (a run's rows, and every benchmark's
+	 * latest, lie together), with narrow indexes by benchmark for its
+	 * history (result's covering what the analysis reads). Every row is
+	 * copied (foreign keys are off while migrating). */
+	"ALTER TABLE sample_metric RENAME TO old_sample_metric;"
+	"ALTER TABLE sample RENAME TO old_sample;"
+	"ALTER TABLE result RENAME TO old_result;"
+	"ALTER TABLE comparison RENAME TO old_comparison;"
+	"DROP INDEX result_by_benchmark;"
+	"DROP INDEX comparison_by_benchmark;"
+	"CREATE TABLE sample ("
+	"  run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
+	"  seq INTEGER NOT NULL,"
+	"  value REAL NOT NULL,"
+	"  wall_ns INTEGER NOT NULL, user_ns INTEGER NOT NULL,"
+	"  sys_ns INTEGER NOT NULL, max_rss_kib INTEGER NOT NULL,"
+	"  exit_code INTEGER NOT NULL, term_signal INTEGER NOT NULL,"
+	"  PRIMARY KEY (run_id, benchmark_id, seq)) WITHOUT ROWID;"
+	"INSERT INTO sample SELECT run_id, benchmark_id, seq, value, wall_ns, user_ns,"
+	"  sys_ns, max_rss_kib, exit_code, term_signal FROM old_sample"
+	"  ORDER BY run_id, benchmark_id, seq;"
+	"CREATE TABLE sample_metric ("
+	"  run_id INTEGER NOT NULL, benchmark_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+	"  name TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL,"
+	"  PRIMARY KEY (run_id, benchmark_id, seq, name),"
+	"  FOREIGN KEY (run_id, benchmark_id, seq) REFERENCES"
+	"    sample(run_id, benchmark_id, seq) ON DELETE CASCADE) WITHOUT ROWID;"
+	"INSERT INTO sample_metric SELECT s.run_id, s.benchmark_id, s.seq, m.name,"
+	"  m.value, m.unit FROM old_sample_metric m JOIN old_sample s ON s.id = m.sample_id"
+	"  ORDER BY 1, 2, 3, 4;"
+	"CREATE TABLE result ("
+	"  run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
+	"  ok INTEGER NOT NULL, error TEXT,"
+	"  n INTEGER NOT NULL, mean REAL, median REAL, stddev REAL,"
+	"  min REAL, max REAL, p95 REAL, outliers INTEGER NOT NULL DEFAULT 0,"
+	"  stop_reason TEXT CHECK (stop_reason IN"
+	"    ('runs', 'precise', 'max_runs', 'budget', 'interrupted')),"
+	"  half_width_pct REAL,"
+	"  PRIMARY KEY (run_id, benchmark_id)) WITHOUT ROWID;"
+	"INSERT INTO result SELECT run_id, benchmark_id, ok, error, n, mean, median, stddev,"
+	"  min, max, p95, outliers, stop_reason, half_width_pct FROM old_result"
+	"  ORDER BY run_id, benchmark_id;"
+	"CREATE INDEX result_by_benchmark ON result(benchmark_id, run_id, ok, n, mean);"
+	"CREATE TABLE comparison ("
+	"  run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
+	"  baseline_id INTEGER REFERENCES baseline(id),"
+	"  test TEXT NOT NULL, n_base INTEGER NOT NULL, n_current INTEGER NOT NULL,"
+	"  estimate_base REAL, estimate_current REAL,"
+	"  change_pct REAL, ci_low_pct REAL, ci_high_pct REAL, p_value REAL,"
+	"  mde_pct REAL, verdict TEXT NOT NULL, severity TEXT NOT NULL,"
+	"  confirm_runs INTEGER NOT NULL DEFAULT 0,"
+	"  alert_id INTEGER,"
+	"  PRIMARY KEY (run_id, benchmark_id)) WITHOUT ROWID;"
+	"INSERT INTO comparison SELECT run_id, benchmark_id, baseline_id, test, n_base,"
+	"  n_current, estimate_base, estimate_current, change_pct, ci_low_pct, ci_high_pct,"
+	"  p_value, mde_pct, verdict, severity, confirm_runs, alert_id FROM old_comparison"
+	"  ORDER BY run_id, benchmark_id;"
+	"CREATE INDEX comparison_by_benchmark ON comparison(benchmark_id, run_id);"
+	"DROP TABLE old_sample_metric;"
+	"DROP TABLE old_sample;"
+	"DROP TABLE old_result;"
+	"DROP TABLE old_comparison;",
+	/* 5 -> 6: a per-benchmark summary (results stored, latest run, latest
+	 * run means) kept by triggers, and an index of the runs still running. */
+	"ALTER TABLE benchmark ADD COLUMN n_results INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE benchmark ADD COLUMN latest_run_id INTEGER;"
+	"UPDATE benchmark SET"
+	"  n_results = (SELECT count(*) FROM result WHERE benchmark_id = benchmark.id),"
+	"  latest_run_id = (SELECT max(run_id) FROM result WHERE benchmark_id = benchmark.id);"
+	/* The latest 32 successful run means of each benchmark in each
+	 * environment (JSON, oldest first), for sparklines: one small row per
+	 * benchmark read instead of a walk through each one's history. */
+	"CREATE TABLE recent_mean ("
+	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
+	"  environment_id INTEGER NOT NULL REFERENCES environment(id),"
+	"  means TEXT NOT NULL,"
+	"  PRIMARY KEY (benchmark_id, environment_id)) WITHOUT ROWID;"
+	"INSERT INTO recent_mean SELECT p.benchmark_id, p.environment_id,"
+	"  (SELECT json_group_array(mean) FROM (SELECT * FROM (SELECT r.mean, r.run_id"
+	"    FROM result r CROSS JOIN run ON run.id = r.run_id WHERE r.benchmark_id = p.benchmark_id"
+	"    AND run.environment_id = p.environment_id AND r.ok = 1 AND r.n > 0"
+	"    ORDER BY r.run_id DESC LIMIT 32) ORDER BY run_id))"
+	"  FROM (SELECT DISTINCT r.benchmark_id, run.environment_id FROM result r"
+	"    JOIN run ON run.id = r.run_id WHERE r.ok = 1 AND r.n > 0) p;"
+	"CREATE TRIGGER result_added AFTER INSERT ON result BEGIN"
+	"  UPDATE benchmark SET n_results = n_results + 1,"
+	"    latest_run_id = max(coalesce(latest_run_id, 0), NEW.run_id)"
+	"  WHERE id = NEW.benchmark_id;"
+	"  INSERT OR REPLACE INTO recent_mean SELECT NEW.benchmark_id, e.environment_id,"
+	"  (SELECT json_group_array(mean) FROM (SELECT * FROM (SELECT r.mean, r.run_id"
+	"    FROM result r CROSS JOIN run ON run.id = r.run_id WHERE r.benchmark_id = NEW.benchmark_id"
+	"    AND run.environment_id = e.environment_id AND r.ok = 1 AND r.n > 0"
+	"    ORDER BY r.run_id DESC LIMIT 32) ORDER BY run_id))"
+	"  FROM run e WHERE e.id = NEW.run_id AND NEW.ok = 1 AND NEW.n > 0;"
+	"END;"
+	"CREATE TRIGGER result_removed AFTER DELETE ON result BEGIN"
+	"  UPDATE benchmark SET n_results = n_results - 1,"
+	"    latest_run_id = (SELECT max(run_id) FROM result WHERE benchmark_id = OLD.benchmark_id)"
+	"  WHERE id = OLD.benchmark_id;"
+	"  UPDATE recent_mean SET means ="
+	"  (SELECT json_group_array(mean) FROM (SELECT * FROM (SELECT r.mean, r.run_id"
+	"    FROM result r CROSS JOIN run ON run.id = r.run_id WHERE r.benchmark_id = OLD.benchmark_id"
+	"    AND run.environment_id = recent_mean.environment_id AND r.ok = 1 AND r.n > 0"
+	"    ORDER BY r.run_id DESC LIMIT 32) ORDER BY run_id))"
+	"  WHERE benchmark_id = OLD.benchmark_id;"
+	"END;"
+	"CREATE INDEX run_running ON run(id) WHERE status = 'running';",
 };
 
 
@@ -337,6 +449,8 @@ int pfg_store_open(const char *path, struct pfg_store **out, char *err,
 			return PFG_ERUNTIME;
 		}
 		sqlite3_busy_timeout(st->db, 5000);
+		if (sizeof(void *) >= 8)
+			store_exec(st, "PRAGMA mmap_size = 1073741824", NULL, 0);
 		*out = st;
 		return PFG_OK;
 	}
@@ -354,10 +468,17 @@ int pfg_store_open(const char *path, struct pfg_store **out, char *err,
 	}
 	sqlite3_busy_timeout(st->db, 5000);
 	sqlite3_extended_result_codes(st->db, 1);
-	if (store_exec(st, "PRAGMA foreign_keys = ON", err, errlen) ||
-	    set_wal(st, err, errlen) ||
+	/* Foreign keys are on once the schema is current: a migration that
+	 * rebuilds a table must not cascade the old one's deletion. */
+	/* Read pages through a memory map (where the address space allows):
+	 * a new process reads its first pages without a system call each. */
+	if (sizeof(void *) >= 8)
+		store_exec(st, "PRAGMA mmap_size = 1073741824", NULL, 0);
+	if (set_wal(st, err, errlen) ||
 	    store_exec(st, "PRAGMA synchronous = NORMAL", err, errlen) ||
-	    migrate(st, err, errlen) || recover_stale_runs(st, err, errlen)) {
+	    migrate(st, err, errlen) ||
+	    store_exec(st, "PRAGMA foreign_keys = ON", err, errlen) ||
+	    recover_stale_runs(st, err, errlen)) {
 		pfg_store_close(st);
 		return PFG_ERUNTIME;
 	}
@@ -369,6 +490,7 @@ void pfg_store_close(struct pfg_store *st)
 {
 	if (!st)
 		return;
+	store_release_all(st);
 	sqlite3_close_v2(st->db);
 	free(st->path);
 	free(st);

@@ -184,7 +184,7 @@ int pfg_store_run_noise(struct pfg_store *st, int64_t run_id, struct pfg_run_noi
 	sqlite3_bind_int64(stmt, 1, run_id);
 	int rc = sqlite3_step(stmt);
 	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(stmt);
+		store_release(st, stmt);
 		return rc == SQLITE_DONE
 			? pfg_error(err, errlen, PFG_ENOTFOUND, "run %lld has no record of the "
 				    "machine's noise settings", (long long)run_id)
@@ -209,7 +209,7 @@ int pfg_store_run_noise(struct pfg_store *st, int64_t run_id, struct pfg_run_noi
 			pfg_strv_pushf(&out->warnings, "%.*s", (int)n, w);
 		w += n + (w[n] == '\n');
 	}
-	sqlite3_finalize(stmt);
+	store_release(st, stmt);
 	return PFG_OK;
 }
 
@@ -252,9 +252,9 @@ static int insert_samples(struct pfg_store *st, int64_t run_id, int64_t bench_id
 		    " wall_ns, user_ns, sys_ns, max_rss_kib, exit_code, term_signal)"
 		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &ins, err, errlen))
 		return PFG_ERUNTIME;
-	if (store_prepare(st, "INSERT INTO sample_metric (sample_id, name, value, unit)"
-		    " VALUES (?, ?, ?, ?)", &met, err, errlen)) {
-		sqlite3_finalize(ins);
+	if (store_prepare(st, "INSERT INTO sample_metric (run_id, benchmark_id, seq, name,"
+			  " value, unit) VALUES (?, ?, ?, ?, ?, ?)", &met, err, errlen)) {
+		store_release(st, ins);
 		return PFG_ERUNTIME;
 	}
 	int rc = PFG_OK;
@@ -275,21 +275,22 @@ static int insert_samples(struct pfg_store *st, int64_t run_id, int64_t bench_id
 			rc = store_error(st, err, errlen, "store sample");
 			break;
 		}
-		int64_t sid = sqlite3_last_insert_rowid(st->db);
 		for (size_t k = 0; metrics && n_metrics && k < n_metrics[i]; k++) {
 			sqlite3_reset(met);
-			sqlite3_bind_int64(met, 1, sid);
-			sqlite3_bind_text(met, 2, metrics[i][k].name, -1, SQLITE_STATIC);
-			sqlite3_bind_double(met, 3, metrics[i][k].value);
-			sqlite3_bind_text(met, 4, metrics[i][k].unit, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(met, 1, run_id);
+			sqlite3_bind_int64(met, 2, bench_id);
+			sqlite3_bind_int64(met, 3, (int64_t)i);
+			sqlite3_bind_text(met, 4, metrics[i][k].name, -1, SQLITE_STATIC);
+			sqlite3_bind_double(met, 5, metrics[i][k].value);
+			sqlite3_bind_text(met, 6, metrics[i][k].unit, -1, SQLITE_STATIC);
 			if (sqlite3_step(met) != SQLITE_DONE) {
 				rc = store_error(st, err, errlen, "store metric");
 				break;
 			}
 		}
 	}
-	sqlite3_finalize(ins);
-	sqlite3_finalize(met);
+	store_release(st, ins);
+	store_release(st, met);
 	return rc;
 }
 
@@ -400,12 +401,11 @@ int pfg_store_benchmarks(struct pfg_store *st, struct pfg_bench_row **rows,
 	sqlite3_stmt *stmt;
 	*rows = NULL;
 	*n = 0;
+	/* The count and the latest run are the summary the schema keeps. */
 	if (store_prepare(st, "SELECT b.id, c.name, b.name, b.kind, b.unit, b.direction,"
-		    " (SELECT count(*) FROM result WHERE benchmark_id = b.id), "
-		    RESULT_COLUMNS " FROM benchmark b JOIN component c"
+		    " b.n_results, " RESULT_COLUMNS " FROM benchmark b JOIN component c"
 		    " ON c.id = b.component_id"
-		    " LEFT JOIN result r ON r.benchmark_id = b.id AND r.run_id ="
-		    "  (SELECT max(run_id) FROM result WHERE benchmark_id = b.id)"
+		    " LEFT JOIN result r ON r.benchmark_id = b.id AND r.run_id = b.latest_run_id"
 		    " LEFT JOIN run ON run.id = r.run_id"
 		    " ORDER BY c.name, b.name", &stmt, err, errlen))
 		return PFG_ERUNTIME;
@@ -426,6 +426,41 @@ void pfg_bench_rows_free(struct pfg_bench_row *rows, size_t n)
 	free(rows);
 }
 
+/* Read a benchmark's id and "component/name" into the pfg_bench_name at elem. */
+static void read_bench_name(sqlite3_stmt *stmt, void *elem)
+{
+	struct pfg_bench_name *r = elem;
+	r->id = sqlite3_column_int64(stmt, 0);
+	r->full = store_column_dup(stmt, 1);
+}
+
+/* store_free_fn for benchmark names. */
+static void free_bench_names(void *names, size_t n)
+{
+	pfg_bench_names_free(names, n);
+}
+
+int pfg_store_benchmark_names(struct pfg_store *st, struct pfg_bench_name **out,
+			      size_t *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	*out = NULL;
+	*n = 0;
+	if (store_prepare(st, "SELECT b.id, c.name || '/' || b.name FROM benchmark b JOIN"
+			  " component c ON c.id = b.component_id ORDER BY c.name, b.name",
+			  &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	return store_collect(st, stmt, sizeof **out, read_bench_name, free_bench_names,
+			     (void **)out, n, "read benchmarks", err, errlen);
+}
+
+void pfg_bench_names_free(struct pfg_bench_name *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i].full);
+	free(names);
+}
+
 int pfg_store_history(struct pfg_store *st, const char *component,
 		      const char *name, size_t limit, struct pfg_result_row **rows,
 		      size_t *n, char *err, size_t errlen)
@@ -438,7 +473,7 @@ int pfg_store_history(struct pfg_store *st, const char *component,
 		return rc;
 	sqlite3_stmt *stmt;
 	if (store_prepare(st, "SELECT * FROM (SELECT " RESULT_COLUMNS " FROM result r"
-			  " JOIN run ON run.id = r.run_id WHERE r.benchmark_id = ?"
+			  " CROSS JOIN run ON run.id = r.run_id WHERE r.benchmark_id = ?"
 			  " ORDER BY r.run_id DESC LIMIT ?) ORDER BY 1", &stmt, err, errlen))
 		return PFG_ERUNTIME;
 	sqlite3_bind_int64(stmt, 1, bench_id);
@@ -497,7 +532,7 @@ int pfg_store_series(struct pfg_store *st, int64_t bench_id, int64_t env_id,
 	*rows = NULL;
 	*n = 0;
 	if (store_prepare(st, "SELECT * FROM (SELECT " RESULT_COLUMNS " FROM result r"
-			  " JOIN run ON run.id = r.run_id WHERE r.benchmark_id = ?1"
+			  " CROSS JOIN run ON run.id = r.run_id WHERE r.benchmark_id = ?1"
 			  " AND run.environment_id = ?2 AND r.ok = 1 AND r.n > 0"
 			  " ORDER BY r.run_id DESC LIMIT ?3) ORDER BY 1", &stmt, err, errlen))
 		return PFG_ERUNTIME;
@@ -507,12 +542,122 @@ int pfg_store_series(struct pfg_store *st, int64_t bench_id, int64_t env_id,
 	return collect_results(st, stmt, rows, n, err, errlen);
 }
 
+/* Read a mean row (benchmark, run, mean) into the pfg_mean_row at elem. */
+static void read_mean_row(sqlite3_stmt *stmt, void *elem)
+{
+	struct pfg_mean_row *r = elem;
+	r->bench_id = sqlite3_column_int64(stmt, 0);
+	r->run_id = sqlite3_column_int64(stmt, 1);
+	r->mean = sqlite3_column_double(stmt, 2);
+}
+
+int pfg_store_series_means(struct pfg_store *st, int64_t bench_id, int64_t env_id,
+			   size_t limit, struct pfg_mean_row **rows, size_t *n, char *err,
+			   size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	*rows = NULL;
+	*n = 0;
+	/* Read backwards along result_by_benchmark, which covers the query:
+	 * limit rows, not the whole history. */
+	if (store_prepare(st, "SELECT * FROM (SELECT r.benchmark_id, r.run_id, r.mean"
+			  " FROM result r CROSS JOIN run ON run.id = r.run_id"
+			  " WHERE r.benchmark_id = ?1 AND run.environment_id = ?2 AND r.ok = 1"
+			  " AND r.n > 0 ORDER BY r.run_id DESC LIMIT ?3) ORDER BY 2", &stmt,
+			  err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, bench_id);
+	sqlite3_bind_int64(stmt, 2, env_id);
+	sqlite3_bind_int64(stmt, 3, limit ? (int64_t)limit : -1);
+	return store_collect(st, stmt, sizeof **rows, read_mean_row, NULL, (void **)rows, n,
+			     "read results", err, errlen);
+}
+
+/* Append the last limit numbers of the JSON array text (as SQLite's
+ * json_group_array() writes numbers) to rows as bench's means. */
+static void append_means(const char *text, int64_t bench, size_t limit,
+			 struct pfg_mean_row **rows, size_t *n, size_t *cap)
+{
+	double v[STORE_RECENT_MEANS];
+	size_t k = 0;
+	const char *p = text ? strchr(text, '[') : NULL;
+	while (p && *p && *p != ']' && k < STORE_RECENT_MEANS) {
+		char *end;
+		double x = strtod(p + 1, &end);
+		if (end == p + 1)
+			break;
+		v[k++] = x;
+		p = end + strspn(end, " ");
+	}
+	size_t from = k > limit ? k - limit : 0;
+	for (size_t i = from; i < k; i++) {
+		if (*n == *cap) {
+			*cap = *cap ? 2 * *cap : 256;
+			*rows = pfg_xrealloc(*rows, *cap * sizeof **rows);
+		}
+		(*rows)[(*n)++] = (struct pfg_mean_row){ bench, 0, v[i] };
+	}
+}
+
+/* pfg_store_recent_means() from the summary the schema keeps: a small row
+ * per benchmark. */
+static int recent_means_kept(struct pfg_store *st, int64_t env_id, size_t limit,
+			     struct pfg_mean_row **rows, size_t *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	size_t cap = 0;
+	if (store_prepare(st, "SELECT benchmark_id, means FROM recent_mean WHERE"
+			  " environment_id = ? ORDER BY benchmark_id", &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, env_id);
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		append_means((const char *)sqlite3_column_text(stmt, 1),
+			     sqlite3_column_int64(stmt, 0), limit, rows, n, &cap);
+	store_release(st, stmt);
+	if (rc != SQLITE_DONE) {
+		free(*rows);
+		*rows = NULL;
+		*n = 0;
+		return store_error(st, err, errlen, "read recent means");
+	}
+	return PFG_OK;
+}
+
+int pfg_store_recent_means(struct pfg_store *st, int64_t env_id, size_t limit,
+			   struct pfg_mean_row **rows, size_t *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	*rows = NULL;
+	*n = 0;
+	if (limit <= STORE_RECENT_MEANS)
+		return recent_means_kept(st, env_id, limit, rows, n, err, errlen);
+	/* One statement for every benchmark: a bounded walk back along
+	 * result_by_benchmark (which covers it) finds the oldest run wanted,
+	 * and a range from there reads the means. */
+	if (store_prepare(st, "SELECT r.benchmark_id, r.run_id, r.mean FROM benchmark b"
+			  " CROSS JOIN result r INDEXED BY result_by_benchmark CROSS JOIN run"
+			  " ON run.id = r.run_id WHERE r.benchmark_id = b.id AND r.run_id >="
+			  " coalesce((SELECT r2.run_id FROM result r2 INDEXED BY result_by_benchmark"
+			  "  CROSS JOIN run ON run.id = r2.run_id WHERE r2.benchmark_id = b.id"
+			  "  AND run.environment_id = ?1 AND r2.ok = 1 AND r2.n > 0"
+			  "  ORDER BY r2.run_id DESC LIMIT 1 OFFSET ?2 - 1), 0)"
+			  " AND run.environment_id = ?1 AND r.ok = 1 AND r.n > 0"
+			  " ORDER BY b.id, r.run_id", &stmt, err, errlen))
+		return PFG_ERUNTIME;
+	sqlite3_bind_int64(stmt, 1, env_id);
+	sqlite3_bind_int64(stmt, 2, (int64_t)limit);
+	return store_collect(st, stmt, sizeof **rows, read_mean_row, NULL, (void **)rows, n,
+			     "read results", err, errlen);
+}
+
 int pfg_store_latest_run(struct pfg_store *st, int any_status, int64_t *run_id,
 			 char *err, size_t errlen)
 {
-	if (store_select_int(st, "SELECT max(id) FROM run WHERE status = 'complete'"
-			     " OR (?1 AND status = 'failed')", any_status, run_id, err,
-			     errlen))
+	/* Walk back from the newest run: not a scan of every run. */
+	if (store_select_int(st, "SELECT id FROM run WHERE status = 'complete'"
+			     " OR (?1 AND status = 'failed') ORDER BY id DESC LIMIT 1",
+			     any_status, run_id, err, errlen))
 		return PFG_ERUNTIME;
 	if (*run_id == 0)
 		return pfg_error(err, errlen, PFG_ENOTFOUND, "%s holds no %s run yet",
@@ -535,7 +680,7 @@ int pfg_store_run_info(struct pfg_store *st, int64_t run_id, int64_t *env_id,
 		if (status)
 			store_column_enum(stmt, 1, pfg_run_status_parse, status);
 	}
-	sqlite3_finalize(stmt);
+	store_release(st, stmt);
 	if (rc == SQLITE_ROW)
 		return PFG_OK;
 	if (rc == SQLITE_DONE)

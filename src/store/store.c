@@ -29,9 +29,40 @@ int store_error(struct pfg_store *st, char *err, size_t errlen, const char *what
 int store_prepare(struct pfg_store *st, const char *sql, sqlite3_stmt **stmt,
 		   char *err, size_t errlen)
 {
-	if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK)
+	for (size_t i = 0; i < st->n_stmts; i++) {
+		struct store_stmt_slot *s = &st->stmts[i];
+		if (s->sql == sql && !s->in_use && strcmp(sqlite3_sql(s->stmt), sql) == 0) {
+			sqlite3_clear_bindings(s->stmt); /* unbound parameters are NULL */
+			s->in_use = 1;
+			*stmt = s->stmt;
+			return PFG_OK;
+		}
+	}
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) !=
+	    SQLITE_OK)
 		return store_error(st, err, errlen, "prepare");
+	if (st->n_stmts < STORE_STMT_SLOTS)
+		st->stmts[st->n_stmts++] = (struct store_stmt_slot){ sql, *stmt, 1 };
 	return PFG_OK;
+}
+
+void store_release(struct pfg_store *st, sqlite3_stmt *stmt)
+{
+	for (size_t i = 0; i < st->n_stmts; i++)
+		if (st->stmts[i].stmt == stmt) {
+			/* Reset leaves the connection's error code as finalizing would. */
+			sqlite3_reset(stmt);
+			st->stmts[i].in_use = 0;
+			return;
+		}
+	sqlite3_finalize(stmt);
+}
+
+void store_release_all(struct pfg_store *st)
+{
+	for (size_t i = 0; i < st->n_stmts; i++)
+		sqlite3_finalize(st->stmts[i].stmt);
+	st->n_stmts = 0;
 }
 
 int store_exec(struct pfg_store *st, const char *sql, char *err, size_t errlen)
@@ -59,7 +90,7 @@ int store_step_done(struct pfg_store *st, sqlite3_stmt *stmt, char *err,
 {
 	int rc = sqlite3_step(stmt);
 	int out = rc == SQLITE_DONE ? PFG_OK : store_error(st, err, errlen, what);
-	sqlite3_finalize(stmt);
+	store_release(st, stmt);
 	return out;
 }
 
@@ -74,7 +105,7 @@ int store_lookup_id(struct pfg_store *st, const char *sql, const char *const *pa
 		sqlite3_bind_text(stmt, i + 1, params[i], -1, SQLITE_STATIC);
 	int rc = sqlite3_step(stmt);
 	*id = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
-	sqlite3_finalize(stmt);
+	store_release(st, stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_error(st, err, errlen, "read");
 	return PFG_OK;
@@ -94,7 +125,7 @@ int store_find_or_insert(struct pfg_store *st, const char *select, const char *i
 	for (int i = 0; i < nparams; i++)
 		sqlite3_bind_text(stmt, i + 1, params[i], -1, SQLITE_STATIC);
 	int rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
+	store_release(st, stmt);
 	if (rc == SQLITE_DONE) {
 		*id = sqlite3_last_insert_rowid(st->db);
 		return PFG_OK;
@@ -135,7 +166,7 @@ int store_collect(struct pfg_store *st, sqlite3_stmt *stmt, size_t elem_size,
 		memset(arr + *n * elem_size, 0, elem_size);
 		read(stmt, arr + (*n)++ * elem_size);
 	}
-	sqlite3_finalize(stmt);
+	store_release(st, stmt);
 	if (rc != SQLITE_DONE) {
 		if (release)
 			release(arr, *n);
@@ -168,7 +199,7 @@ int store_select_int(struct pfg_store *st, const char *sql, int64_t param,
 	sqlite3_bind_int64(stmt, 1, param);
 	int rc = sqlite3_step(stmt);
 	*out = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
-	sqlite3_finalize(stmt);
+	store_release(st, stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_error(st, err, errlen, "read");
 	return PFG_OK;

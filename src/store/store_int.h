@@ -8,18 +8,45 @@
 
 #include <sqlite3.h>
 
+/* How many of each benchmark's latest run means table recent_mean keeps
+ * (per environment). */
+#define STORE_RECENT_MEANS 32
+
+/* How many prepared statements a connection keeps for reuse. */
+#define STORE_STMT_SLOTS 96
+
+/* A prepared statement kept for reuse, keyed by its SQL text. */
+struct store_stmt_slot {
+	const char *sql;      /* the caller's text (compared by address, then content) */
+	sqlite3_stmt *stmt;
+	int in_use;           /* handed out and not yet released */
+};
+
 struct pfg_store {
 	sqlite3 *db;
 	char *path;
 	int readonly;  /* opened read-only: the file or its directory is not ours */
+	struct store_stmt_slot stmts[STORE_STMT_SLOTS];
+	size_t n_stmts;
 };
 
 /* Fill err with what SQLite said about what failed; return PFG_ERUNTIME. */
 int store_error(struct pfg_store *st, char *err, size_t errlen, const char *what);
 
-/* Prepare sql; on failure fill err and return PFG_ERUNTIME. */
+/* A prepared statement of sql: the connection's kept one when sql was
+ * prepared before and is not in use (one per query per connection), else a
+ * new one, kept when there is room. Hand it back with store_release(),
+ * never sqlite3_finalize(). On failure fill err and return PFG_ERUNTIME. */
 int store_prepare(struct pfg_store *st, const char *sql, sqlite3_stmt **stmt,
 		  char *err, size_t errlen);
+
+/* Hand back a statement of store_prepare(): reset when it is kept (its
+ * parameters are unbound when it is handed out again), finalized
+ * otherwise; the connection's error code stays that of its last step. */
+void store_release(struct pfg_store *st, sqlite3_stmt *stmt);
+
+/* Finalize every kept statement (before closing the connection). */
+void store_release_all(struct pfg_store *st);
 
 /* Run SQL without results (schema, transactions). */
 int store_exec(struct pfg_store *st, const char *sql, char *err, size_t errlen);

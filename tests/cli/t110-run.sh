@@ -80,7 +80,7 @@ expect_success 'cpu, memory, custom and error_rate record what they promise' '
 '
 
 expect_success 'custom metrics of every run are kept' '
-	test "$(sqlite3 .perfguard/perfguard.db "SELECT count(*) FROM sample_metric m JOIN sample s ON s.id = m.sample_id WHERE m.name = '"'"'note'"'"'")" = 8
+	test "$(sqlite3 .perfguard/perfguard.db "SELECT count(*) FROM sample_metric m JOIN sample s USING (run_id, benchmark_id, seq) WHERE m.name = '"'"'note'"'"'")" = 8
 '
 
 expect_success 'setup, prepare and cleanup run in order' '

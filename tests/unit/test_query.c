@@ -126,7 +126,7 @@ static int setup(void **state)
 
 	struct pfg_change_point_row cp = { .run_id = f->runs[2], .mean_before = 2,
 					   .mean_after = 7, .change_pct = 250, .p_value = 0.001 };
-	assert_int_equal(pfg_store_change_points_put(f->st, f->both, f->env, &cp, 1, err,
+	assert_int_equal(pfg_store_change_points_put(f->st, f->both, f->env, 0, &cp, 1, err,
 						     sizeof err), 0);
 	*state = f;
 	return 0;
@@ -380,9 +380,10 @@ static void test_reads_write_nothing(void **state)
 	char *sql = pfg_xasprintf("PRAGMA foreign_keys = OFF; UPDATE run SET environment_id = "
 				  "%lld; UPDATE baseline SET environment_id = %lld; UPDATE alert "
 				  "SET environment_id = %lld; UPDATE change_point SET "
-				  "environment_id = %lld; DELETE FROM environment WHERE id <> %lld",
+				  "environment_id = %lld; UPDATE recent_mean SET environment_id = "
+				  "%lld; DELETE FROM environment WHERE id <> %lld",
 				  (long long)f->env, (long long)f->env, (long long)f->env,
-				  (long long)f->env, (long long)f->env);
+				  (long long)f->env, (long long)f->env, (long long)f->env);
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	free(sql);
 	sqlite3_close(db);

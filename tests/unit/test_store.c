@@ -9,6 +9,7 @@
 #include "perfguard/store.h"
 #include "perfguard/util.h"
 
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,35 +219,41 @@ static void test_run_noise_round_trip(void **state)
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM run_noise"), 1);
 }
 
-/* A schema-2 database (before run_noise) migrates to 3 and keeps its
- * runs, samples and results; its old runs have no noise record. */
+/* Copy the schema-4 database that perfguard 0.x made (tests/fixtures:
+ * 7 runs of app/b, app/c and app/t, custom metrics, baselines, alerts) to
+ * f->db, then run sql on it (taking it back to an older schema). */
+static void fixture_db(struct fixture *f, const char *sql)
+{
+	char *cmd = pfg_xasprintf("mkdir -p '%s/sub' && cp tests/fixtures/schema4.db '%s'",
+				  f->dir, f->db);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	if (sql)
+		exec_sql(f->db, sql);
+}
+
+/* A schema-2 database (before run_noise) migrates to the latest and keeps
+ * its runs, samples and results; its old runs have no noise record. */
 static void test_migrates_schema_2(void **state)
 {
 	struct fixture *f = *state;
-	struct pfg_store *st = open_ok(f->db);
-	int64_t run, bench;
 	char err[PFG_ERR_MAX];
-	start_run(st, &run, &bench);
-	assert_int_equal(add_result(st, run, bench, 5, err), 0);
-	assert_int_equal(pfg_store_run_end(st, run, PFG_RUN_COMPLETE, err, sizeof err), 0);
-	pfg_store_close(st);
-	/* Take the file back to what schema 2 created. */
-	exec_sql(f->db, "DROP TABLE run_noise; ALTER TABLE result DROP COLUMN stop_reason;"
-		 " ALTER TABLE result DROP COLUMN half_width_pct; PRAGMA user_version = 2");
+	fixture_db(f, "DROP TABLE run_noise; ALTER TABLE result DROP COLUMN stop_reason;"
+		   " ALTER TABLE result DROP COLUMN half_width_pct; PRAGMA user_version = 2");
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sqlite_master WHERE name ="
 				   " 'run_noise'"), 0);
-	st = open_ok(f->db);
+	struct pfg_store *st = open_ok(f->db);
 	assert_int_equal(pfg_store_schema_version(st), PFG_STORE_SCHEMA_VERSION);
 	struct pfg_result_row *rows;
 	size_t n;
-	assert_int_equal(pfg_store_history(st, "comp", "lat", 0, &rows, &n, err, sizeof err), 0);
-	assert_int_equal(n, 1);
-	assert_int_equal(rows[0].run_id, run);
-	assert_int_equal(rows[0].n, 5);
+	assert_int_equal(pfg_store_history(st, "app", "b", 0, &rows, &n, err, sizeof err), 0);
+	assert_int_equal(n, 7);
+	assert_int_equal(rows[0].run_id, 1);
+	assert_int_equal(rows[0].n, 4);
 	assert_int_equal(rows[0].status, PFG_RUN_COMPLETE);
 	pfg_result_rows_free(rows, n);
 	struct pfg_run_noise rn;
-	assert_int_equal(pfg_store_run_noise(st, run, &rn, err, sizeof err), PFG_ENOTFOUND);
+	assert_int_equal(pfg_store_run_noise(st, 1, &rn, err, sizeof err), PFG_ENOTFOUND);
 	pfg_run_noise_release(&rn);
 	/* New runs store their settings. */
 	int64_t run2;
@@ -256,7 +263,7 @@ static void test_migrates_schema_2(void **state)
 	assert_int_equal(add_noise(st, run2, &m, err), 0);
 	pfg_store_close(st);
 	assert_int_equal(query_int(f->db, "PRAGMA user_version"), PFG_STORE_SCHEMA_VERSION);
-	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sample"), 5);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sample"), 85);
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM run_noise"), 1);
 }
 
@@ -300,27 +307,83 @@ static void test_result_stop_reason_round_trip(void **state)
 static void test_migrates_schema_3(void **state)
 {
 	struct fixture *f = *state;
-	struct pfg_store *st = open_ok(f->db);
-	int64_t run, bench;
 	char err[PFG_ERR_MAX];
-	start_run(st, &run, &bench);
-	assert_int_equal(add_result(st, run, bench, 4, err), 0);
-	pfg_store_close(st);
-	exec_sql(f->db, "ALTER TABLE result DROP COLUMN stop_reason;"
-		 " ALTER TABLE result DROP COLUMN half_width_pct; PRAGMA user_version = 3");
-	st = open_ok(f->db);
-	assert_int_equal(pfg_store_schema_version(st), 4);
+	fixture_db(f, "ALTER TABLE result DROP COLUMN stop_reason;"
+		   " ALTER TABLE result DROP COLUMN half_width_pct; PRAGMA user_version = 3");
+	struct pfg_store *st = open_ok(f->db);
+	assert_int_equal(pfg_store_schema_version(st), PFG_STORE_SCHEMA_VERSION);
 	struct pfg_result_row *rows;
 	size_t n;
-	assert_int_equal(pfg_store_history(st, "comp", "lat", 0, &rows, &n, err, sizeof err), 0);
-	assert_int_equal(n, 1);
-	assert_int_equal(rows[0].n, 4);
+	assert_int_equal(pfg_store_history(st, "app", "t", 0, &rows, &n, err, sizeof err), 0);
+	assert_int_equal(n, 7);
+	assert_int_equal(rows[0].n, 3);
 	assert_false(rows[0].has_stop_reason);
 	assert_false(rows[0].has_half_width);
 	pfg_result_rows_free(rows, n);
 	pfg_store_close(st);
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM pragma_table_info('result')"
 				   " WHERE name IN ('stop_reason', 'half_width_pct')"), 2);
+}
+
+/* A schema-4 database made by perfguard itself: the summary it now keeps
+ * agrees with the rows, and the summary follows new and deleted results. */
+static void test_migrates_schema_4_summary(void **state)
+{
+	struct fixture *f = *state;
+	char err[PFG_ERR_MAX];
+	fixture_db(f, NULL);
+	assert_int_equal(query_int(f->db, "PRAGMA user_version"), 4);
+	struct pfg_store *st = open_ok(f->db);
+	struct pfg_bench_row *br;
+	size_t n;
+	assert_int_equal(pfg_store_benchmarks(st, &br, &n, err, sizeof err), 0);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(br[i].n_runs, 7);
+		assert_true(br[i].has_latest);
+		assert_int_equal(br[i].latest.run_id, 7);
+	}
+	pfg_bench_rows_free(br, n);
+	int64_t run;
+	assert_int_equal(pfg_store_run_begin(st, 1, "cli", NULL, &run, NULL, 0), 0);
+	assert_int_equal(add_result(st, run, 1, 3, err), 0);
+	assert_int_equal(pfg_store_benchmarks(st, &br, &n, err, sizeof err), 0);
+	assert_int_equal(br[0].n_runs, 8);
+	assert_int_equal(br[0].latest.run_id, run);
+	assert_int_equal(br[1].n_runs, 7);
+	pfg_bench_rows_free(br, n);
+	/* The latest means kept for sparklines follow, and agree with the
+	 * results read from the history. */
+	struct pfg_mean_row *kept, *walked;
+	size_t nk, nw;
+	assert_int_equal(pfg_store_recent_means(st, 1, 4, &kept, &nk, err, sizeof err), 0);
+	assert_int_equal(pfg_store_recent_means(st, 1, 40, &walked, &nw, err, sizeof err), 0);
+	assert_int_equal(nk, 3 * 4);
+	assert_int_equal(nw, 8 + 7 + 7);
+	assert_int_equal(kept[3].bench_id, 1);
+	assert_true(kept[3].mean == 2.0);
+	for (size_t b = 0; b < 3; b++) {
+		/* the last 4 of each benchmark's walked means */
+		size_t end = 0;
+		for (size_t j = 0; j < nw; j++)
+			if (walked[j].bench_id == kept[b * 4].bench_id)
+				end = j + 1;
+		for (size_t k = 0; k < 4; k++)
+			assert_true(fabs(kept[b * 4 + k].mean - walked[end - 4 + k].mean) <=
+				    1e-14 * fabs(walked[end - 4 + k].mean));
+	}
+	free(kept);
+	free(walked);
+	pfg_store_close(st);
+	exec_sql(f->db, "PRAGMA foreign_keys = ON; DELETE FROM alert_event; DELETE FROM alert;"
+		 " DELETE FROM change_point WHERE run_id >= 7; DELETE FROM run WHERE id >= 7");
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM benchmark WHERE n_results = 6"
+				   " AND latest_run_id = 6"), 3);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sample WHERE run_id >= 7"), 0);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM recent_mean WHERE"
+				   " json_array_length(means) = 6"), 3);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sample_metric WHERE"
+				   " run_id >= 7"), 0);
 }
 
 static void test_result_is_one_transaction(void **state)
@@ -555,6 +618,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_result_stop_reason_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrates_schema_3, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrates_schema_2, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrates_schema_4_summary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_result_is_one_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_and_samples, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_rows_are_not_found, setup,
