@@ -63,7 +63,9 @@ static enum pfg_report_format format_of(const char *path)
 }
 
 /* Write r to path ("-" or NULL: standard output) through a temporary file
- * beside it, renamed into place only when complete. Returns an exit code. */
+ * beside it, renamed into place only when complete; a path that is not a
+ * regular file (a device, a FIFO) is written directly. Returns an exit
+ * code. */
 static int write_out(const struct pfg_cli *cli, const struct pfg_report *r,
 		     enum pfg_report_format fmt, const char *path)
 {
@@ -72,6 +74,20 @@ static int write_out(const struct pfg_cli *cli, const struct pfg_report *r,
 		if (pfg_report_write(r, fmt, stdout, err, sizeof err))
 			return pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s: %s", "<stdout>", err);
 		return PFG_EXIT_OK;
+	}
+	struct stat sb;
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		/* A device or a pipe (/dev/null, a FIFO): written as it is, never
+		 * replaced by a file. */
+		FILE *f = fopen(path, "w");
+		int rc = f ? pfg_report_write(r, fmt, f, err, sizeof err) :
+			     pfg_error(err, sizeof err, PFG_ERUNTIME, "cannot open: %s",
+				       strerror(errno));
+		if (f && fclose(f) != 0 && rc == 0)
+			rc = pfg_error(err, sizeof err, PFG_ERUNTIME, "cannot write: %s",
+				       strerror(errno));
+		return rc ? pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s: %s", path, err) :
+			    PFG_EXIT_OK;
 	}
 	char *tmp = pfg_xasprintf("%s.tmp.XXXXXX", path);
 	int fd = mkstemp(tmp);

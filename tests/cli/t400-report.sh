@@ -216,6 +216,14 @@ assert all(b[\"statistics\"][\"current\"] is not None for b in r[\"benchmarks\"]
 "
 '
 
+expect_success 'a FIFO as -o is written through, never replaced by a file' '
+	mkfifo pipe && { timeout 20 cat pipe > piped.json & } &&
+	pg report --format json -o pipe &&
+	wait &&
+	test -p pipe &&
+	python3 -c "import json; json.load(open(\"piped.json\"))"
+'
+
 expect_success 'bad usage and unknown runs exit 2; an unwritable file exits 3 and leaves nothing' '
 	expect_exit 2 pg report --format pdf && expect_contains .err "--format: expected html, json, junit or markdown" &&
 	expect_exit 2 pg report --compare 1 && expect_contains .err "--compare: expected two runs" &&
