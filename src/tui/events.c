@@ -128,12 +128,31 @@ void pfg_ui_message(struct pfg_tui *ui, struct pfg_tui_msg *m)
 		ui->live_active = 0;
 		snprintf(ui->last_run, sizeof ui->last_run, "%s", m->text ? m->text : "");
 		ui->last_run_err = m->is_error;
+		if (ui->cancel_sent && !ui->quitting && !pfg_ui_run_pending(ui)) {
+			/* A run cancelled with c: the next one may go. */
+			pfg_engine_session_rearm(ui->ch.session);
+			ui->cancel_sent = 0;
+		}
+		if (ui->notice_queued) {
+			ui->notice[0] = '\0';
+			ui->notice_queued = 0;
+			ui->dirty_hints = 1;
+		}
 		if (m->is_error)
 			pfg_ui_notice(ui, 1, "%s", m->text ? m->text : "run failed");
 		ui->dirty[PFG_PANE_LIVE] = 1;
 		pfg_ui_request_snapshot(ui);
 		break;
+	case PFG_MSG_VIEW:
+		if (ui->modal == PFG_MODAL_NONE || ui->modal == PFG_MODAL_VIEW ||
+		    ui->modal == PFG_MODAL_DETAIL) {
+			pfg_ui_view_open(ui, m->view);
+			m->view = NULL;
+		}
+		break;
 	case PFG_MSG_CHANGED:
+		if (m->done.kind)
+			ui->last_done = m->done;
 		pfg_ui_request_snapshot(ui);
 		if (ui->modal == PFG_MODAL_DETAIL && ui->detail) {
 			struct pfg_tui_job *j = pfg_ui_job(PFG_JOB_DETAIL);

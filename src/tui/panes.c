@@ -58,6 +58,48 @@ void pfg_ui_put(WINDOW *w, int y, int x, int maxw, int attr, const char *s)
 	wattroff(w, attr);
 }
 
+/* The byte offset where the first cells of s end (at most cells). */
+static size_t pfg_cells_prefix(const char *s, int cells)
+{
+	size_t at = 0, n = strlen(s);
+	int used = 0;
+	while (at < n) {
+		size_t k = 1;
+		while (at + k < n && ((unsigned char)s[at + k] & 0xc0) == 0x80)
+			k++;
+		char tmp[8] = "";
+		memcpy(tmp, s + at, k < 7 ? k : 7);
+		int cw = pfg_tui_width(tmp);
+		if (used + cw > cells)
+			break;
+		used += cw;
+		at += k;
+	}
+	return at;
+}
+
+/* Elide s in the middle to width cells, keeping two thirds of what shows
+ * from its end, where names of a suite differ. */
+void pfg_ui_elide(const char *s, int width, char *buf, size_t len)
+{
+	int sw = pfg_tui_width(s);
+	if (sw <= width || width < 4) {
+		snprintf(buf, len, "%s", s);
+		return;
+	}
+	const char *dots = pfg_tui_utf8() ? "…" : "~";
+	int keep = width - 1, tail = keep * 2 / 3, head = keep - tail;
+	size_t hb = pfg_cells_prefix(s, head);
+	/* The tail: skip characters until what is left fits. */
+	const char *t = s;
+	while (*t && pfg_tui_width(t) > tail) {
+		t++;
+		while (((unsigned char)*t & 0xc0) == 0x80)
+			t++;
+	}
+	snprintf(buf, len, "%.*s%s%s", (int)hb, s, dots, t);
+}
+
 /* Delete every window of the layout. */
 void pfg_ui_free_windows(struct pfg_tui *ui)
 {
