@@ -197,7 +197,7 @@ static const char *pfg_dialog_foot(const struct pfg_tui *ui)
 		return ui->cols >= 86
 			? "A ack  I investigate  i invalid  w won't fix  f fixed  n note  u undo  "
 			  "d samples  Esc"
-			: "A ack I invest. i invalid w won't fix f fixed n note d samples Esc";
+			: "A ack I reopen i invalid w wontfix f fixed n note u undo d samples Esc";
 	if (ui->modal == PFG_MODAL_VIEW && ui->view_keys.n)
 		return ui->view_keys.v[0];
 	return NULL;

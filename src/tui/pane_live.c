@@ -15,6 +15,27 @@ static void pfg_elapsed(int64_t t0, char *buf, size_t len)
 		snprintf(buf, len, "%dm%02ds", (int)(s / 60), (int)s % 60);
 }
 
+/* A finished benchmark at y: the name (elided in the middle) and the
+ * value first, then the change while there is room. */
+static void pfg_live_logline(WINDOW *w, int y, int iw, const struct pfg_tui_logline *l)
+{
+	char name[256], line[1024];
+	int avail = iw - 2 - 2;
+	int vw = pfg_tui_width(l->value), cw = *l->change ? pfg_tui_width(l->change) + 2 : 0;
+	int nw = pfg_tui_width(l->bench);
+	int name_w = avail - 2 - vw - cw;
+	if (name_w < 10 && cw) {
+		cw = 0;
+		name_w = avail - 2 - vw;
+	}
+	if (name_w < 10)
+		name_w = 10;
+	pfg_ui_elide(l->bench, name_w < nw ? name_w : nw, name, sizeof name);
+	snprintf(line, sizeof line, "%s %s  %s%s%s", pfg_tui_glyph(l->ok ? "ok" : "fail"), name,
+		 l->value, cw ? "  " : "", cw ? l->change : "");
+	pfg_ui_put(w, y, 2, iw - 2, pfg_tui_attr(l->el), line);
+}
+
 /* Pane 2: the queue, the benchmark running now, and the latest results. */
 void pfg_ui_draw_live(struct pfg_tui *ui)
 {
@@ -68,10 +89,10 @@ void pfg_ui_draw_live(struct pfg_tui *ui)
 		pfg_ui_put(w, y++, 2, iw - 2, pfg_tui_attr(PFG_EL_RUNNING), line);
 	} else {
 		pfg_ui_put(w, y++, 2, iw - 2, pfg_tui_attr(PFG_EL_DIM),
-			   ui->cfg ? "idle: r runs the selection, R runs all"
+			   ui->cfg ? "idle: r runs the selection"
 				   : "no config: runs are disabled");
 	}
-	if (ui->quitting && busy)
+	if ((ui->quitting || ui->cancel_sent) && busy)
 		pfg_ui_put(w, y++, 2, iw - 2, pfg_tui_attr(PFG_EL_ERROR), "cancelling...");
 	if (queue.n && y < h - 1) {
 		size_t at = (size_t)snprintf(line, sizeof line, "queue (%zu):", queue.n);
@@ -83,7 +104,7 @@ void pfg_ui_draw_live(struct pfg_tui *ui)
 		pfg_ui_put(w, y++, 2, iw - 2,
 			   pfg_tui_attr(ui->last_run_err ? PFG_EL_FAILED : PFG_EL_OK), ui->last_run);
 	for (size_t i = ui->n_log; i-- > 0 && y < h - 1;)
-		pfg_ui_put(w, y++, 2, iw - 2, pfg_tui_attr(ui->log[i].el), ui->log[i].text);
+		pfg_live_logline(w, y++, iw, &ui->log[i]);
 	pfg_strv_release(&queue);
 	free(current);
 }

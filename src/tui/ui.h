@@ -24,7 +24,10 @@ struct pfg_tui_row {
 
 /* A finished benchmark in the live pane's log. */
 struct pfg_tui_logline {
-	char text[640];
+	int ok;
+	char bench[256];
+	char value[320];        /* "10 ms ± 0.2 ms  n 5", or the error */
+	char change[96];        /* "+0.3% no_change", "" */
 	enum pfg_tui_el el;
 };
 
