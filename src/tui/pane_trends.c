@@ -154,7 +154,7 @@ static void pfg_trends_footer(WINDOW *w, const struct pfg_query_trend *t, int h,
 		at += (size_t)snprintf(line + at, sizeof line - at, "  no approved baseline");
 	}
 	if (t->n_cps)
-		snprintf(line + at, sizeof line - at, "  %s run #%lld %+.1f%%",
+		snprintf(line + at, sizeof line - at, "  %s #%lld %+.1f%%",
 			 pfg_tui_glyph("cp"), (long long)t->run_ids[t->cps[t->n_cps - 1]],
 			 t->cp_change[t->n_cps - 1]);
 	pfg_ui_put(w, h - 2, 2, iw - 2, pfg_tui_attr(PFG_EL_DIM), line);
