@@ -232,6 +232,15 @@ int pfg_tui_main(const struct pfg_tui_opts *opts)
 			"terminal (use 'perfguard list' or 'perfguard history' in scripts)\n");
 		return PFG_EXIT_USAGE;
 	}
+	const char *cfg_path = opts->config_path ? opts->config_path : "perfguard.json";
+	if (access(cfg_path, F_OK) != 0 && opts->db_path && access(opts->db_path, F_OK) != 0) {
+		/* Nothing to show and nothing to run: say how to start rather
+		 * than make an empty database. */
+		fprintf(stderr, "perfguard tui: no config at %s and no database at %s: start "
+			"with 'perfguard init' (it writes %s), then 'perfguard run'\n", cfg_path,
+			opts->db_path, cfg_path);
+		return PFG_EXIT_USAGE;
+	}
 	struct pfg_tui ui0, *ui = &ui0;
 	memset(ui, 0, sizeof *ui);
 	ui->opts = opts;
