@@ -78,10 +78,10 @@ expect_success 'c cancels a run and the dashboard stays; a later run goes ahead'
 '
 
 expect_success 'with no config and no database it says how to start and writes nothing' '
-	mkdir empty && cd empty &&
-	tui_start tui && tui_wait_exit 2 &&
+	mkdir empty &&
+	tui_start tui -c empty/perfguard.json --db empty/perfguard.db && tui_wait_exit 2 &&
 	expect_contains "$WORK/.tui-err" "perfguard init" &&
-	test ! -e .perfguard
+	test ! -e empty/perfguard.db
 '
 
 finish
