@@ -42,6 +42,8 @@ enum pfg_input_act { PFG_INPUT_FILTER, PFG_INPUT_NOTE,
 		     PFG_INPUT_CONFIRM /* confirm_job with the line as its note */ };
 
 #define PFG_LOG_MAX 24
+/* Keys read at once from the terminal. */
+#define PFG_INPUT_MAX 32
 #define PFG_LIVE_SAMPLES 64
 
 struct pfg_tui {
@@ -119,6 +121,9 @@ struct pfg_tui {
 	struct pfg_tui_theme theme;
 	int color;
 
+	int pending[32];               /* a mouse report cut short */
+	int n_pending;
+
 	int quit, quitting, cancel_sent;
 	long frames;
 	FILE *trace;
@@ -181,6 +186,10 @@ void pfg_ui_request_view(struct pfg_tui *ui, enum pfg_tui_view view, int64_t id,
 			 int64_t id2);
 /* d: the samples of the focused benchmark or alert. */
 void pfg_ui_dist_key(struct pfg_tui *ui);
+
+/* mouse.c: SGR mouse reports in the input; the rest to pfg_ui_key(). */
+void pfg_ui_mouse_enable(struct pfg_tui *ui, int on);
+void pfg_ui_input(struct pfg_tui *ui, const int *keys, int n);
 
 /* keys.c: one key from the terminal. */
 void pfg_ui_key(struct pfg_tui *ui, int k);

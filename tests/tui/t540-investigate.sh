@@ -62,6 +62,20 @@ expect_success "$size: L shows the audit log" '
 	tui_wait "approved" && tui_keys Escape && tui_keys q && tui_wait_exit 0
 '
 
+expect_success "$size: a click selects and focuses, the wheel scrolls; --no-mouse leaves them" '
+	alerts_row=$(( (TUI_LINES - 2) * 3 / 5 + 4 )) &&
+	tui_start tui && tui_wait "3 Trends ─ api/steady" &&
+	tui_type "$(printf "\033[<0;$((TUI_COLS - 10));${alerts_row}M")" &&
+	tui_wait "3 Trends ─ api/step" && tui_wait "Enter detail" &&
+	tui_type "$(printf "\033[<65;10;5M")" && tui_wait "3 Trends ─ store/hang" &&
+	tui_type "$(printf "\033[<64;10;5M")" && tui_wait "3 Trends ─ api/steady" &&
+	tui_keys q && tui_wait_exit 0 &&
+	tui_start tui --no-mouse && tui_wait "3 Trends ─ api/steady" &&
+	tui_type "$(printf "\033[<0;$((TUI_COLS - 10));${alerts_row}M")" &&
+	tui_wait "is not a key" && tui_wait "3 Trends ─ api/steady" &&
+	tui_keys q && tui_wait_exit 0
+'
+
 done
 
 expect_success 'c cancels a run and the dashboard stays; a later run goes ahead' '
