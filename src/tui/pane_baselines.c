@@ -133,7 +133,7 @@ static void pfg_baselines_columns(const struct pfg_tui *ui, int iw, struct pfg_b
 		int vw = pfg_tui_width(buf);
 		want[PFG_COL_VALUE] = vw > want[PFG_COL_VALUE] ? vw : want[PFG_COL_VALUE];
 	}
-	int name_min = name_need < 12 ? name_need : 12;
+	int name_min = name_need < 16 ? name_need : 16;
 	c->name_x = 4;
 	int avail = iw - 3 - 1, used = 0;
 	memset(c->w, 0, sizeof c->w);

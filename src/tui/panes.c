@@ -161,7 +161,7 @@ void pfg_ui_frame(struct pfg_tui *ui, int p, const char *extra)
 	box(w, 0, 0);
 	wattroff(w, battr);
 	int x = 2;
-	char t[160];
+	char t[200];
 	if (ui->single) {
 		for (int i = 0; i < PFG_PANE_COUNT && x < wd - 4; i++) {
 			snprintf(t, sizeof t, " %d %s ", i + 1, pfg_ui_pane_name(i));
@@ -176,8 +176,11 @@ void pfg_ui_frame(struct pfg_tui *ui, int p, const char *extra)
 			   (focus ? A_REVERSE : 0), t);
 		x += pfg_tui_width(t) + 1;
 	}
-	if (extra && *extra && x < wd - 4) {
-		snprintf(t, sizeof t, " %s ", extra);
+	if (extra && *extra && x < wd - 6) {
+		/* A long name keeps its end, where names differ. */
+		char cut[160];
+		pfg_ui_elide(extra, wd - 4 - x, cut, sizeof cut);
+		snprintf(t, sizeof t, " %s ", cut);
 		pfg_ui_put(w, 0, x, wd - 2 - x, pfg_tui_attr(PFG_EL_DIM), t);
 	}
 }
