@@ -86,9 +86,18 @@ expect_success 'c cancels a run and the dashboard stays; a later run goes ahead'
 	wait_until "test \"\$(q \"SELECT count(*) FROM run WHERE status = '"'"'interrupted'"'"'\")\" = 1" &&
 	wait_until "! pgrep -f \"sleep 613\" >/dev/null" &&
 	tui_wait "interrupted" && tui_wait "1 Baselines" && tui_wait "idle" &&
+	tui_wait "hang      failed" && ! tui_screen | grep -q "failed.*failed" &&
 	tui_keys Escape && filter_to api/steady && tui_keys r &&
 	wait_until "test \"\$(q \"SELECT count(*) FROM run WHERE trigger = '"'"'tui'"'"' AND status = '"'"'complete'"'"'\")\" = 1" &&
 	tui_keys q && tui_wait_exit 0
+'
+
+expect_success 'the header says which run is going during the first run' '
+	mkdir first && cp perfguard.json val.sh first/ &&
+	tui_start tui -c first/perfguard.json --db first/p.db && tui_wait "no run yet" &&
+	tui_keys / && tui_type "store/slow" && tui_keys Enter && tui_keys r &&
+	tui_wait "run #1 running" && ! tui_screen | grep -q "no run yet" &&
+	tui_wait "last run #1 complete" && tui_keys q && tui_wait_exit 0
 '
 
 expect_success 'with no config and no database it says how to start and writes nothing' '
