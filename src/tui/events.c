@@ -55,8 +55,9 @@ static void pfg_run_event(struct pfg_tui *ui, const struct pfg_tui_run_ev *r)
 		if (r->ok) {
 			pfg_ui_fmt_value(r->mean, r->unit, v, sizeof v);
 			pfg_ui_fmt_value(r->stddev, r->unit, s, sizeof s);
-			snprintf(l->value, sizeof l->value, "%s %s %s  n %zu", v, pfg_tui_glyph("pm"),
-				 s, r->n);
+			snprintf(l->value, sizeof l->value, "%s", v);
+			snprintf(l->spread, sizeof l->spread, "%s %s  n %zu", pfg_tui_glyph("pm"), s,
+				 r->n);
 			l->el = PFG_EL_OK;
 			if (r->has_cmp && r->verdict != PFG_VERDICT_NO_BASELINE) {
 				int sev = r->severity != PFG_SEVERITY_NONE;

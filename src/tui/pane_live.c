@@ -15,24 +15,26 @@ static void pfg_elapsed(int64_t t0, char *buf, size_t len)
 		snprintf(buf, len, "%dm%02ds", (int)(s / 60), (int)s % 60);
 }
 
-/* A finished benchmark at y: the name (elided in the middle) and the
- * value first, then the change while there is room. */
+/* A finished benchmark at y: the name (elided in the middle, at least 10
+ * cells) and the value first, then the change, then the spread and the
+ * number of samples, each while there is room. */
 static void pfg_live_logline(WINDOW *w, int y, int iw, const struct pfg_tui_logline *l)
 {
 	char name[256], line[1024];
 	int avail = iw - 2 - 2;
-	int vw = pfg_tui_width(l->value), cw = *l->change ? pfg_tui_width(l->change) + 2 : 0;
-	int nw = pfg_tui_width(l->bench);
-	int name_w = avail - 2 - vw - cw;
-	if (name_w < 10 && cw) {
+	int vw = pfg_tui_width(l->value), nw = pfg_tui_width(l->bench);
+	int cw = *l->change ? pfg_tui_width(l->change) + 2 : 0;
+	int sw = *l->spread ? pfg_tui_width(l->spread) + 1 : 0;
+	int name_min = nw < 10 ? nw : 10;
+	if (avail - 2 - vw - cw - sw < name_min)
+		sw = 0;
+	if (avail - 2 - vw - cw < name_min)
 		cw = 0;
-		name_w = avail - 2 - vw;
-	}
-	if (name_w < 10)
-		name_w = 10;
-	pfg_ui_elide(l->bench, name_w < nw ? name_w : nw, name, sizeof name);
-	snprintf(line, sizeof line, "%s %s  %s%s%s", pfg_tui_glyph(l->ok ? "ok" : "fail"), name,
-		 l->value, cw ? "  " : "", cw ? l->change : "");
+	int name_w = avail - 2 - vw - cw - sw;
+	name_w = name_w < name_min ? name_min : name_w > nw ? nw : name_w;
+	pfg_ui_elide(l->bench, name_w, name, sizeof name);
+	snprintf(line, sizeof line, "%s %s  %s%s%s%s%s", pfg_tui_glyph(l->ok ? "ok" : "fail"), name,
+		 l->value, sw ? " " : "", sw ? l->spread : "", cw ? "  " : "", cw ? l->change : "");
 	pfg_ui_put(w, y, 2, iw - 2, pfg_tui_attr(l->el), line);
 }
 

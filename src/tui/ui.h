@@ -26,7 +26,8 @@ struct pfg_tui_row {
 struct pfg_tui_logline {
 	int ok;
 	char bench[256];
-	char value[320];        /* "10 ms ± 0.2 ms  n 5", or the error */
+	char value[320];        /* "10 ms", or the error */
+	char spread[96];        /* "± 0.2 ms  n 5" */
 	char change[96];        /* "+0.3% no_change", "" */
 	enum pfg_tui_el el;
 };
