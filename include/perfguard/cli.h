@@ -121,6 +121,16 @@ void pfg_cli_print_json(void *json);
 const char *pfg_cli_safe(const char *s, char *buf, size_t len);
 void pfg_cli_print_safe(FILE *f, const char *s, int lines);
 
+/* The width a table for people fits: $COLUMNS when it is a number, else
+ * the terminal's when standard output is one, else 0: no limit, so that
+ * a pipe (grep, a file) gets whole names (scripts read --json). */
+int pfg_cli_width(void);
+
+/* Elide s (already safe for the terminal) in the middle to at most width
+ * bytes into buf, keeping more of its end (where the names of a suite
+ * differ): "ai_prov...nse_parse". width < 8 or s short enough: s whole. */
+void pfg_cli_elide(const char *s, int width, char *buf, size_t len);
+
 /* Print every config problem, a closing line, and return 2. Releases errors. */
 int pfg_cli_config_errors(const struct pfg_cli *cli, struct pfg_strv *errors);
 

@@ -49,6 +49,11 @@ void pfg_engine_session_catch_signals(struct pfg_engine_session *s, int wake_fd)
  * Async-signal-safe; any thread; repeated calls are harmless. */
 void pfg_engine_session_cancel(struct pfg_engine_session *s);
 
+/* Untrip the token once the run it stopped has ended, so that a later run
+ * goes ahead (a dashboard that cancelled a run and stays). Not after a
+ * signal: the process is leaving. Only while nothing runs. */
+void pfg_engine_session_rearm(struct pfg_engine_session *s);
+
 /* Nonzero once the token was tripped (0 for a NULL session). */
 int pfg_engine_session_cancelled(const struct pfg_engine_session *s);
 

@@ -171,8 +171,8 @@ int pfg_query_alert_detail_load(struct pfg_store *st, int64_t id, const char *un
 void pfg_query_alert_detail_release(struct pfg_query_alert_detail *d);
 
 /* Describe comparison c in one sentence for people, into buf: "vs baseline
- * 1: +26.2% [+23.8%, +28.7%], p = 6.3e-10, regression (major), rerun 1
- * time to confirm", "no approved baseline yet", "... cannot be compared
+ * 1: +26.2% [+23.8%, +28.7%], p = 6.3e-10, regression (major), confirmed
+ * by 1 rerun", "no approved baseline yet", "... cannot be compared
  * (why)". Every view (CLI, dashboard, reports) says it the same way. */
 void pfg_comparison_describe(const struct pfg_comparison *c, char *buf, size_t len);
 

@@ -14,13 +14,15 @@ struct pfg_tui_opts {
 	const char *theme;       /* a theme's name ("default" when NULL) */
 	int ascii;               /* force ASCII sparklines and ACS lines */
 	int no_color;            /* monochrome attributes only */
+	int no_mouse;            /* leave the mouse to the terminal */
 	long frames;             /* exit after this many frames; 0: never */
 };
 
 /* Run the dashboard until the operator quits. Returns an exit code
  * (util.h): 0, 2 for bad input (an invalid config, an unknown theme,
  * not a terminal), 3 when the database cannot be opened. Messages for the
- * user go to stderr after the screen is restored. */
+ * user go to stderr after the screen is restored. With neither a config
+ * nor a database it says how to start and returns 2, creating nothing. */
 int pfg_tui_main(const struct pfg_tui_opts *opts);
 
 #endif

@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 int pfg_cli_common_option(struct pfg_cli *cli, int opt, const char *arg)
@@ -104,6 +105,38 @@ static int safe_char(const char *s, int lines, char *out)
 	else
 		memcpy(out, s, (size_t)k), out[k] = '\0';
 	return k;
+}
+
+/* The width tables fit (see cli.h). */
+int pfg_cli_width(void)
+{
+	const char *c = getenv("COLUMNS");
+	char *end;
+	long v = c && *c ? strtol(c, &end, 10) : 0;
+	if (c && *c && !*end && v > 0 && v < 100000)
+		return (int)v;
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col)
+		return ws.ws_col;
+	return 0;
+}
+
+/* Elide s in the middle to width bytes (see cli.h). */
+void pfg_cli_elide(const char *s, int width, char *buf, size_t len)
+{
+	size_t n = strlen(s);
+	if (width < 8 || n <= (size_t)width) {
+		snprintf(buf, len, "%s", s);
+		return;
+	}
+	size_t keep = (size_t)width - 3, tail = keep * 2 / 3, head = keep - tail;
+	/* Whole UTF-8 characters on both sides of the dots. */
+	while (head > 0 && ((unsigned char)s[head] & 0xc0) == 0x80)
+		head--;
+	const char *t = s + n - tail;
+	while (*t && ((unsigned char)*t & 0xc0) == 0x80)
+		t++;
+	snprintf(buf, len, "%.*s...%s", (int)head, s, t);
 }
 
 const char *pfg_cli_safe(const char *s, char *buf, size_t len)

@@ -107,17 +107,49 @@ static int list(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 			cJSON_AddItemToArray(arr, alert_json(&al[i], NULL, 0));
 		pfg_cli_print_json(arr);
 	} else {
-		printf("%5s  %-32s %-10s %-9s %-13s %8s %6s  %s\n", "id", "benchmark", "kind",
-		       "severity", "state", "change", "run", "recovered");
+		/* Fit pfg_cli_width(): recovered, run and kind go first, then
+		 * the names are elided in the middle. */
+		int width = pfg_cli_width(), name_w = 9;
+		char bench[256], name[256];
 		for (size_t i = 0; i < n; i++) {
-			char rec[24] = "-";
-			if (al[i].recovered_run_id)
-				snprintf(rec, sizeof rec, "run %lld", (long long)al[i].recovered_run_id);
-			char bench[256];
-			printf("%5lld  %-32s %-10s %-9s %-13s %+7.1f%% %6lld  %s\n",
-			       (long long)al[i].id, pfg_cli_safe(al[i].bench, bench, sizeof bench),
-			       pfg_alert_kind_name(al[i].kind), pfg_severity_name(al[i].severity),
-			       pfg_alert_state_name(al[i].state), al[i].change_pct, (long long)al[i].run_id, rec);
+			int l = (int)strlen(pfg_cli_safe(al[i].bench, bench, sizeof bench));
+			name_w = l > name_w ? l : name_w;
+		}
+		int kind = 1, run = 1, rec = 1;
+		/* id, name, severity, state, change: 5+2+name+1+9+1+13+1+8. */
+		int fixed = 40, need = fixed + name_w + 11 + 7 + 12;
+		if (width && need > width)
+			rec = 0, need -= 12;
+		if (width && need > width)
+			run = 0, need -= 7;
+		if (width && need > width)
+			kind = 0, need -= 11;
+		if (width && need > width)
+			name_w = width - (need - name_w) < 12 ? 12 : width - (need - name_w);
+		printf("%5s  %-*s ", "id", name_w, "benchmark");
+		if (kind)
+			printf("%-10s ", "kind");
+		printf("%-9s %-13s %8s", "severity", "state", "change");
+		if (run)
+			printf(" %6s", "run");
+		if (rec)
+			printf("  %s", "recovered");
+		putchar('\n');
+		for (size_t i = 0; i < n; i++) {
+			pfg_cli_elide(pfg_cli_safe(al[i].bench, bench, sizeof bench), name_w, name,
+				      sizeof name);
+			printf("%5lld  %-*s ", (long long)al[i].id, name_w, name);
+			if (kind)
+				printf("%-10s ", pfg_alert_kind_name(al[i].kind));
+			printf("%-9s %-13s %+7.1f%%", pfg_severity_name(al[i].severity),
+			       pfg_alert_state_name(al[i].state), al[i].change_pct);
+			if (run)
+				printf(" %6lld", (long long)al[i].run_id);
+			if (rec && al[i].recovered_run_id)
+				printf("  run %lld", (long long)al[i].recovered_run_id);
+			else if (rec)
+				printf("  -");
+			putchar('\n');
 		}
 	}
 	pfg_alerts_free(al, n);

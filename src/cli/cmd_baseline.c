@@ -57,18 +57,49 @@ static int list(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 			cJSON_AddItemToArray(arr, baseline_json(&b[i]));
 		pfg_cli_print_json(arr);
 	} else {
-		printf("%5s  %-32s %-10s %5s %12s  %-19s  %s\n", "id", "benchmark", "state",
-		       "n", "mean", "created", "reason");
+		/* Means with their units; fit pfg_cli_width(): the reason is
+		 * cut, then dropped with the creation time, then the names are
+		 * elided in the middle. */
+		struct pfg_bench_row *rows = NULL;
+		size_t nr = 0;
+		if (pfg_store_benchmarks(st, &rows, &nr, err, sizeof err))
+			nr = 0;
+		int width = pfg_cli_width(), name_w = 9, created = 1;
+		char bench[256], name[256];
 		for (size_t i = 0; i < n; i++) {
-			char when[32], mean[32], bench[256];
+			int l = (int)strlen(pfg_cli_safe(b[i].bench, bench, sizeof bench));
+			name_w = l > name_w ? l : name_w;
+		}
+		/* id, name, state, n, mean: 5+2+name+1+10+1+5+1+12; created 21. */
+		int need = 37 + name_w + 21;
+		if (width && need + 8 > width)
+			created = 0, need -= 21;
+		if (width && need > width)
+			name_w = width - (need - name_w) < 12 ? 12 : width - (need - name_w);
+		printf("%5s  %-*s %-10s %5s %12s", "id", name_w, "benchmark", "state", "n", "mean");
+		if (created)
+			printf("  %-19s  %s", "created", "reason");
+		putchar('\n');
+		for (size_t i = 0; i < n; i++) {
+			char when[32], mean[64], unit[64] = "", reason[512];
+			for (size_t k = 0; k < nr; k++)
+				if (rows[k].id == b[i].bench_id)
+					pfg_cli_safe(rows[k].unit, unit, sizeof unit);
 			pfg_format_time(b[i].created_at, when, sizeof when);
-			snprintf(mean, sizeof mean, "%.4g", b[i].stats.mean);
-			printf("%5lld  %-32s %-10s %5zu %12s  %-19s  ", (long long)b[i].id,
-			       pfg_cli_safe(b[i].bench, bench, sizeof bench), pfg_baseline_state_name(b[i].state),
-			       b[i].stats.n, mean, when);
-			pfg_cli_print_safe(stdout, b[i].reason, 0);
+			pfg_format_value(b[i].stats.mean, unit, mean, sizeof mean);
+			pfg_cli_elide(pfg_cli_safe(b[i].bench, bench, sizeof bench), name_w, name,
+				      sizeof name);
+			printf("%5lld  %-*s %-10s %5zu %12s", (long long)b[i].id, name_w, name,
+			       pfg_baseline_state_name(b[i].state), b[i].stats.n, mean);
+			if (created) {
+				int room = width ? width - need : (int)sizeof reason;
+				room = room < 4 ? 4 : room + 1 > (int)sizeof reason ? (int)sizeof reason - 1 : room;
+				pfg_cli_safe(b[i].reason, reason, (size_t)room + 1);
+				printf("  %-19s  %s", when, reason);
+			}
 			putchar('\n');
 		}
+		pfg_bench_rows_free(rows, nr);
 	}
 	pfg_baselines_free(b, n);
 	return PFG_EXIT_OK;
@@ -112,8 +143,18 @@ static int show(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 		printf("  source run%s:", b.n_runs == 1 ? "" : "s");
 		for (size_t i = 0; i < b.n_runs; i++)
 			printf(" %lld", (long long)b.runs[i]);
-		printf("\n  n %zu, mean %.6g, median %.6g, stddev %.6g\n", b.stats.n,
-		       b.stats.mean, b.stats.median, b.stats.stddev);
+		char unit[64] = "", v[3][64];
+		struct pfg_bench_row *rows = NULL;
+		size_t nr = 0;
+		if (pfg_store_benchmarks(st, &rows, &nr, err, sizeof err) == 0)
+			for (size_t k = 0; k < nr; k++)
+				if (rows[k].id == b.bench_id)
+					pfg_cli_safe(rows[k].unit, unit, sizeof unit);
+		pfg_bench_rows_free(rows, nr);
+		pfg_format_value(b.stats.mean, unit, v[0], sizeof v[0]);
+		pfg_format_value(b.stats.median, unit, v[1], sizeof v[1]);
+		pfg_format_value(b.stats.stddev, unit, v[2], sizeof v[2]);
+		printf("\n  n %zu, mean %s, median %s, stddev %s\n", b.stats.n, v[0], v[1], v[2]);
 	}
 	pfg_baseline_release(&b);
 	return PFG_EXIT_OK;

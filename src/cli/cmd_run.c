@@ -77,20 +77,39 @@ static void print_analysis(const struct pfg_bench_outcome *o)
 	const struct pfg_analysis_changes *ch = &o->changes;
 	if (!o->has_comparison)
 		return;
-	char sentence[512];
+	char sentence[1024];
 	pfg_comparison_describe(c, sentence, sizeof sentence);
-	printf("    %s", sentence);
+	size_t at = strlen(sentence);
 	if (ch->alert_id)
-		printf("; alert %lld raised", (long long)ch->alert_id);
+		at += (size_t)snprintf(sentence + at, sizeof sentence - at, "; alert %lld raised",
+				       (long long)ch->alert_id);
 	else if (c->alert_id)
-		printf("; still alert %lld", (long long)c->alert_id);
-	if (ch->drift_alert_id)
-		printf("; drift alert %lld raised", (long long)ch->drift_alert_id);
-	if (ch->n_recovered)
-		printf("; %zu alert%s recovered", ch->n_recovered,
-		       ch->n_recovered == 1 ? "" : "s");
-	if (ch->baseline_id)
-		printf("; baseline %lld proposed", (long long)ch->baseline_id);
+		at += (size_t)snprintf(sentence + at, sizeof sentence - at, "; still alert %lld",
+				       (long long)c->alert_id);
+	if (ch->drift_alert_id && at < sizeof sentence)
+		at += (size_t)snprintf(sentence + at, sizeof sentence - at,
+				       "; drift alert %lld raised", (long long)ch->drift_alert_id);
+	if (ch->n_recovered && at < sizeof sentence)
+		at += (size_t)snprintf(sentence + at, sizeof sentence - at, "; %zu alert%s recovered",
+				       ch->n_recovered, ch->n_recovered == 1 ? "" : "s");
+	if (ch->baseline_id && at < sizeof sentence)
+		snprintf(sentence + at, sizeof sentence - at, "; baseline %lld proposed",
+			 (long long)ch->baseline_id);
+	/* Wrapped at spaces to the width, continuation lines indented. */
+	int width = pfg_cli_width();
+	const char *p = sentence;
+	int indent = 4;
+	while (width > indent + 20 && (int)strlen(p) > width - indent) {
+		int cut = width - indent;
+		while (cut > 0 && p[cut] != ' ')
+			cut--;
+		if (cut == 0)
+			break;
+		printf("%*s%.*s\n", indent, "", cut, p);
+		p += cut + 1;
+		indent = 6;
+	}
+	printf("%*s%s", indent, "", p);
 	putchar('\n');
 }
 
@@ -143,19 +162,34 @@ static void print_sizing(const struct pfg_bench_outcome *o)
 	printf("    runs: %zu (%s)\n", o->n_first, why);
 }
 
-/* Print the results table for people. */
+/* Print the results table for people, fit to pfg_cli_width(): the
+ * columns p95, max, min and median go first (in that order), then the
+ * names are elided in the middle. */
 static void print_table(const struct pfg_run_report *r)
 {
+	static const char *const heads[6] = { "mean", "median", "stddev", "min", "max", "p95" };
 	size_t w = 9;
 	for (size_t i = 0; i < r->n_outcomes; i++)
 		if (strlen(r->outcomes[i].bench->id) > w)
 			w = strlen(r->outcomes[i].bench->id);
-	printf("%-*s %5s %10s %10s %10s %10s %10s %10s\n", (int)w, "benchmark", "n",
-	       "mean", "median", "stddev", "min", "max", "p95");
+	int width = pfg_cli_width(), cols = 6;
+	/* Which of the six show: stddev stays with mean when any drop. */
+	static const int order[6][6] = { { 0 }, { 0, 2 }, { 0, 1, 2 }, { 0, 1, 2, 3 },
+					 { 0, 1, 2, 3, 4 }, { 0, 1, 2, 3, 4, 5 } };
+	while (width && cols > 2 && (int)w + 6 + 11 * cols > width)
+		cols--;
+	if (width && (int)w + 6 + 11 * cols > width)
+		w = (size_t)(width - 6 - 11 * cols) < 12 ? 12 : (size_t)(width - 6 - 11 * cols);
+	printf("%-*s %5s", (int)w, "benchmark", "n");
+	for (int k = 0; k < cols; k++)
+		printf(" %10s", heads[order[cols - 1][k]]);
+	putchar('\n');
 	for (size_t i = 0; i < r->n_outcomes; i++) {
 		const struct pfg_bench_outcome *o = &r->outcomes[i];
 		const struct pfg_result_row *s = &o->result;
-		printf("%-*s %5zu", (int)w, o->bench->id, s->n);
+		char name[512];
+		pfg_cli_elide(o->bench->id, (int)w, name, sizeof name);
+		printf("%-*s %5zu", (int)w, name, s->n);
 		if (!o->ok) {
 			fputs("  FAILED: ", stdout);
 			pfg_cli_print_safe(stdout, o->error ? o->error : "?", 0);
@@ -165,9 +199,9 @@ static void print_table(const struct pfg_run_report *r)
 		char unit[64];
 		pfg_cli_safe(o->bench->unit, unit, sizeof unit);
 		double v[] = { s->mean, s->median, s->stddev, s->min, s->max, s->p95 };
-		for (int k = 0; k < 6; k++) {
+		for (int k = 0; k < cols; k++) {
 			char buf[96];
-			pfg_format_value(v[k], unit, buf, sizeof buf);
+			pfg_format_value(v[order[cols - 1][k]], unit, buf, sizeof buf);
 			printf(" %10s", buf);
 		}
 		putchar('\n');

@@ -10,13 +10,15 @@
 /* `perfguard tui`: parse the options and open the dashboard. */
 static int cmd_tui(struct pfg_cli *cli, int argc, char **argv)
 {
-	enum { OPT_THEMES_DIR = 0x2000, OPT_THEME, OPT_ASCII, OPT_NO_COLOR, OPT_FRAMES };
+	enum { OPT_THEMES_DIR = 0x2000, OPT_THEME, OPT_ASCII, OPT_NO_COLOR, OPT_FRAMES,
+	       OPT_NO_MOUSE };
 	static const struct option longopts[] = {
 		{ "themes-dir", required_argument, NULL, OPT_THEMES_DIR },
 		{ "theme", required_argument, NULL, OPT_THEME },
 		{ "ascii", no_argument, NULL, OPT_ASCII },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "frames", required_argument, NULL, OPT_FRAMES },
+		{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 		PFG_COMMON_LONGOPTS, { 0 } };
 	struct pfg_tui_opts o = { 0 };
 	int opt;
@@ -33,6 +35,9 @@ static int cmd_tui(struct pfg_cli *cli, int argc, char **argv)
 			continue;
 		case OPT_NO_COLOR:
 			o.no_color = 1;
+			continue;
+		case OPT_NO_MOUSE:
+			o.no_mouse = 1;
 			continue;
 		case OPT_FRAMES:
 			o.frames = pfg_cli_parse_count(cli, "--frames", optarg, 1);
@@ -62,7 +67,7 @@ const struct pfg_command pfg_cmd_tui_entry = {
 	.summary = "the dashboard: baselines, live runs, trends, alerts",
 	.usage =
 		"Usage: perfguard tui [-c FILE] [--db FILE] [--theme NAME] [--themes-dir DIR]\n"
-		"                     [--ascii] [--no-color] [--frames N]\n"
+		"                     [--ascii] [--no-color] [--no-mouse] [--frames N]\n"
 		"\n"
 		"Open the ncurses dashboard on the config and database (also what\n"
 		"`perfguard` with no command does on a terminal): baselines as a tree,\n"
@@ -75,9 +80,11 @@ const struct pfg_command pfg_cmd_tui_entry = {
 		"                    $XDG_CONFIG_HOME/perfguard/themes and the installed ones\n"
 		"  --ascii           ASCII sparklines, even in a UTF-8 locale\n"
 		"  --no-color        no colours, only attributes (as NO_COLOR=1)\n"
+		"  --no-mouse        leave the mouse to the terminal (no clicks, no wheel)\n"
 		"  --frames N        exit after N frames (scripted and sanitizer runs)\n"
 		"  -c, --config FILE the config; without one the dashboard browses the\n"
-		"                    database and cannot start runs\n"
+		"                    database and cannot start runs (with neither a config\n"
+		"                    nor a database it says to run `perfguard init`)\n"
 		"  --db FILE         the database\n"
 		"\n"
 		"Exit status: 0, 2 for bad usage, an invalid config or an unknown theme,\n"

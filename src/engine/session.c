@@ -102,6 +102,17 @@ void pfg_engine_session_cancel(struct pfg_engine_session *s)
 	errno = saved;
 }
 
+/* Untrip the token (see engine.h). */
+void pfg_engine_session_rearm(struct pfg_engine_session *s)
+{
+	if (!s || atomic_load(&s->signal))
+		return;
+	char buf[64];
+	while (read(s->cancel[0], buf, sizeof buf) > 0)
+		;
+	atomic_store(&s->cancelled, 0);
+}
+
 /* Nonzero once the token was tripped. */
 int pfg_engine_session_cancelled(const struct pfg_engine_session *s)
 {

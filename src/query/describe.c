@@ -42,11 +42,17 @@ void pfg_comparison_describe(const struct pfg_comparison *c, char *buf, size_t l
 		    c->p_value, verdict);
 		if (c->severity != PFG_SEVERITY_NONE)
 			put(buf, len, &at, " (%s)", pfg_severity_name(c->severity));
-		if (c->mde_pct >= 0 && c->verdict != PFG_VERDICT_REGRESSION)
-			put(buf, len, &at, ", could detect %.1f%%", c->mde_pct);
+		if (c->mde_pct >= 0 && c->verdict == PFG_VERDICT_INCONCLUSIVE)
+			put(buf, len, &at, ": not significant, and too noisy to show a change "
+			    "under %.1f%%", c->mde_pct);
+		else if (c->mde_pct >= 0 && c->verdict != PFG_VERDICT_REGRESSION)
+			put(buf, len, &at, ", would have shown a change of %.1f%%", c->mde_pct);
 	}
-	if (c->confirm_runs)
-		put(buf, len, &at, ", rerun %d time%s to confirm", c->confirm_runs,
+	if (c->confirm_runs && c->verdict == PFG_VERDICT_REGRESSION)
+		put(buf, len, &at, ", confirmed by %d rerun%s", c->confirm_runs,
+		    c->confirm_runs == 1 ? "" : "s");
+	else if (c->confirm_runs)
+		put(buf, len, &at, ", after %d confirmation rerun%s", c->confirm_runs,
 		    c->confirm_runs == 1 ? "" : "s");
 	if (*c->basis)
 		put(buf, len, &at, "; judged on %s", c->basis);

@@ -19,6 +19,7 @@ void pfg_ui_notice(struct pfg_tui *ui, int is_error, const char *fmt, ...)
 	vsnprintf(ui->notice, sizeof ui->notice, fmt, ap);
 	va_end(ap);
 	ui->notice_err = is_error;
+	ui->notice_queued = 0;
 	ui->notice_until = pfg_now_ns() + (is_error ? 8 : 5) * 1000000000LL;
 	ui->dirty_hints = 1;
 }
@@ -254,6 +255,10 @@ void pfg_ui_queue_run(struct pfg_tui *ui, int all)
 	}
 	if (ui->quitting)
 		return;
+	if (ui->cancel_sent) {
+		pfg_ui_notice(ui, 1, "the run is being cancelled: queue again once it stopped");
+		return;
+	}
 	struct pfg_tui_job *j = pfg_ui_job(PFG_JOB_RUN);
 	if (all) {
 		j->label = pfg_xstrdup("all");
@@ -285,6 +290,7 @@ void pfg_ui_queue_run(struct pfg_tui *ui, int all)
 		j->label = pfg_xstrdup(target);
 	}
 	pfg_ui_notice(ui, 0, "queued a run of %s", j->label);
+	ui->notice_queued = 1;
 	pfg_tui_jobq_push(&ui->runner.q, j);
 	ui->dirty[PFG_PANE_LIVE] = 1;
 }
@@ -293,17 +299,13 @@ void pfg_ui_queue_run(struct pfg_tui *ui, int all)
  * the tree's selection. NULL with a notice when there is none. */
 static const struct pfg_query_bench *pfg_action_bench(struct pfg_tui *ui)
 {
-	const struct pfg_query_bench *b = NULL;
-	if (ui->focus == PFG_PANE_ALERTS && ui->snap) {
-		const struct pfg_query_alert *a = pfg_ui_sel_alert(ui);
-		for (size_t i = 0; a && i < ui->snap->n; i++)
-			if (ui->snap->b[i].id == a->bench_id)
-				b = &ui->snap->b[i];
-	} else {
-		b = pfg_sel_bench(ui);
-	}
-	if (!b)
-		pfg_ui_notice(ui, 1, "select a benchmark first");
+	const struct pfg_query_bench *b = ui->focus == PFG_PANE_LIVE ? NULL
+					  : pfg_ui_trend_bench(ui);
+	if (!b && ui->focus == PFG_PANE_BASELINES && ui->snap && ui->sel_row < ui->n_rows)
+		pfg_ui_notice(ui, 1, "%s is a component: select one of its benchmarks",
+			      ui->snap->b[ui->rows[ui->sel_row].bench].component);
+	else if (!b)
+		pfg_ui_notice(ui, 1, "select a benchmark (pane 1) or an alert (pane 4) first");
 	return b;
 }
 
@@ -317,6 +319,8 @@ void pfg_ui_propose(struct pfg_tui *ui)
 	j->text = pfg_xstrdup(b->full);
 	pfg_tui_jobq_push(&ui->reader.q, j);
 }
+
+static void pfg_confirm_with_note(struct pfg_tui *ui, struct pfg_tui_job *j, int back);
 
 /* a and x: confirm, showing what changes, then approve or reject. */
 void pfg_ui_decide(struct pfg_tui *ui, enum pfg_baseline_state to)
@@ -332,6 +336,7 @@ void pfg_ui_decide(struct pfg_tui *ui, enum pfg_baseline_state to)
 	char pv[48], av[48];
 	pfg_ui_fmt_value(b->proposed_mean, b->unit, pv, sizeof pv);
 	pfg_ui_modal_close(ui);
+	pfg_strv_release(&ui->mlines);
 	int approve = to == PFG_BASELINE_APPROVED;
 	pfg_strv_pushf(&ui->mlines, "%s baseline #%lld of %s?", approve ? "Approve" : "Reject",
 		       (long long)b->proposed_id, b->full);
@@ -356,35 +361,215 @@ void pfg_ui_decide(struct pfg_tui *ui, enum pfg_baseline_state to)
 	struct pfg_tui_job *j = pfg_ui_job(PFG_JOB_DECIDE);
 	j->id = b->proposed_id;
 	j->baseline_to = to;
+	pfg_confirm_with_note(ui, j, 0);
+}
+
+/* The alert a triage key acts on: the detail's, the alerts pane's
+ * selection, or the newest alert of the benchmark the focused pane shows
+ * (open ones; closed ones for reopen). Fills which with "alert #N of
+ * bench" and *derived when it came from a benchmark; returns its id, or 0
+ * with a notice saying why there is none. */
+static int64_t pfg_target_alert(struct pfg_tui *ui, const char *verb, int reopen,
+				char *which, size_t len, int *derived,
+				enum pfg_alert_state *state)
+{
+	*derived = 0;
+	if (ui->modal == PFG_MODAL_DETAIL && ui->detail) {
+		const struct pfg_alert *a = &ui->detail->alert;
+		snprintf(which, len, "alert #%lld of %s", (long long)a->id, a->bench ? a->bench : "?");
+		*state = a->state;
+		return a->id;
+	}
+	if (!ui->snap) {
+		pfg_ui_notice(ui, 1, "still loading");
+		return 0;
+	}
+	if (ui->focus == PFG_PANE_ALERTS) {
+		const struct pfg_query_alert *a = pfg_ui_sel_alert(ui);
+		if (!a) {
+			pfg_ui_notice(ui, 1, "no alert to %s: %s", verb,
+				      *ui->filter ? "none matches the filter" : "there are none");
+			return 0;
+		}
+		snprintf(which, len, "alert #%lld of %s", (long long)a->id, a->bench);
+		*state = a->state;
+		return a->id;
+	}
+	if (ui->focus == PFG_PANE_LIVE) {
+		pfg_ui_notice(ui, 1, "nothing to %s in pane 2: select an alert (4) or a "
+			      "benchmark (1)", verb);
+		return 0;
+	}
+	const struct pfg_query_bench *b = pfg_ui_trend_bench(ui);
+	if (!b) {
+		pfg_ui_notice(ui, 1, "nothing to %s: a component is selected; select one of "
+			      "its benchmarks or an alert (4)", verb);
+		return 0;
+	}
+	const struct pfg_query_alert *best = NULL;
+	for (size_t i = 0; i < ui->snap->n_alerts; i++) {
+		const struct pfg_query_alert *a = &ui->snap->alerts[i];
+		if (a->bench_id != b->id || pfg_alert_state_is_open(a->state) == reopen)
+			continue;
+		if (!best || a->created_at > best->created_at ||
+		    (a->created_at == best->created_at && a->id > best->id))
+			best = a;
+	}
+	if (!best) {
+		pfg_ui_notice(ui, 1, "%s has no %s alert to %s", b->full,
+			      reopen ? "closed" : "open", verb);
+		return 0;
+	}
+	*derived = 1;
+	snprintf(which, len, "alert #%lld of %s", (long long)best->id, best->bench);
+	*state = best->state;
+	return best->id;
+}
+
+/* Open the one prompt of a decision: lines already in ui->mlines, j
+ * carried out with the note typed on Enter. */
+static void pfg_confirm_with_note(struct pfg_tui *ui, struct pfg_tui_job *j, int back)
+{
+	char *unit = back && ui->detail ? pfg_xstrdup(ui->detail->unit) : NULL;
+	int64_t back_id = back && ui->detail ? ui->detail->alert.id : 0;
+	struct pfg_strv lines = ui->mlines;
+	memset(&ui->mlines, 0, sizeof ui->mlines);
+	pfg_ui_modal_close(ui);
+	pfg_strv_release(&ui->mlines);
+	ui->mlines = lines;
+	pfg_strv_push(&ui->mlines, "");
+	pfg_strv_push(&ui->mlines, "Enter confirms, Esc cancels; a note is optional.");
+	ui->input_act = PFG_INPUT_CONFIRM;
+	ui->input_id = back_id;
+	ui->input_back = back_id != 0;
+	free(ui->input_back_unit);
+	ui->input_back_unit = unit;
+	snprintf(ui->input_prompt, sizeof ui->input_prompt, "note:");
+	ui->input[0] = '\0';
 	ui->confirm_job = j;
-	ui->confirm_act = PFG_CONFIRM_JOB;
-	ui->modal = PFG_MODAL_CONFIRM;
+	ui->modal = PFG_MODAL_INPUT;
 	ui->mdirty = 1;
 }
 
-/* The alert that A, i, f and n act on: the detail's, else the selection. */
-int64_t pfg_ui_action_alert(struct pfg_tui *ui)
+/* A, i, w, f, I: move the alert the focused pane shows to state to. */
+void pfg_ui_alert_key(struct pfg_tui *ui, enum pfg_alert_state to)
 {
-	if (ui->modal == PFG_MODAL_DETAIL && ui->detail)
-		return ui->detail->alert.id;
-	const struct pfg_query_alert *a = pfg_ui_sel_alert(ui);
-	if (!a) {
-		pfg_ui_notice(ui, 1, "no alert selected (pane 4)");
-		return 0;
-	}
-	return a->id;
-}
-
-/* A, i, f: move the alert to state to. */
-void pfg_ui_alert_to(struct pfg_tui *ui, enum pfg_alert_state to)
-{
-	int64_t id = pfg_ui_action_alert(ui);
+	static const char *const verbs[] = {
+		[PFG_ALERT_NEW] = "", [PFG_ALERT_ACKNOWLEDGED] = "acknowledge",
+		[PFG_ALERT_INVESTIGATING] = "investigate", [PFG_ALERT_FIXED] = "mark fixed",
+		[PFG_ALERT_INVALID] = "mark invalid", [PFG_ALERT_WONTFIX] = "mark won't fix",
+	};
+	char which[400];
+	int derived;
+	enum pfg_alert_state from;
+	int reopen = to == PFG_ALERT_INVESTIGATING;
+	int64_t id = pfg_target_alert(ui, verbs[to], reopen, which, sizeof which, &derived,
+				      &from);
 	if (!id)
 		return;
+	/* I on a selected open alert investigates it; on a benchmark it
+	 * reopens the newest closed one (found above). */
+	if (from == to) {
+		pfg_ui_notice(ui, 1, "%s is %s already", which, pfg_alert_state_name(to));
+		return;
+	}
+	if (!pfg_alert_state_is_open(from) && to != PFG_ALERT_INVESTIGATING) {
+		pfg_ui_notice(ui, 1, "%s is closed (%s): I reopens it", which,
+			      pfg_alert_state_name(from));
+		return;
+	}
 	struct pfg_tui_job *j = pfg_ui_job(PFG_JOB_ALERT);
 	j->id = id;
 	j->alert_to = to;
+	int closing = !pfg_alert_state_is_open(to);
+	if (!closing && !derived) {
+		pfg_tui_jobq_push(&ui->reader.q, j);
+		return;
+	}
+	int back = ui->modal == PFG_MODAL_DETAIL;
+	pfg_strv_release(&ui->mlines);
+	char verb[64];
+	snprintf(verb, sizeof verb, "%s", verbs[to]);
+	verb[0] = (char)(verb[0] - 'a' + 'A');
+	pfg_strv_pushf(&ui->mlines, "%s %s?", verb, which);
+	if (derived)
+		pfg_strv_pushf(&ui->mlines, "(its newest %s alert; select another in pane 4)",
+			       reopen ? "closed" : "open");
+	pfg_strv_pushf(&ui->mlines, "now %s; it becomes %s.", pfg_alert_state_name(from),
+		       pfg_alert_state_name(to));
+	if (closing)
+		pfg_strv_push(&ui->mlines, "A closed alert stays closed until I reopens it.");
+	pfg_confirm_with_note(ui, j, back);
+}
+
+/* n: a note on the alert the focused pane shows. */
+void pfg_ui_note_key(struct pfg_tui *ui)
+{
+	char which[400];
+	int derived;
+	enum pfg_alert_state st;
+	int64_t id = pfg_target_alert(ui, "note", 0, which, sizeof which, &derived, &st);
+	if (!id && ui->focus != PFG_PANE_ALERTS && ui->modal != PFG_MODAL_DETAIL &&
+	    pfg_ui_trend_bench(ui)) {
+		/* No open alert: a note may go on a closed one. */
+		ui->notice[0] = '\0';
+		id = pfg_target_alert(ui, "note", 1, which, sizeof which, &derived, &st);
+	}
+	if (!id)
+		return;
+	int back = ui->modal == PFG_MODAL_DETAIL;
+	char *unit = back && ui->detail ? pfg_xstrdup(ui->detail->unit) : NULL;
+	char prompt[96];
+	snprintf(prompt, sizeof prompt, "note:");
+	pfg_ui_input_open(ui, PFG_INPUT_NOTE, id, prompt, NULL);
+	pfg_strv_release(&ui->mlines);
+	pfg_strv_pushf(&ui->mlines, "Add a note to %s", which);
+	if (derived)
+		pfg_strv_push(&ui->mlines, "(its newest alert; select another in pane 4)");
+	pfg_strv_push(&ui->mlines, "Enter adds it, Esc cancels.");
+	ui->input_back = back;
+	free(ui->input_back_unit);
+	ui->input_back_unit = unit;
+}
+
+/* u: undo the last decision of this session, or say why not. */
+void pfg_ui_undo(struct pfg_tui *ui)
+{
+	struct pfg_tui_done *d = &ui->last_done;
+	struct pfg_tui_job *j = NULL;
+	switch (d->kind) {
+	case 0:
+		pfg_ui_notice(ui, 1, "nothing to undo: no decision made in this session");
+		return;
+	case PFG_JOB_ALERT:
+		if (pfg_alert_state_is_open(d->to)) {
+			pfg_ui_notice(ui, 1, "alert #%lld stays %s: alerts only move forward; "
+				      "i, w or f close it", (long long)d->id,
+				      pfg_alert_state_name(d->to));
+			return;
+		}
+		j = pfg_ui_job(PFG_JOB_ALERT);
+		j->alert_to = PFG_ALERT_INVESTIGATING;
+		j->text = pfg_xasprintf("undo: reopened after it was marked %s",
+					pfg_alert_state_name(d->to));
+		break;
+	case PFG_JOB_PROPOSE:
+		j = pfg_ui_job(PFG_JOB_DECIDE);
+		j->baseline_to = PFG_BASELINE_REJECTED;
+		j->text = pfg_xstrdup("undo: the proposal was withdrawn");
+		break;
+	case PFG_JOB_DECIDE:
+		pfg_ui_notice(ui, 1, "baseline #%lld stays %s: a decided baseline cannot be "
+			      "undone; b proposes a new one", (long long)d->id,
+			      pfg_baseline_state_name(d->bto));
+		return;
+	default:
+		return;
+	}
+	j->id = d->id;
+	j->undo = 1;
 	pfg_tui_jobq_push(&ui->reader.q, j);
+	d->kind = 0;
 }
 
 /* Open a line of input for act. */
@@ -396,11 +581,25 @@ void pfg_ui_input_open(struct pfg_tui *ui, enum pfg_input_act act, int64_t id,
 	ui->input_id = id;
 	snprintf(ui->input_prompt, sizeof ui->input_prompt, "%s", prompt);
 	snprintf(ui->input, sizeof ui->input, "%s", initial ? initial : "");
-	pfg_strv_push(&ui->mlines, act == PFG_INPUT_FILTER
-		      ? "Filter benchmarks and alerts (substring or glob; empty: all)"
-		      : "Add a note to the alert's history");
+	if (act == PFG_INPUT_FILTER) {
+		snprintf(ui->filter_saved, sizeof ui->filter_saved, "%s", ui->filter);
+		pfg_strv_push(&ui->mlines, "Filter benchmarks and alerts as you type");
+		pfg_strv_push(&ui->mlines, "(substring or glob). Enter keeps it, Esc clears it.");
+	} else {
+		pfg_strv_push(&ui->mlines, "Add a note to the alert's history");
+	}
 	ui->modal = PFG_MODAL_INPUT;
 	ui->mdirty = 1;
+}
+
+/* The filter follows the line as it is typed. */
+void pfg_ui_filter_typed(struct pfg_tui *ui)
+{
+	if (strcmp(ui->filter, ui->input) == 0)
+		return;
+	snprintf(ui->filter, sizeof ui->filter, "%s", ui->input);
+	pfg_ui_rebuild(ui);
+	pfg_ui_dirty_all(ui);
 }
 
 /* Enter on an input line. */
@@ -412,22 +611,95 @@ void pfg_ui_input_done(struct pfg_tui *ui)
 		pfg_ui_rebuild(ui);
 		return;
 	}
-	if (*ui->input) {
+	if (ui->input_act == PFG_INPUT_CONFIRM && ui->confirm_job) {
+		struct pfg_tui_job *j = ui->confirm_job;
+		ui->confirm_job = NULL;
+		if (*ui->input) {
+			free(j->text);
+			j->text = pfg_xstrdup(ui->input);
+		}
+		pfg_tui_jobq_push(&ui->reader.q, j);
+	} else if (ui->input_act == PFG_INPUT_NOTE && *ui->input) {
 		struct pfg_tui_job *j = pfg_ui_job(PFG_JOB_NOTE);
 		j->id = ui->input_id;
 		j->text = pfg_xstrdup(ui->input);
 		pfg_tui_jobq_push(&ui->reader.q, j);
 	}
+	int back = ui->input_back;
+	int64_t id = ui->input_id;
+	char *unit = ui->input_back_unit;
+	ui->input_back_unit = NULL;
+	ui->input_back = 0;
 	pfg_ui_modal_close(ui);
-	if (ui->input_back) {
-		/* Back to the detail the note was written from, with the note. */
+	if (back) {
+		/* Back to the detail the prompt was opened from, with the change. */
 		struct pfg_tui_job *j = pfg_ui_job(PFG_JOB_DETAIL);
-		j->id = ui->input_id;
-		j->text = ui->input_back_unit;
-		ui->input_back_unit = NULL;
-		ui->input_back = 0;
+		j->id = id;
+		j->text = unit;
 		pfg_tui_jobq_push(&ui->reader.q, j);
+	} else {
+		free(unit);
 	}
+}
+
+/* c or Esc while a run is going: cancel it and stay. */
+void pfg_ui_cancel_run(struct pfg_tui *ui)
+{
+	if (!pfg_ui_run_pending(ui)) {
+		pfg_ui_notice(ui, 1, "no run to cancel");
+		return;
+	}
+	size_t dropped = pfg_tui_jobq_clear(&ui->runner.q);
+	pfg_engine_session_cancel(ui->ch.session);
+	ui->cancel_sent = 1;
+	if (dropped)
+		pfg_ui_notice(ui, 0, "cancelling the run (and %zu queued); what finished is kept",
+			      dropped);
+	else
+		pfg_ui_notice(ui, 0, "cancelling the run; what finished is kept");
+	ui->dirty[PFG_PANE_LIVE] = 1;
+}
+
+/* Ask the reader for a view. */
+void pfg_ui_request_view(struct pfg_tui *ui, enum pfg_tui_view view, int64_t id,
+			 int64_t id2)
+{
+	struct pfg_tui_job *j = pfg_ui_job(PFG_JOB_VIEW);
+	j->view = view;
+	j->id = id;
+	j->id2 = id2;
+	pfg_tui_jobq_push(&ui->reader.q, j);
+}
+
+/* d: the samples of the focused benchmark (its latest run against its
+ * approved baseline) or of the alert in view. */
+void pfg_ui_dist_key(struct pfg_tui *ui)
+{
+	if (ui->modal == PFG_MODAL_DETAIL && ui->detail) {
+		pfg_ui_request_view(ui, PFG_VIEW_DIST, ui->detail->alert.bench_id,
+				    ui->detail->alert.run_id);
+		return;
+	}
+	const struct pfg_query_bench *b = NULL;
+	if (ui->focus == PFG_PANE_ALERTS) {
+		const struct pfg_query_alert *a = pfg_ui_sel_alert(ui);
+		if (a) {
+			pfg_ui_request_view(ui, PFG_VIEW_DIST, a->bench_id, a->run_id);
+			return;
+		}
+	} else {
+		b = pfg_ui_trend_bench(ui);
+	}
+	if (!b) {
+		pfg_ui_notice(ui, 1, "d shows a benchmark's samples: select a benchmark or an "
+			      "alert");
+		return;
+	}
+	if (!b->in_store || !b->has_latest) {
+		pfg_ui_notice(ui, 1, "%s has no run yet: r runs it", b->full);
+		return;
+	}
+	pfg_ui_request_view(ui, PFG_VIEW_DIST, b->id, b->latest_run);
 }
 
 /* t: the next theme found. */

@@ -18,6 +18,7 @@ static void pfg_run_event(struct pfg_tui *ui, const struct pfg_tui_run_ev *r)
 		ui->live_nb = r->n_benches;
 		ui->live_bench[0] = '\0';
 		ui->live_run_t0 = pfg_now_ns();
+		ui->dirty_status = 1;
 		break;
 	case PFG_EVENT_BENCH_START:
 		snprintf(ui->live_bench, sizeof ui->live_bench, "%s", r->bench);
@@ -48,16 +49,19 @@ static void pfg_run_event(struct pfg_tui *ui, const struct pfg_tui_run_ev *r)
 			ui->n_log--;
 		}
 		struct pfg_tui_logline *l = &ui->log[ui->n_log++];
+		memset(l, 0, sizeof *l);
+		l->ok = r->ok;
+		snprintf(l->bench, sizeof l->bench, "%s", r->bench);
 		if (r->ok) {
 			pfg_ui_fmt_value(r->mean, r->unit, v, sizeof v);
 			pfg_ui_fmt_value(r->stddev, r->unit, s, sizeof s);
-			int at = snprintf(l->text, sizeof l->text, "%s %s  %s %s %s  n %zu",
-					  pfg_tui_glyph("ok"), r->bench, v, pfg_tui_glyph("pm"), s,
-					  r->n);
+			snprintf(l->value, sizeof l->value, "%s", v);
+			snprintf(l->spread, sizeof l->spread, "%s %s  n %zu", pfg_tui_glyph("pm"), s,
+				 r->n);
 			l->el = PFG_EL_OK;
 			if (r->has_cmp && r->verdict != PFG_VERDICT_NO_BASELINE) {
 				int sev = r->severity != PFG_SEVERITY_NONE;
-				snprintf(l->text + at, sizeof l->text - (size_t)at, "  %+.1f%% %s%s%s",
+				snprintf(l->change, sizeof l->change, "%+.1f%% %s%s%s",
 					 r->change_pct, pfg_verdict_name(r->verdict), sev ? " " : "",
 					 sev ? pfg_severity_name(r->severity) : "");
 				if (r->verdict == PFG_VERDICT_REGRESSION)
@@ -65,11 +69,10 @@ static void pfg_run_event(struct pfg_tui *ui, const struct pfg_tui_run_ev *r)
 				else if (r->verdict == PFG_VERDICT_IMPROVEMENT)
 					l->el = PFG_EL_IMPROVED;
 			} else if (r->has_cmp) {
-				snprintf(l->text + at, sizeof l->text - (size_t)at, "  no baseline");
+				snprintf(l->change, sizeof l->change, "no baseline");
 			}
 		} else {
-			snprintf(l->text, sizeof l->text, "%s %s  %s", pfg_tui_glyph("fail"),
-				 r->bench, r->error);
+			snprintf(l->value, sizeof l->value, "%s", r->error);
 			l->el = PFG_EL_FAILED;
 		}
 		pfg_ui_request_snapshot(ui);
@@ -77,6 +80,7 @@ static void pfg_run_event(struct pfg_tui *ui, const struct pfg_tui_run_ev *r)
 	}
 	case PFG_EVENT_RUN_DONE:
 		ui->live_active = 0;
+		ui->dirty_status = 1;
 		break;
 	}
 }
@@ -128,12 +132,31 @@ void pfg_ui_message(struct pfg_tui *ui, struct pfg_tui_msg *m)
 		ui->live_active = 0;
 		snprintf(ui->last_run, sizeof ui->last_run, "%s", m->text ? m->text : "");
 		ui->last_run_err = m->is_error;
+		if (ui->cancel_sent && !ui->quitting && !pfg_ui_run_pending(ui)) {
+			/* A run cancelled with c: the next one may go. */
+			pfg_engine_session_rearm(ui->ch.session);
+			ui->cancel_sent = 0;
+		}
+		if (ui->notice_queued) {
+			ui->notice[0] = '\0';
+			ui->notice_queued = 0;
+			ui->dirty_hints = 1;
+		}
 		if (m->is_error)
 			pfg_ui_notice(ui, 1, "%s", m->text ? m->text : "run failed");
 		ui->dirty[PFG_PANE_LIVE] = 1;
 		pfg_ui_request_snapshot(ui);
 		break;
+	case PFG_MSG_VIEW:
+		if (ui->modal == PFG_MODAL_NONE || ui->modal == PFG_MODAL_VIEW ||
+		    ui->modal == PFG_MODAL_DETAIL) {
+			pfg_ui_view_open(ui, m->view);
+			m->view = NULL;
+		}
+		break;
 	case PFG_MSG_CHANGED:
+		if (m->done.kind)
+			ui->last_done = m->done;
 		pfg_ui_request_snapshot(ui);
 		if (ui->modal == PFG_MODAL_DETAIL && ui->detail) {
 			struct pfg_tui_job *j = pfg_ui_job(PFG_JOB_DETAIL);

@@ -47,10 +47,28 @@ static int pfg_modal_key(struct pfg_tui *ui, int k)
 	case PFG_MODAL_INPUT: {
 		size_t n = strlen(ui->input);
 		if (k == PFG_KEY_ESC) {
+			if (ui->input_act == PFG_INPUT_FILTER) {
+				ui->input[0] = '\0';
+				pfg_ui_filter_typed(ui);
+			}
+			int back = ui->input_back;
+			int64_t id = ui->input_id;
+			char *unit = ui->input_back_unit;
+			ui->input_back_unit = NULL;
 			ui->input_back = 0;
 			pfg_ui_modal_close(ui);
+			if (back) {
+				struct pfg_tui_job *j = pfg_ui_job(PFG_JOB_DETAIL);
+				j->id = id;
+				j->text = unit;
+				pfg_tui_jobq_push(&ui->reader.q, j);
+			} else {
+				free(unit);
+			}
+			return 1;
 		} else if (k == '\n' || k == '\r' || k == KEY_ENTER) {
 			pfg_ui_input_done(ui);
+			return 1;
 		} else if (k == KEY_BACKSPACE || k == 127 || k == 8) {
 			/* Remove one UTF-8 character. */
 			while (n > 0 && ((unsigned char)ui->input[n - 1] & 0xc0) == 0x80)
@@ -64,9 +82,13 @@ static int pfg_modal_key(struct pfg_tui *ui, int k)
 			ui->input[n] = (char)k;
 			ui->input[n + 1] = '\0';
 		}
+		if (ui->input_act == PFG_INPUT_FILTER)
+			pfg_ui_filter_typed(ui);
 		ui->mdirty = 1;
 		return 1;
 	}
+	case PFG_MODAL_VIEW:
+		return pfg_ui_view_key(ui, k);
 	case PFG_MODAL_DETAIL:
 		if (k == 'j' || k == KEY_DOWN)
 			ui->mscroll++;
@@ -79,20 +101,27 @@ static int pfg_modal_key(struct pfg_tui *ui, int k)
 		else if (k == PFG_KEY_ESC || k == 'q' || k == '\n' || k == '\r' || k == KEY_ENTER)
 			pfg_ui_modal_close(ui);
 		else if (k == 'A')
-			pfg_ui_alert_to(ui, PFG_ALERT_ACKNOWLEDGED);
+			pfg_ui_alert_key(ui, PFG_ALERT_ACKNOWLEDGED);
+		else if (k == 'I')
+			pfg_ui_alert_key(ui, PFG_ALERT_INVESTIGATING);
 		else if (k == 'i')
-			pfg_ui_alert_to(ui, PFG_ALERT_INVALID);
+			pfg_ui_alert_key(ui, PFG_ALERT_INVALID);
+		else if (k == 'w')
+			pfg_ui_alert_key(ui, PFG_ALERT_WONTFIX);
 		else if (k == 'f')
-			pfg_ui_alert_to(ui, PFG_ALERT_FIXED);
-		else if (k == 'n') {
-			char *unit = pfg_xstrdup(ui->detail->unit);
-			pfg_ui_input_open(ui, PFG_INPUT_NOTE, ui->detail->alert.id, "note:", NULL);
-			ui->input_back = 1;
-			free(ui->input_back_unit);
-			ui->input_back_unit = unit;
-		}
-		else
-			return 1;
+			pfg_ui_alert_key(ui, PFG_ALERT_FIXED);
+		else if (k == 'n')
+			pfg_ui_note_key(ui);
+		else if (k == 'u')
+			pfg_ui_undo(ui);
+		else if (k == 'd')
+			pfg_ui_dist_key(ui);
+		else if (k == '?' || k == KEY_F(1))
+			pfg_ui_notice(ui, 0, "in the detail: A ack, I investigate, i invalid, "
+				      "w won't fix, f fixed, n note, u undo, d samples, Esc close");
+		else if (k != KEY_RESIZE && k != KEY_MOUSE)
+			pfg_ui_notice(ui, 1, "not in the alert's detail: Esc closes it first "
+				      "(? lists its keys)");
 		ui->mdirty = 1;
 		return 1;
 	}
@@ -163,22 +192,28 @@ static int pfg_key_move(struct pfg_tui *ui, int k)
 	return 1;
 }
 
-/* Enter: an alert's detail in the alerts pane, a fold on a component. */
+/* Enter: an alert's detail in the alerts pane, a fold on a component;
+ * elsewhere it says what Enter does. */
 static void pfg_key_enter(struct pfg_tui *ui)
 {
 	if (ui->focus == PFG_PANE_ALERTS) {
 		const struct pfg_query_alert *a = pfg_ui_sel_alert(ui);
-		if (a) {
-			struct pfg_tui_job *j = pfg_ui_job(PFG_JOB_DETAIL);
-			j->id = a->id;
-			for (size_t i = 0; i < ui->snap->n; i++)
-				if (ui->snap->b[i].id == a->bench_id)
-					j->text = pfg_xstrdup(ui->snap->b[i].unit);
-			pfg_tui_jobq_push(&ui->reader.q, j);
+		if (!a) {
+			pfg_ui_notice(ui, 1, "no alert selected");
+			return;
 		}
+		struct pfg_tui_job *j = pfg_ui_job(PFG_JOB_DETAIL);
+		j->id = a->id;
+		for (size_t i = 0; i < ui->snap->n; i++)
+			if (ui->snap->b[i].id == a->bench_id)
+				j->text = pfg_xstrdup(ui->snap->b[i].unit);
+		pfg_tui_jobq_push(&ui->reader.q, j);
 	} else if (ui->focus == PFG_PANE_BASELINES && ui->sel_row < ui->n_rows &&
 		   ui->rows[ui->sel_row].is_comp) {
 		pfg_ui_fold(ui, 0);
+	} else {
+		pfg_ui_notice(ui, 1, "Enter opens an alert (pane 4) or folds a component; "
+			      "on a benchmark d shows its samples");
 	}
 }
 
@@ -214,6 +249,21 @@ void pfg_ui_key(struct pfg_tui *ui, int k)
 	case 'R':
 		pfg_ui_queue_run(ui, 1);
 		break;
+	case 'c':
+		pfg_ui_cancel_run(ui);
+		break;
+	case PFG_KEY_ESC:
+		if (pfg_ui_run_pending(ui)) {
+			pfg_ui_cancel_run(ui);
+		} else if (*ui->filter) {
+			ui->filter[0] = '\0';
+			pfg_ui_rebuild(ui);
+			pfg_ui_notice(ui, 0, "filter cleared");
+		} else {
+			pfg_ui_notice(ui, 1, "Esc cancels a run or clears the filter: "
+				      "there is neither");
+		}
+		break;
 	case 'b':
 		pfg_ui_propose(ui);
 		break;
@@ -224,27 +274,48 @@ void pfg_ui_key(struct pfg_tui *ui, int k)
 		pfg_ui_decide(ui, PFG_BASELINE_REJECTED);
 		break;
 	case 'A':
-		pfg_ui_alert_to(ui, PFG_ALERT_ACKNOWLEDGED);
+		pfg_ui_alert_key(ui, PFG_ALERT_ACKNOWLEDGED);
+		break;
+	case 'I':
+		pfg_ui_alert_key(ui, PFG_ALERT_INVESTIGATING);
 		break;
 	case 'i':
-		pfg_ui_alert_to(ui, PFG_ALERT_INVALID);
+		pfg_ui_alert_key(ui, PFG_ALERT_INVALID);
+		break;
+	case 'w':
+		pfg_ui_alert_key(ui, PFG_ALERT_WONTFIX);
 		break;
 	case 'f':
-		pfg_ui_alert_to(ui, PFG_ALERT_FIXED);
+		pfg_ui_alert_key(ui, PFG_ALERT_FIXED);
 		break;
-	case 'n': {
-		int64_t id = pfg_ui_action_alert(ui);
-		if (id)
-			pfg_ui_input_open(ui, PFG_INPUT_NOTE, id, "note:", NULL);
+	case 'n':
+		pfg_ui_note_key(ui);
 		break;
-	}
+	case 'u':
+		pfg_ui_undo(ui);
+		break;
+	case 'd':
+		pfg_ui_dist_key(ui);
+		break;
+	case 'L':
+		pfg_ui_request_view(ui, PFG_VIEW_AUDIT, 0, 0);
+		break;
+	case 'v':
+		pfg_ui_request_view(ui, PFG_VIEW_RUNS, 0, 0);
+		break;
 	case '/':
-		pfg_ui_input_open(ui, PFG_INPUT_FILTER, 0, "filter:", ui->filter);
+		pfg_ui_input_open(ui, PFG_INPUT_FILTER, 0, "filter:", NULL);
+		pfg_ui_filter_typed(ui);
 		break;
 	case 't':
 		pfg_ui_next_theme(ui);
 		break;
+	case KEY_MOUSE:
+		break;
 	default:
+		if (k >= 32 && k < 127)
+			pfg_ui_notice(ui, 1, "'%c' is not a key of the dashboard: ? lists them",
+				      k);
 		break;
 	}
 }

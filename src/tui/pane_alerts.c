@@ -24,11 +24,36 @@ void pfg_ui_draw_alerts(struct pfg_tui *ui)
 		pfg_ui_put(w, y, 2, iw - 2, pfg_tui_attr(PFG_EL_OK), "no alerts");
 		return;
 	}
+	/* Columns by priority: the benchmark (what is left, elided in the
+	 * middle), the change, the state, the severity (also the change's
+	 * colour) dropped first. */
+	int name_need = 9;
+	for (size_t r = 0; r < ui->n_alert_rows; r++) {
+		const struct pfg_query_alert *a = &ui->snap->alerts[ui->alert_rows[r]];
+		int nw = pfg_tui_width(a->bench) +
+			 (a->kind != PFG_ALERT_REGRESSION ? 1 + pfg_tui_width(pfg_alert_kind_name(a->kind)) : 0);
+		name_need = nw > name_need ? nw : name_need;
+	}
+	int name_min = name_need < 12 ? name_need : 12;
+	int avail = iw - 2, chg_w = 8, st_w = 8, sev_w = 8;
+	if (avail - chg_w - 1 - st_w - 1 - sev_w - 1 < name_min)
+		sev_w = 0;
+	if (avail - chg_w - 1 - st_w - 1 - (sev_w ? sev_w + 1 : 0) < name_min)
+		st_w = 0;
+	int x = 2, sev_x = x;
+	x += sev_w ? sev_w + 1 : 0;
+	int chg_x = x;
+	x += chg_w + 1;
+	int st_x = x;
+	x += st_w ? st_w + 1 : 0;
+	int name_x = x, name_w = iw - name_x;
 	int ha = pfg_tui_attr(PFG_EL_HEADER);
-	pfg_ui_put(w, y, 2, 8, ha, "severity");
-	pfg_ui_put(w, y, 11, 8, ha, "  change");
-	pfg_ui_put(w, y, 20, 7, ha, "state");
-	pfg_ui_put(w, y, 28, iw - 27, ha, "benchmark");
+	if (sev_w)
+		pfg_ui_put(w, y, sev_x, sev_w, ha, "severity");
+	pfg_ui_put(w, y, chg_x, chg_w, ha, "  change");
+	if (st_w)
+		pfg_ui_put(w, y, st_x, st_w, ha, "state");
+	pfg_ui_put(w, y, name_x, name_w, ha, "benchmark");
 	y++;
 	int vis = h - 1 - y;
 	if (vis < 1)
@@ -37,7 +62,7 @@ void pfg_ui_draw_alerts(struct pfg_tui *ui)
 		ui->top_alert = ui->sel_alert;
 	if (ui->sel_alert >= ui->top_alert + (size_t)vis)
 		ui->top_alert = ui->sel_alert - (size_t)vis + 1;
-	char line[512];
+	char line[512], name[512];
 	for (size_t r = ui->top_alert; r < ui->n_alert_rows && y < h - 1; r++, y++) {
 		const struct pfg_query_alert *a = &ui->snap->alerts[ui->alert_rows[r]];
 		int sel = r == ui->sel_alert;
@@ -45,25 +70,30 @@ void pfg_ui_draw_alerts(struct pfg_tui *ui)
 							      : (int)A_REVERSE)
 			       : 0;
 		int closed = !pfg_alert_state_is_open(a->state);
+		enum pfg_tui_el sev_el = closed ? PFG_EL_DIM : pfg_tui_severity_el(a->severity);
 		if (sel) {
 			wattron(w, base);
 			mvwhline(w, y, 1, ' ', iw);
 			wattroff(w, base);
 		}
-		pfg_ui_put(w, y, 2, 8, PFG_SEL_ATTR(closed ? PFG_EL_DIM
-						 : pfg_tui_severity_el(a->severity)),
-			   pfg_severity_name(a->severity));
+		if (sev_w)
+			pfg_ui_put(w, y, sev_x, sev_w, PFG_SEL_ATTR(sev_el),
+				   pfg_severity_name(a->severity));
 		snprintf(line, sizeof line, "%+7.1f%%", a->change_pct);
-		pfg_ui_put(w, y, 11, 8, base, line);
-		/* States in seven cells; the detail spells them out. */
-		const char *st = a->state == PFG_ALERT_ACKNOWLEDGED ? "ack'd"
-			       : a->state == PFG_ALERT_INVESTIGATING ? "invest."
-			       : pfg_alert_state_name(a->state);
-		snprintf(line, sizeof line, "%s%s", st, a->recovered ? "*" : "");
-		pfg_ui_put(w, y, 20, 7, (sel ? base : closed ? pfg_tui_attr(PFG_EL_DIM) : 0), line);
+		pfg_ui_put(w, y, chg_x, chg_w, PFG_SEL_ATTR(sev_el), line);
+		if (st_w) {
+			/* States in eight cells; the detail spells them out. */
+			const char *st = a->state == PFG_ALERT_ACKNOWLEDGED ? "ack'd"
+				       : a->state == PFG_ALERT_INVESTIGATING ? "invest."
+				       : pfg_alert_state_name(a->state);
+			snprintf(line, sizeof line, "%s%s", st, a->recovered ? "*" : "");
+			pfg_ui_put(w, y, st_x, st_w,
+				   (sel ? base : closed ? pfg_tui_attr(PFG_EL_DIM) : 0), line);
+		}
 		snprintf(line, sizeof line, "%s%s%s", a->bench,
 			 a->kind != PFG_ALERT_REGRESSION ? " " : "",
 			 a->kind != PFG_ALERT_REGRESSION ? pfg_alert_kind_name(a->kind) : "");
-		pfg_ui_put(w, y, 28, iw - 27, base, line);
+		pfg_ui_elide(line, name_w, name, sizeof name);
+		pfg_ui_put(w, y, name_x, name_w, base, name);
 	}
 }

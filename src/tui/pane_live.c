@@ -15,6 +15,29 @@ static void pfg_elapsed(int64_t t0, char *buf, size_t len)
 		snprintf(buf, len, "%dm%02ds", (int)(s / 60), (int)s % 60);
 }
 
+/* A finished benchmark at y: the name (elided in the middle, at least 10
+ * cells) and the value first, then the change, then the spread and the
+ * number of samples, each while there is room. */
+static void pfg_live_logline(WINDOW *w, int y, int iw, const struct pfg_tui_logline *l)
+{
+	char name[256], line[1024];
+	int avail = iw - 2 - 2;
+	int vw = pfg_tui_width(l->value), nw = pfg_tui_width(l->bench);
+	int cw = *l->change ? pfg_tui_width(l->change) + 2 : 0;
+	int sw = *l->spread ? pfg_tui_width(l->spread) + 1 : 0;
+	int name_min = nw < 10 ? nw : 10;
+	if (avail - 2 - vw - cw - sw < name_min)
+		sw = 0;
+	if (avail - 2 - vw - cw < name_min)
+		cw = 0;
+	int name_w = avail - 2 - vw - cw - sw;
+	name_w = name_w < name_min ? name_min : name_w > nw ? nw : name_w;
+	pfg_ui_elide(l->bench, name_w, name, sizeof name);
+	snprintf(line, sizeof line, "%s %s  %s%s%s%s%s", pfg_tui_glyph(l->ok ? "ok" : "fail"), name,
+		 l->value, sw ? " " : "", sw ? l->spread : "", cw ? "  " : "", cw ? l->change : "");
+	pfg_ui_put(w, y, 2, iw - 2, pfg_tui_attr(l->el), line);
+}
+
 /* Pane 2: the queue, the benchmark running now, and the latest results. */
 void pfg_ui_draw_live(struct pfg_tui *ui)
 {
@@ -68,10 +91,10 @@ void pfg_ui_draw_live(struct pfg_tui *ui)
 		pfg_ui_put(w, y++, 2, iw - 2, pfg_tui_attr(PFG_EL_RUNNING), line);
 	} else {
 		pfg_ui_put(w, y++, 2, iw - 2, pfg_tui_attr(PFG_EL_DIM),
-			   ui->cfg ? "idle: r runs the selection, R runs all"
+			   ui->cfg ? "idle: r runs the selection"
 				   : "no config: runs are disabled");
 	}
-	if (ui->quitting && busy)
+	if ((ui->quitting || ui->cancel_sent) && busy)
 		pfg_ui_put(w, y++, 2, iw - 2, pfg_tui_attr(PFG_EL_ERROR), "cancelling...");
 	if (queue.n && y < h - 1) {
 		size_t at = (size_t)snprintf(line, sizeof line, "queue (%zu):", queue.n);
@@ -83,7 +106,7 @@ void pfg_ui_draw_live(struct pfg_tui *ui)
 		pfg_ui_put(w, y++, 2, iw - 2,
 			   pfg_tui_attr(ui->last_run_err ? PFG_EL_FAILED : PFG_EL_OK), ui->last_run);
 	for (size_t i = ui->n_log; i-- > 0 && y < h - 1;)
-		pfg_ui_put(w, y++, 2, iw - 2, pfg_tui_attr(ui->log[i].el), ui->log[i].text);
+		pfg_live_logline(w, y++, iw, &ui->log[i]);
 	pfg_strv_release(&queue);
 	free(current);
 }

@@ -58,6 +58,48 @@ void pfg_ui_put(WINDOW *w, int y, int x, int maxw, int attr, const char *s)
 	wattroff(w, attr);
 }
 
+/* The byte offset where the first cells of s end (at most cells). */
+static size_t pfg_cells_prefix(const char *s, int cells)
+{
+	size_t at = 0, n = strlen(s);
+	int used = 0;
+	while (at < n) {
+		size_t k = 1;
+		while (at + k < n && ((unsigned char)s[at + k] & 0xc0) == 0x80)
+			k++;
+		char tmp[8] = "";
+		memcpy(tmp, s + at, k < 7 ? k : 7);
+		int cw = pfg_tui_width(tmp);
+		if (used + cw > cells)
+			break;
+		used += cw;
+		at += k;
+	}
+	return at;
+}
+
+/* Elide s in the middle to width cells, keeping two thirds of what shows
+ * from its end, where names of a suite differ. */
+void pfg_ui_elide(const char *s, int width, char *buf, size_t len)
+{
+	int sw = pfg_tui_width(s);
+	if (sw <= width || width < 4) {
+		snprintf(buf, len, "%s", s);
+		return;
+	}
+	const char *dots = pfg_tui_utf8() ? "…" : "~";
+	int keep = width - 1, tail = keep * 2 / 3, head = keep - tail;
+	size_t hb = pfg_cells_prefix(s, head);
+	/* The tail: skip characters until what is left fits. */
+	const char *t = s;
+	while (*t && pfg_tui_width(t) > tail) {
+		t++;
+		while (((unsigned char)*t & 0xc0) == 0x80)
+			t++;
+	}
+	snprintf(buf, len, "%.*s%s%s", (int)hb, s, dots, t);
+}
+
 /* Delete every window of the layout. */
 void pfg_ui_free_windows(struct pfg_tui *ui)
 {
@@ -119,7 +161,7 @@ void pfg_ui_frame(struct pfg_tui *ui, int p, const char *extra)
 	box(w, 0, 0);
 	wattroff(w, battr);
 	int x = 2;
-	char t[160];
+	char t[200];
 	if (ui->single) {
 		for (int i = 0; i < PFG_PANE_COUNT && x < wd - 4; i++) {
 			snprintf(t, sizeof t, " %d %s ", i + 1, pfg_ui_pane_name(i));
@@ -134,8 +176,11 @@ void pfg_ui_frame(struct pfg_tui *ui, int p, const char *extra)
 			   (focus ? A_REVERSE : 0), t);
 		x += pfg_tui_width(t) + 1;
 	}
-	if (extra && *extra && x < wd - 4) {
-		snprintf(t, sizeof t, " %s ", extra);
+	if (extra && *extra && x < wd - 6) {
+		/* A long name keeps its end, where names differ. */
+		char cut[160];
+		pfg_ui_elide(extra, wd - 4 - x, cut, sizeof cut);
+		snprintf(t, sizeof t, " %s ", cut);
 		pfg_ui_put(w, 0, x, wd - 2 - x, pfg_tui_attr(PFG_EL_DIM), t);
 	}
 }

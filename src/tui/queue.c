@@ -91,6 +91,7 @@ void pfg_tui_msg_free(struct pfg_tui_msg *m)
 	pfg_tui_snapshot_free(m->snap);
 	pfg_tui_trend_free(m->trend);
 	pfg_tui_detail_free(m->detail);
+	pfg_tui_view_free(m->view);
 	free(m->text);
 	free(m);
 }

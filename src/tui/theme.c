@@ -429,6 +429,9 @@ void pfg_tui_theme_apply(const struct pfg_tui_theme *t, int color)
 			bg = pfg_colour_for_term(t->el[PFG_EL_NORMAL].bg, 0);
 		if (fg < 0 && i != PFG_EL_NORMAL)
 			fg = pfg_colour_for_term(t->el[PFG_EL_NORMAL].fg, 1);
+		/* Black on a background of the theme's own stays black. */
+		if (fg < 0 && bg >= 0 && (s->fg >= 0 || t->el[PFG_EL_NORMAL].fg >= 0))
+			fg = 0;
 		init_extended_pair(i + 1, fg, bg);
 		pfg_attrs[i] = (int)COLOR_PAIR(i + 1) | pfg_curses_attrs(s->attr);
 	}

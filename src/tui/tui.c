@@ -51,6 +51,7 @@ static void pfg_tui_screen(struct pfg_tui *ui)
 	}
 	pfg_tui_theme_apply(&ui->theme, ui->color);
 	pfg_ui_layout(ui);
+	pfg_ui_mouse_enable(ui, 1);
 }
 
 /* Write the frame's figures to the trace file. */
@@ -83,6 +84,9 @@ static void pfg_tui_loop(struct pfg_tui *ui)
 		int timeout = (int)((next_tick - now) / 1000000);
 		if (timeout < 0)
 			timeout = 0;
+		/* Keys held back (the start of a mouse report) wait briefly. */
+		if (ui->n_pending && timeout > 150)
+			timeout = 150;
 		struct pollfd fds[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
 					 { .fd = ui->ch.wake[0], .events = POLLIN } };
 		int rc = poll(fds, 2, timeout);
@@ -93,9 +97,16 @@ static void pfg_tui_loop(struct pfg_tui *ui)
 				ui->quit = 1;
 		}
 		if (rc < 0 || (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) || rc == 0) {
-			int k;
-			while ((k = wgetch(ui->status)) != ERR)
-				pfg_ui_key(ui, k);
+			int keys[PFG_INPUT_MAX], n = 0, k;
+			while ((k = wgetch(ui->status)) != ERR) {
+				keys[n++] = k;
+				if (n == PFG_INPUT_MAX) {
+					pfg_ui_input(ui, keys, n);
+					n = 0;
+				}
+			}
+			if (n || ui->n_pending)
+				pfg_ui_input(ui, keys, n);
 			if (fds[0].revents & (POLLHUP | POLLERR))
 				pfg_ui_begin_quit(ui, 0);
 		}
@@ -204,6 +215,7 @@ static int pfg_tui_shutdown(struct pfg_tui *ui, struct pfg_strv *warn)
 	pfg_tui_worker_stop(&ui->runner);
 	pfg_tui_worker_stop(&ui->reader);
 	pfg_tui_release(ui);
+	pfg_ui_mouse_enable(ui, 0);
 	endwin();
 	if (ui->trace) {
 		struct rusage ru;
@@ -230,6 +242,15 @@ int pfg_tui_main(const struct pfg_tui_opts *opts)
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "perfguard tui: standard input and output must be a "
 			"terminal (use 'perfguard list' or 'perfguard history' in scripts)\n");
+		return PFG_EXIT_USAGE;
+	}
+	const char *cfg_path = opts->config_path ? opts->config_path : "perfguard.json";
+	if (access(cfg_path, F_OK) != 0 && opts->db_path && access(opts->db_path, F_OK) != 0) {
+		/* Nothing to show and nothing to run: say how to start rather
+		 * than make an empty database. */
+		fprintf(stderr, "perfguard tui: no config at %s and no database at %s: start "
+			"with 'perfguard init' (it writes %s), then 'perfguard run'\n", cfg_path,
+			opts->db_path, cfg_path);
 		return PFG_EXIT_USAGE;
 	}
 	struct pfg_tui ui0, *ui = &ui0;

@@ -40,7 +40,63 @@ enum pfg_tui_msg_kind {
 	PFG_MSG_NOTICE,      /* text; is_error */
 	PFG_MSG_RUN,         /* an engine event, copied */
 	PFG_MSG_RUN_IDLE,    /* the runner finished a job (text: how it ended) */
-	PFG_MSG_CHANGED,     /* the store changed: reload */
+	PFG_MSG_CHANGED,     /* the store changed: reload (done: what did) */
+	PFG_MSG_VIEW,        /* view: a list for a view dialog */
+};
+
+/* A decision the reader carried out, kept by the UI so that u can undo
+ * the last one. */
+struct pfg_tui_done {
+	int kind;                     /* PFG_JOB_ALERT, _DECIDE or _PROPOSE; 0: none */
+	int64_t id;                   /* the alert or the baseline */
+	enum pfg_alert_state from, to; /* an alert's states before and after */
+	enum pfg_baseline_state bto;  /* a decision's state */
+	char bench[256];              /* the benchmark's "component/name" */
+};
+
+/* What a view dialog lists (PFG_JOB_VIEW, PFG_MSG_VIEW). */
+enum pfg_tui_view {
+	PFG_VIEW_AUDIT,      /* the audit log */
+	PFG_VIEW_RUNS,       /* the runs, newest first */
+	PFG_VIEW_RUN,        /* one run's results (id) */
+	PFG_VIEW_DIST,       /* a benchmark's samples (id) in a run (id2) vs its baseline */
+	PFG_VIEW_COMPARE,    /* run id2 against run id */
+};
+
+/* A run as the runs view lists it: gathered from the results it holds. */
+struct pfg_tui_runrow {
+	int64_t id;
+	double started_at;
+	enum pfg_run_status status;
+	char git_rev[48];
+	size_t n_bench, n_failed;
+};
+
+/* A benchmark's result in one run. */
+struct pfg_tui_runres {
+	char *bench, *unit, *error;
+	int ok;
+	size_t n;
+	double mean, stddev;
+};
+
+/* The data of a view, owned by its message until the UI takes it. */
+struct pfg_tui_viewdata {
+	enum pfg_tui_view view;
+	int64_t id, id2;
+	struct pfg_audit_entry *audit;
+	size_t n_audit;
+	struct pfg_tui_runrow *runs;
+	size_t n_runs;
+	struct pfg_tui_runres *res;
+	size_t n_res;
+	char bench[256], unit[32];    /* DIST */
+	int64_t base_id;              /* DIST: the approved baseline, 0: none */
+	struct pfg_query_side base, cur;
+	int has_cmp;                  /* DIST: the run's comparison */
+	struct pfg_comparison cmp;
+	struct pfg_query_run_compare rc; /* COMPARE */
+	char *error;                  /* what could not be read, or NULL */
 };
 
 /* A copy of an engine event that outlives the callback. */
@@ -72,6 +128,8 @@ struct pfg_tui_msg {
 	char *text;
 	int is_error;
 	struct pfg_tui_run_ev run;
+	struct pfg_tui_done done;     /* CHANGED: kind 0 when not a decision */
+	struct pfg_tui_viewdata *view;
 	struct pfg_tui_msg *next;
 };
 
@@ -86,6 +144,7 @@ enum pfg_tui_job_kind {
 	PFG_JOB_ALERT,       /* alert id -> alert_to */
 	PFG_JOB_NOTE,        /* add text as a note to alert id */
 	PFG_JOB_RUN,         /* run the benchmarks matching patterns */
+	PFG_JOB_VIEW,        /* load view (id: its run or benchmark) */
 };
 
 struct pfg_tui_job {
@@ -93,7 +152,10 @@ struct pfg_tui_job {
 	int64_t id;
 	enum pfg_baseline_state baseline_to;
 	enum pfg_alert_state alert_to;
-	char *text;
+	char *text;                   /* a note, a name, a unit */
+	int undo;                     /* the decision undoes the last one */
+	enum pfg_tui_view view;
+	int64_t id2;                  /* PROPOSE: the latest run; VIEW DIST: an alert's run */
 	struct pfg_strv patterns;
 	char *label;                  /* for the queue display */
 	struct pfg_tui_job *next;
@@ -148,6 +210,7 @@ void pfg_tui_job_free(struct pfg_tui_job *j);
 void pfg_tui_snapshot_free(struct pfg_query_overview *s);
 void pfg_tui_trend_free(struct pfg_query_trend *t);
 void pfg_tui_detail_free(struct pfg_query_alert_detail *d);
+void pfg_tui_view_free(struct pfg_tui_viewdata *v);
 
 /* ---- Workers -------------------------------------------------------------- */
 

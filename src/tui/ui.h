@@ -24,20 +24,27 @@ struct pfg_tui_row {
 
 /* A finished benchmark in the live pane's log. */
 struct pfg_tui_logline {
-	char text[640];
+	int ok;
+	char bench[256];
+	char value[320];        /* "10 ms", or the error */
+	char spread[96];        /* "± 0.2 ms  n 5" */
+	char change[96];        /* "+0.3% no_change", "" */
 	enum pfg_tui_el el;
 };
 
 enum pfg_modal { PFG_MODAL_NONE, PFG_MODAL_HELP, PFG_MODAL_CONFIRM, PFG_MODAL_INPUT,
-		 PFG_MODAL_DETAIL };
+		 PFG_MODAL_DETAIL, PFG_MODAL_VIEW };
 
 /* What a confirmed dialog does. */
 enum pfg_confirm_act { PFG_CONFIRM_JOB, PFG_CONFIRM_QUIT };
 
 /* What an input line is for. */
-enum pfg_input_act { PFG_INPUT_FILTER, PFG_INPUT_NOTE };
+enum pfg_input_act { PFG_INPUT_FILTER, PFG_INPUT_NOTE,
+		     PFG_INPUT_CONFIRM /* confirm_job with the line as its note */ };
 
 #define PFG_LOG_MAX 24
+/* Keys read at once from the terminal. */
+#define PFG_INPUT_MAX 32
 #define PFG_LIVE_SAMPLES 64
 
 struct pfg_tui {
@@ -98,15 +105,25 @@ struct pfg_tui {
 	char *input_back_unit;
 	char input_prompt[96], input[256];
 	struct pfg_query_alert_detail *detail;
+	struct pfg_tui_viewdata *view; /* the open view's data */
+	size_t view_sel;               /* the selected line of a list view */
+	int64_t view_mark[2];          /* runs marked for a comparison */
+	struct pfg_strv view_keys;     /* the view's key hints (one line) */
+	struct pfg_tui_done last_done; /* the last decision, for u */
+	char filter_saved[256];        /* the filter before / opened */
 
 	char notice[512];
 	int notice_err;
+	int notice_queued;             /* the notice says a run was queued */
 	int64_t notice_until;
 
 	/* Themes. */
 	struct pfg_strv theme_dirs, theme_names;
 	struct pfg_tui_theme theme;
 	int color;
+
+	int pending[32];               /* a mouse report cut short */
+	int n_pending;
 
 	int quit, quitting, cancel_sent;
 	long frames;
@@ -147,18 +164,33 @@ void pfg_ui_queue_run(struct pfg_tui *ui, int all);
 void pfg_ui_propose(struct pfg_tui *ui);
 /* Confirm, then approve or reject (to) the selection's proposed baseline. */
 void pfg_ui_decide(struct pfg_tui *ui, enum pfg_baseline_state to);
-/* The alert actions apply to (the detail's, else the selection's); 0
- * with a notice when none. */
-int64_t pfg_ui_action_alert(struct pfg_tui *ui);
-/* Move the alert actions apply to to state to. */
-void pfg_ui_alert_to(struct pfg_tui *ui, enum pfg_alert_state to);
 /* Open a line of input for act, about alert id for a note. */
 void pfg_ui_input_open(struct pfg_tui *ui, enum pfg_input_act act, int64_t id,
 		       const char *prompt, const char *initial);
-/* Enter on an input line: apply the filter or add the note. */
+/* The filter follows the input line as it is typed. */
+void pfg_ui_filter_typed(struct pfg_tui *ui);
+/* Enter on an input line: keep the filter, add the note or confirm. */
 void pfg_ui_input_done(struct pfg_tui *ui);
 /* Switch to the next theme found. */
 void pfg_ui_next_theme(struct pfg_tui *ui);
+/* A, i, w, f, I: move the alert the focused pane shows to state to;
+ * asks first (with a note) for the closing states. */
+void pfg_ui_alert_key(struct pfg_tui *ui, enum pfg_alert_state to);
+/* n: a note on the alert the focused pane shows. */
+void pfg_ui_note_key(struct pfg_tui *ui);
+/* u: undo the last decision of this session, or say why not. */
+void pfg_ui_undo(struct pfg_tui *ui);
+/* c or Esc while a run is going: cancel it and stay. */
+void pfg_ui_cancel_run(struct pfg_tui *ui);
+/* Ask the reader for a view (id: its run or benchmark; id2: a run). */
+void pfg_ui_request_view(struct pfg_tui *ui, enum pfg_tui_view view, int64_t id,
+			 int64_t id2);
+/* d: the samples of the focused benchmark or alert. */
+void pfg_ui_dist_key(struct pfg_tui *ui);
+
+/* mouse.c: SGR mouse reports in the input; the rest to pfg_ui_key(). */
+void pfg_ui_mouse_enable(struct pfg_tui *ui, int on);
+void pfg_ui_input(struct pfg_tui *ui, const int *keys, int n);
 
 /* keys.c: one key from the terminal. */
 void pfg_ui_key(struct pfg_tui *ui, int k);
@@ -197,5 +229,18 @@ void pfg_ui_help(struct pfg_tui *ui);
 void pfg_ui_detail_lines(struct pfg_tui *ui);
 void pfg_ui_modal_close(struct pfg_tui *ui);
 void pfg_ui_dirty_all(struct pfg_tui *ui);
+/* Wrap line s at width cells into out (words, else hard cuts). */
+void pfg_ui_wrap(const char *s, int width, struct pfg_strv *out);
+/* Elide s in the middle to at most width cells, keeping more of its end
+ * (where names differ); into buf. */
+void pfg_ui_elide(const char *s, int width, char *buf, size_t len);
+
+/* view.c: the view dialogs (audit log, runs, a run, samples). */
+/* Show the view data v (ownership passes). */
+void pfg_ui_view_open(struct pfg_tui *ui, struct pfg_tui_viewdata *v);
+/* Lay out the open view's lines again (after a resize). */
+void pfg_ui_view_lines(struct pfg_tui *ui);
+/* Keys of an open view; returns 1 when used. */
+int pfg_ui_view_key(struct pfg_tui *ui, int k);
 
 #endif

@@ -27,14 +27,6 @@ static void pfg_notice(struct pfg_tui_chan *ch, int is_error, const char *fmt, .
 	pfg_tui_post(ch, m);
 }
 
-/* Post a message of kind with no payload. */
-static void pfg_post_kind(struct pfg_tui_chan *ch, enum pfg_tui_msg_kind kind)
-{
-	struct pfg_tui_msg *m = pfg_xcalloc(1, sizeof *m);
-	m->kind = kind;
-	pfg_tui_post(ch, m);
-}
-
 /* Release and free an overview. */
 void pfg_tui_snapshot_free(struct pfg_query_overview *s)
 {
@@ -116,48 +108,302 @@ static struct pfg_query_alert_detail *pfg_load_detail(struct pfg_store *st, int6
 	return d;
 }
 
-/* Carry out a decision of the operator and report it. */
+/* The latest successful run of bench ("component/name") and its id; 0
+ * when none (err filled). */
+static int64_t pfg_latest_ok_run(struct pfg_store *st, const char *bench, int64_t *bench_id,
+				 char *err, size_t errlen)
+{
+	const char *slash = strchr(bench, '/');
+	if (!slash)
+		return 0;
+	char *comp = strndup(bench, (size_t)(slash - bench));
+	struct pfg_result_row *rows = NULL;
+	size_t n = 0;
+	int64_t run = 0;
+	if (pfg_store_benchmark_find(st, comp, slash + 1, bench_id, err, errlen) == 0 &&
+	    pfg_store_history(st, comp, slash + 1, 0, &rows, &n, err, errlen) == 0)
+		for (size_t i = 0; i < n; i++)
+			if (rows[i].ok && rows[i].n > 0)
+				run = rows[i].run_id;
+	pfg_result_rows_free(rows, n);
+	free(comp);
+	return run;
+}
+
+/* b: propose a baseline of j->text from its latest run, unless a proposed
+ * or approved one is made of that run already (then say which). */
+static int pfg_reader_propose(struct pfg_tui_worker *w, const struct pfg_tui_job *j,
+			      int64_t *id, char *err, size_t errlen)
+{
+	int64_t bench_id = 0;
+	int64_t run = pfg_latest_ok_run(w->store, j->text, &bench_id, err, errlen);
+	if (run) {
+		struct pfg_baseline_filter f = {
+			.states = 1u << PFG_BASELINE_PROPOSED | 1u << PFG_BASELINE_APPROVED,
+			.bench_id = bench_id };
+		struct pfg_baseline *bl = NULL;
+		size_t n = 0;
+		if (pfg_store_baselines(w->store, &f, &bl, &n, err, errlen) == 0)
+			for (size_t i = 0; i < n; i++) {
+				if (bl[i].n_runs != 1 || bl[i].runs[0] != run)
+					continue;
+				int rc = pfg_error(err, errlen, PFG_EINPUT, "baseline #%lld "
+						   "(%s) is made of run #%lld already, the "
+						   "latest of %s%s", (long long)bl[i].id,
+						   pfg_baseline_state_name(bl[i].state),
+						   (long long)run, j->text,
+						   bl[i].state == PFG_BASELINE_PROPOSED
+						   ? ": a approves it" : "");
+				pfg_baselines_free(bl, n);
+				return rc;
+			}
+		pfg_baselines_free(bl, n);
+	}
+	return pfg_engine_propose_baseline(w->store, j->text, run, "proposed from the dashboard",
+					   pfg_engine_actor(), 0, id, err, errlen);
+}
+
+/* Carry out a decision of the operator and report it; a change posts
+ * what was done, so that u can undo it. */
 static void pfg_reader_act(struct pfg_tui_worker *w, const struct pfg_tui_job *j)
 {
 	char err[PFG_ERR_MAX];
 	const char *actor = pfg_engine_actor();
 	int rc;
 	int64_t id = 0;
+	struct pfg_tui_done done = { .kind = j->kind, .id = j->id };
 	switch (j->kind) {
 	case PFG_JOB_PROPOSE:
-		rc = pfg_engine_propose_baseline(w->store, j->text, 0,
-						 "proposed from the dashboard", actor, 0,
-						 &id, err, sizeof err);
+		rc = pfg_reader_propose(w, j, &id, err, sizeof err);
+		done.id = id;
+		snprintf(done.bench, sizeof done.bench, "%s", j->text);
 		if (rc == 0)
-			pfg_notice(w->ch, 0, "proposed baseline #%lld for %s: approve with a",
-				   (long long)id, j->text);
+			pfg_notice(w->ch, 0, "proposed baseline #%lld for %s: a approves it, "
+				   "u withdraws it", (long long)id, j->text);
 		break;
 	case PFG_JOB_DECIDE:
+		done.bto = j->baseline_to;
 		rc = pfg_store_baseline_decide(w->store, j->id, j->baseline_to, actor, j->text,
 					       err, sizeof err);
 		if (rc == 0)
-			pfg_notice(w->ch, 0, "baseline #%lld %s", (long long)j->id,
-				   pfg_baseline_state_name(j->baseline_to));
+			pfg_notice(w->ch, 0, "baseline #%lld %s%s%s", (long long)j->id,
+				   pfg_baseline_state_name(j->baseline_to),
+				   j->undo ? " (undo)" : j->text ? ": " : "",
+				   j->undo || !j->text ? "" : j->text);
 		break;
 	case PFG_JOB_NOTE:
+		done.kind = 0;
 		rc = pfg_store_alert_note(w->store, j->id, actor, j->text, err, sizeof err);
 		if (rc == 0)
 			pfg_notice(w->ch, 0, "alert #%lld: note added", (long long)j->id);
 		break;
-	case PFG_JOB_ALERT:
+	case PFG_JOB_ALERT: {
+		struct pfg_alert a;
+		memset(&a, 0, sizeof a);
+		if (pfg_store_alert_get(w->store, j->id, &a, NULL, NULL, err, sizeof err) == 0) {
+			done.from = a.state;
+			snprintf(done.bench, sizeof done.bench, "%s", a.bench ? a.bench : "?");
+		}
+		pfg_alert_release(&a);
+		done.to = j->alert_to;
 		rc = pfg_store_alert_transition(w->store, j->id, j->alert_to, actor, j->text,
 						err, sizeof err);
 		if (rc == 0)
-			pfg_notice(w->ch, 0, "alert #%lld: %s", (long long)j->id,
-				   pfg_alert_state_name(j->alert_to));
+			pfg_notice(w->ch, 0, "alert #%lld: %s %s %s%s%s", (long long)j->id,
+				   pfg_alert_state_name(done.from), pfg_tui_glyph("arrow"),
+				   pfg_alert_state_name(j->alert_to),
+				   j->undo ? " (undo)" : j->alert_to == PFG_ALERT_ACKNOWLEDGED ||
+				   !pfg_alert_state_is_open(j->alert_to) ? "; u undoes it" : "",
+				   "");
 		break;
+	}
 	default:
 		return;
 	}
-	if (rc)
+	if (rc) {
 		pfg_notice(w->ch, 1, "%s", err);
-	else
-		pfg_post_kind(w->ch, PFG_MSG_CHANGED);
+		return;
+	}
+	struct pfg_tui_msg *m = pfg_xcalloc(1, sizeof *m);
+	m->kind = PFG_MSG_CHANGED;
+	if (!j->undo)
+		m->done = done;
+	pfg_tui_post(w->ch, m);
+}
+
+/* Gather the runs from the results of every benchmark, newest first. */
+static int pfg_load_runs(struct pfg_store *st, struct pfg_tui_viewdata *v, char *err,
+			 size_t errlen)
+{
+	struct pfg_bench_row *bs = NULL;
+	size_t nb = 0;
+	if (pfg_store_benchmarks(st, &bs, &nb, err, errlen))
+		return -1;
+	size_t cap = 0;
+	for (size_t i = 0; i < nb; i++) {
+		struct pfg_result_row *rows = NULL;
+		size_t n = 0;
+		if (pfg_store_history(st, bs[i].component, bs[i].name, 0, &rows, &n, err,
+				      errlen)) {
+			pfg_bench_rows_free(bs, nb);
+			return -1;
+		}
+		for (size_t k = 0; k < n; k++) {
+			struct pfg_tui_runrow *r = NULL;
+			for (size_t x = 0; x < v->n_runs && !r; x++)
+				if (v->runs[x].id == rows[k].run_id)
+					r = &v->runs[x];
+			if (!r) {
+				if (v->n_runs == cap) {
+					cap = cap ? 2 * cap : 64;
+					v->runs = pfg_xrealloc(v->runs, cap * sizeof *v->runs);
+				}
+				r = &v->runs[v->n_runs++];
+				memset(r, 0, sizeof *r);
+				r->id = rows[k].run_id;
+				r->started_at = rows[k].started_at;
+				r->status = rows[k].status;
+				snprintf(r->git_rev, sizeof r->git_rev, "%s", rows[k].git_rev);
+			}
+			r->n_bench++;
+			r->n_failed += !rows[k].ok;
+		}
+		pfg_result_rows_free(rows, n);
+	}
+	pfg_bench_rows_free(bs, nb);
+	/* Newest first. */
+	for (size_t i = 1; i < v->n_runs; i++)
+		for (size_t k = i; k > 0 && v->runs[k - 1].id < v->runs[k].id; k--) {
+			struct pfg_tui_runrow t = v->runs[k];
+			v->runs[k] = v->runs[k - 1];
+			v->runs[k - 1] = t;
+		}
+	return 0;
+}
+
+/* The results of run v->id, from each benchmark's history. */
+static int pfg_load_run(struct pfg_store *st, struct pfg_tui_viewdata *v, char *err,
+			size_t errlen)
+{
+	struct pfg_bench_row *bs = NULL;
+	size_t nb = 0;
+	if (pfg_store_benchmarks(st, &bs, &nb, err, errlen))
+		return -1;
+	v->res = pfg_xcalloc(nb + 1, sizeof *v->res);
+	for (size_t i = 0; i < nb; i++) {
+		struct pfg_result_row *rows = NULL;
+		size_t n = 0;
+		if (pfg_store_history(st, bs[i].component, bs[i].name, 0, &rows, &n, err,
+				      errlen))
+			break;
+		for (size_t k = 0; k < n; k++) {
+			if (rows[k].run_id != v->id)
+				continue;
+			struct pfg_tui_runres *r = &v->res[v->n_res++];
+			r->bench = pfg_xasprintf("%s/%s", bs[i].component, bs[i].name);
+			r->unit = pfg_xstrdup(bs[i].unit ? bs[i].unit : "");
+			r->error = rows[k].error ? pfg_xstrdup(rows[k].error) : NULL;
+			r->ok = rows[k].ok;
+			r->n = rows[k].n;
+			r->mean = rows[k].mean;
+			r->stddev = rows[k].stddev;
+		}
+		pfg_result_rows_free(rows, n);
+	}
+	pfg_bench_rows_free(bs, nb);
+	return 0;
+}
+
+/* The samples of benchmark v->id in run v->id2 and of its approved
+ * baseline in that run's environment, with the run's comparison. */
+static int pfg_load_dist(struct pfg_store *st, const struct pfg_config *cfg,
+			 struct pfg_tui_viewdata *v, char *err, size_t errlen)
+{
+	enum pfg_stats_outliers method = cfg ? cfg->analysis.compare.outliers
+					     : PFG_OUTLIERS_IQR;
+	struct pfg_bench_row *bs = NULL;
+	size_t nb = 0;
+	if (pfg_store_benchmarks(st, &bs, &nb, err, errlen) == 0)
+		for (size_t i = 0; i < nb; i++)
+			if (bs[i].id == v->id) {
+				snprintf(v->bench, sizeof v->bench, "%s/%s", bs[i].component,
+					 bs[i].name);
+				snprintf(v->unit, sizeof v->unit, "%s", bs[i].unit ? bs[i].unit : "");
+			}
+	pfg_bench_rows_free(bs, nb);
+	if (pfg_store_comparison_get(st, v->id2, v->id, &v->cmp, err, errlen) == 0) {
+		v->has_cmp = 1;
+		v->base_id = v->cmp.baseline_id;
+	}
+	if (!v->base_id) {
+		int64_t env = 0;
+		struct pfg_baseline b;
+		memset(&b, 0, sizeof b);
+		if (pfg_store_run_info(st, v->id2, &env, NULL, err, errlen) == 0 &&
+		    pfg_store_baseline_approved(st, v->id, env, &b, err, errlen) == 0)
+			v->base_id = b.id;
+		pfg_baseline_release(&b);
+	}
+	if (pfg_query_side_load(st, v->id2, v->id, 0, method, &v->cur, err, errlen))
+		return -1;
+	if (v->base_id && pfg_query_side_load(st, 0, v->id, v->base_id, method, &v->base, err,
+					      errlen))
+		return -1;
+	return 0;
+}
+
+/* Load what view job j asks for. Never fails: what could not be read is
+ * named in the view's error. */
+static struct pfg_tui_viewdata *pfg_load_view(struct pfg_tui_worker *w,
+					      const struct pfg_tui_job *j)
+{
+	struct pfg_tui_viewdata *v = pfg_xcalloc(1, sizeof *v);
+	char err[PFG_ERR_MAX] = "";
+	int rc = 0;
+	v->view = j->view;
+	v->id = j->id;
+	v->id2 = j->id2;
+	switch (j->view) {
+	case PFG_VIEW_AUDIT:
+		rc = pfg_store_audit(w->store, 500, &v->audit, &v->n_audit, err, sizeof err);
+		break;
+	case PFG_VIEW_RUNS:
+		rc = pfg_load_runs(w->store, v, err, sizeof err);
+		break;
+	case PFG_VIEW_RUN:
+		rc = pfg_load_run(w->store, v, err, sizeof err);
+		break;
+	case PFG_VIEW_DIST:
+		rc = pfg_load_dist(w->store, w->cfg, v, err, sizeof err);
+		break;
+	case PFG_VIEW_COMPARE:
+		rc = pfg_query_compare_runs(w->store, w->cfg, j->id, j->id2, &v->rc, err,
+					    sizeof err);
+		break;
+	}
+	if (rc)
+		v->error = pfg_xstrdup(err);
+	return v;
+}
+
+/* Release and free a view's data. */
+void pfg_tui_view_free(struct pfg_tui_viewdata *v)
+{
+	if (!v)
+		return;
+	pfg_audit_free(v->audit, v->n_audit);
+	free(v->runs);
+	for (size_t i = 0; i < v->n_res; i++) {
+		free(v->res[i].bench);
+		free(v->res[i].unit);
+		free(v->res[i].error);
+	}
+	free(v->res);
+	pfg_query_side_release(&v->base);
+	pfg_query_side_release(&v->cur);
+	pfg_query_run_compare_release(&v->rc);
+	free(v->error);
+	free(v);
 }
 
 /* The reader thread: serve store jobs until stopped. */
@@ -191,6 +437,11 @@ static void *pfg_reader_main(void *arg)
 			}
 			break;
 		}
+		case PFG_JOB_VIEW:
+			m = pfg_xcalloc(1, sizeof *m);
+			m->kind = PFG_MSG_VIEW;
+			m->view = pfg_load_view(w, j);
+			break;
 		default:
 			pfg_reader_act(w, j);
 			break;

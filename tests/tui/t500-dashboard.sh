@@ -18,7 +18,7 @@ expect_success 'four panes show the baselines tree, runs, trend and alerts' '
 	tui_keys q && tui_wait_exit 0
 '
 
-expect_success 'approving a proposed baseline asks, then changes it in the database' '
+expect_success 'approving a proposed baseline asks with a note, then changes it in the database' '
 	test "$(q "SELECT state FROM baseline WHERE id = 3")" = proposed &&
 	tui_start tui && tui_wait "steady" &&
 	tui_keys / && tui_wait "filter:" && tui_type "store/query" && tui_keys Enter &&
@@ -26,9 +26,10 @@ expect_success 'approving a proposed baseline asks, then changes it in the datab
 	tui_keys a && tui_wait "Approve baseline #3 of store/query?" &&
 	tui_wait "No approved baseline yet" &&
 	test "$(q "SELECT state FROM baseline WHERE id = 3")" = proposed &&
-	tui_keys y &&
+	tui_wait "note:" && tui_type "release 3.2" && tui_keys Enter &&
 	wait_until "test \"\$(q \"SELECT state FROM baseline WHERE id = 3\")\" = approved" &&
-	tui_wait "baseline #3 approved" &&
+	tui_wait "baseline #3 approved: release 3.2" &&
+	test "$(q "SELECT detail FROM audit_log WHERE entity = '"'"'baseline'"'"' AND entity_id = 3 AND action = '"'"'approved'"'"'")" = "release 3.2" &&
 	tui_keys q && tui_wait_exit 0
 '
 
@@ -44,7 +45,7 @@ expect_success 'b proposes a baseline from the latest run; x rejects it after as
 	tui_wait "The approved baseline stays in force." &&
 	tui_keys Escape && tui_wait_gone "Reject baseline" &&
 	test "$(q "SELECT state FROM baseline WHERE id = $id")" = proposed &&
-	tui_keys x && tui_wait "Reject baseline" && tui_keys y &&
+	tui_keys x && tui_wait "Reject baseline" && tui_keys Enter &&
 	wait_until "test \"\$(q \"SELECT state FROM baseline WHERE id = $id\")\" = rejected" &&
 	tui_keys q && tui_wait_exit 0
 '

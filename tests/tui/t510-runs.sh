@@ -12,9 +12,11 @@ expect_success 'r runs the selected benchmark: a new run in the database, keys w
 	tui_start tui && tui_wait "steady" &&
 	tui_keys / && tui_wait "filter:" && tui_type "api/steady" && tui_keys Enter &&
 	tui_wait "filter: api/steady" &&
-	tui_keys r && tui_wait "queued a run of api/steady" &&
+	tui_keys r &&
 	wait_until "test \"\$(tui_runs complete)\" = 1" &&
 	tui_wait "run $(q "SELECT max(id) FROM run") complete" &&
+	tui_wait "last run #$(q "SELECT max(id) FROM run") complete" &&
+	tui_wait_gone "queued a run of" &&
 	tui_wait "api/steady" &&
 	test "$(q "SELECT count(*) FROM result r JOIN run ON run.id = r.run_id WHERE run.trigger = '"'"'tui'"'"'")" = 1 &&
 	tui_keys / && tui_wait "filter:" && tui_keys C-u && tui_type "store/slow" && tui_keys Enter &&

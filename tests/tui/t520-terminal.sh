@@ -58,6 +58,15 @@ expect_success 'themes: shipped ones load, t cycles, an unknown theme is an erro
 	expect_contains .tui-err "no theme '"'"'nosuch'"'"'"
 '
 
+expect_success 'the light theme paints its own ground: white behind the panes and the bars' '
+	tui_start tui --theme light && tui_wait "steady" &&
+	tm capture-pane -p -e | grep -q "48;5;231" &&
+	tui_keys q && tui_wait_exit 0 &&
+	tui_start tui && tui_wait "steady" &&
+	! tm capture-pane -p -e | grep -q "48;5;231" &&
+	tui_keys q && tui_wait_exit 0
+'
+
 expect_success 'a theme of its own: unknown keys warned about, missing keys from default' '
 	mkdir -p mythemes xdg/perfguard/themes &&
 	printf "name = mine\ntitle.fg = #ff0000\nbogus.fg = #123456\nspark.fg = red\n" \
