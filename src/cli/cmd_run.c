@@ -384,6 +384,11 @@ static int run_session(struct pfg_cli *cli, struct pfg_engine_session *session, 
 		else
 			print_table(&report);
 		print_failures(&report);
+		for (size_t i = 0; i < report.notices.n; i++) {
+			fputs("perfguard run: warning: ", stderr);
+			pfg_cli_print_safe(stderr, report.notices.v[i], 0);
+			fputc('\n', stderr);
+		}
 		if (judged && !ra->json)
 			pfg_cli_gate_print(stdout, &gate_report);
 		if (report.status == PFG_RUN_INTERRUPTED) {

@@ -142,6 +142,19 @@ static const char *const migrations[] = {
 	"ALTER TABLE result ADD COLUMN stop_reason TEXT CHECK (stop_reason IN"
 	"  ('runs', 'precise', 'max_runs', 'budget', 'interrupted'));"
 	"ALTER TABLE result ADD COLUMN half_width_pct REAL;",
+	/* 4 -> 5: every notification attempt (notify): its target, event,
+	 * outcome and, while it waits to be retried, its payload. Never a URL
+	 * or a secret. */
+	"CREATE TABLE notification ("
+	"  id INTEGER PRIMARY KEY,"
+	"  created_at REAL NOT NULL, updated_at REAL NOT NULL,"
+	"  target TEXT NOT NULL, kind TEXT NOT NULL, event TEXT NOT NULL,"
+	"  run_id INTEGER REFERENCES run(id) ON DELETE SET NULL,"
+	"  summary TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('sent', 'failed', 'pending', 'dropped')),"
+	"  http_status INTEGER, attempts INTEGER NOT NULL, error TEXT,"
+	"  payload TEXT);"
+	"CREATE INDEX notification_by_status ON notification(target, status, id);",
 };
 
 
