@@ -154,4 +154,10 @@ int pfg_notify_send(const struct pfg_config *cfg, struct pfg_store *st,
 void pfg_notify_run(const struct pfg_config *cfg, struct pfg_store *st,
 		    const struct pfg_run_report *report, struct pfg_strv *notices);
 
+/* After people changed alerts: alert ids[i] went from from[i] to its
+ * current state, by actor. One message per target; as pfg_notify_run. */
+void pfg_notify_alert_changes(const struct pfg_config *cfg, struct pfg_store *st,
+			      const int64_t *ids, const enum pfg_alert_state *from, size_t n,
+			      const char *actor, struct pfg_strv *notices);
+
 #endif

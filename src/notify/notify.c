@@ -133,6 +133,27 @@ int pfg_notify_send(const struct pfg_config *cfg, struct pfg_store *st,
 	return rc;
 }
 
+/* Send m to every target of cfg and add a line to notices for each
+ * message not delivered and for a store that failed. */
+static void send_all(const struct pfg_config *cfg, struct pfg_store *st,
+		     const struct pfg_notify_message *m, struct pfg_strv *notices)
+{
+	char err[PFG_ERR_MAX];
+	struct pfg_notify_outcome *out;
+	size_t n;
+	if (pfg_notify_send(cfg, st, m, NULL, &out, &n, err, sizeof err))
+		pfg_strv_pushf(notices, "notifications not all recorded: %s", err);
+	for (size_t i = 0; i < n; i++) {
+		if (out[i].status == PFG_NOTIFY_SENT)
+			continue;
+		pfg_strv_pushf(notices, "notification to %s %s after %d attempt%s: %s",
+			       out[i].target, out[i].status == PFG_NOTIFY_PENDING
+			       ? "not delivered (retried at the next run)" : "failed",
+			       out[i].attempts, out[i].attempts == 1 ? "" : "s", out[i].error);
+	}
+	free(out);
+}
+
 void pfg_notify_run(const struct pfg_config *cfg, struct pfg_store *st,
 		    const struct pfg_run_report *report, struct pfg_strv *notices)
 {
@@ -140,24 +161,39 @@ void pfg_notify_run(const struct pfg_config *cfg, struct pfg_store *st,
 		return;
 	char err[PFG_ERR_MAX];
 	struct pfg_notify_message m;
-	if (pfg_notify_message_of_run(cfg, st, report, &m, err, sizeof err)) {
+	if (pfg_notify_message_of_run(cfg, st, report, &m, err, sizeof err))
 		pfg_strv_pushf(notices, "no notification sent: %s", err);
-		pfg_notify_message_release(&m);
+	else
+		send_all(cfg, st, &m, notices);
+	pfg_notify_message_release(&m);
+}
+
+void pfg_notify_alert_changes(const struct pfg_config *cfg, struct pfg_store *st,
+			      const int64_t *ids, const enum pfg_alert_state *from, size_t n,
+			      const char *actor, struct pfg_strv *notices)
+{
+	if (!cfg->n_notify || !n)
 		return;
-	}
-	struct pfg_notify_outcome *out;
-	size_t n;
-	if (pfg_notify_send(cfg, st, &m, NULL, &out, &n, err, sizeof err))
-		pfg_strv_pushf(notices, "notifications not all recorded: %s", err);
+	struct pfg_notify_message m;
+	pfg_notify_message_init(&m, "alert_state", cfg->suite);
 	for (size_t i = 0; i < n; i++) {
-		if (out[i].status == PFG_NOTIFY_SENT)
+		struct pfg_alert a;
+		char err[PFG_ERR_MAX];
+		if (pfg_store_alert_get(st, ids[i], &a, NULL, NULL, err, sizeof err)) {
+			pfg_strv_pushf(notices, "alert %lld left out of the notification: %s",
+				       (long long)ids[i], err);
 			continue;
-		pfg_strv_pushf(notices, "notification to %s %s after %d attempt%s: %s%s",
-			       out[i].target, out[i].status == PFG_NOTIFY_PENDING
-			       ? "not delivered (retried at the next run)" : "failed",
-			       out[i].attempts, out[i].attempts == 1 ? "" : "s",
-			       out[i].error, "");
+		}
+		struct pfg_notify_item it = { .event = PFG_NOTIFY_ON_ALERT_STATE,
+					      .bench = a.bench, .severity = a.severity,
+					      .has_change = 1, .change_pct = a.change_pct,
+					      .ci_low_pct = a.ci_low_pct,
+					      .ci_high_pct = a.ci_high_pct, .alert_id = a.id,
+					      .state = a.state, .from = from[i],
+					      .actor = (char *)actor };
+		pfg_notify_message_add(&m, &it);
+		pfg_alert_release(&a);
 	}
-	free(out);
+	send_all(cfg, st, &m, notices);
 	pfg_notify_message_release(&m);
 }

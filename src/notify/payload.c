@@ -125,10 +125,9 @@ static char *item_line(const struct pfg_notify_item *it, enum markup mk)
 		break;
 	default: {
 		char *actor = escape(it->actor ? it->actor : "someone", mk);
-		line = pfg_xasprintf("%s%s%s: alert %lld %s %s %s by %s (%s%s)", b0, bench, b0,
-				     (long long)it->alert_id, pfg_alert_state_name(it->from),
-				     mk == PLAIN || mk == SLACK ? "->" : "\\-\\>",
-				     pfg_alert_state_name(it->state), actor,
+		line = pfg_xasprintf("%s%s%s: alert %lld %s (was %s) by %s, %s%s", b0, bench, b0,
+				     (long long)it->alert_id, pfg_alert_state_name(it->state),
+				     pfg_alert_state_name(it->from), actor,
 				     pfg_severity_name(it->severity), change);
 		free(actor);
 		break;
