@@ -1,9 +1,10 @@
 # tests/notify_lib.sh: a real HTTP receiver for the notification tests
-# (tests/notify_receiver.py), sourced after tests/cli/lib.sh.
+# (tests/notify_receiver.py), sourced after tests/cli/lib.sh with $TESTS
+# naming the tests directory.
 #   start_receiver NAME   starts one on 127.0.0.1; $NAME_URL is its base URL,
 #                         NAME.log its requests, NAME.script its answers
 #   free_port             prints a port nothing listens on
-RECEIVER_PY="$(cd "$(dirname "$0")/.." && pwd)/notify_receiver.py"
+RECEIVER_PY="$TESTS/notify_receiver.py"
 receiver_pids=""
 trap 'for p in $receiver_pids; do kill "$p" 2>/dev/null; done; [ -n "$KEEP" ] || rm -rf "$WORK"' EXIT
 

@@ -6,8 +6,8 @@ Usage: notify_receiver.py PORT_FILE LOG_FILE [SCRIPT_FILE]
 Binds an ephemeral port and writes it to PORT_FILE. Every POST is appended
 to LOG_FILE as one JSON line {"path", "headers", "body"} before it is
 answered. SCRIPT_FILE (read at each request, so a test may rewrite it)
-holds one answer per line, consumed in order; once they are used up every
-request gets 200 "ok". An answer is:
+holds one answer per line: each request takes (and removes) the first;
+when it is empty every request gets 200 "ok". An answer is:
   200, 400, 500, ...      that status, body "ok" or "error"
   429 retry-after=N       429 with a Retry-After: N header
   429 json=N              429 with Discord's body {"retry_after": N}
@@ -22,12 +22,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 port_file, log_file = sys.argv[1], sys.argv[2]
 script_file = sys.argv[3] if len(sys.argv) > 3 else None
 lock = threading.Lock()
-used = 0
 
 
 def next_answer():
-    """The next scripted answer, or "200"."""
-    global used
+    """Take the first line of the script (rewriting it), or "200"."""
     with lock:
         lines = []
         if script_file:
@@ -36,9 +34,11 @@ def next_answer():
                     lines = [l.strip() for l in f if l.strip()]
             except FileNotFoundError:
                 lines = []
-        answer = lines[used] if used < len(lines) else "200"
-        used += 1
-        return answer
+        if not lines:
+            return "200"
+        with open(script_file, "w") as f:
+            f.write("".join(l + "\n" for l in lines[1:]))
+        return lines[0]
 
 
 class Handler(BaseHTTPRequestHandler):
