@@ -88,7 +88,7 @@ expect_success 'an unreachable port: the message waits behind the older one, unt
 
 expect_success 'the backlog goes out first, oldest first, at the next run' '
 	expect_exit 0 pg run && keep &&
-	test "$(requests r)" = 17 &&
+	test "$(requests r)" = 14 &&
 	tail -n 3 r.log | python3 -c "
 import json, sys
 ids = [json.loads(json.loads(l)[\"body\"])[\"run\"][\"id\"] for l in sys.stdin]
@@ -97,7 +97,6 @@ assert ids == [6, 7, 8], ids" &&
 	test "$(q "SELECT count(*) FROM notification WHERE payload IS NOT NULL")" = 0
 '
 
-exit 0
 expect_success 'the backlog keeps at most 20 messages per target' '
 	for i in $(seq 1 23); do echo "429 retry-after=3600"; done >r.script &&
 	for i in $(seq 1 22); do pg run >/dev/null 2>>printed.txt || exit 1; done &&
