@@ -309,7 +309,7 @@ static void test_migrates_schema_3(void **state)
 	exec_sql(f->db, "ALTER TABLE result DROP COLUMN stop_reason;"
 		 " ALTER TABLE result DROP COLUMN half_width_pct; PRAGMA user_version = 3");
 	st = open_ok(f->db);
-	assert_int_equal(pfg_store_schema_version(st), 4);
+	assert_int_equal(pfg_store_schema_version(st), PFG_STORE_SCHEMA_VERSION);
 	struct pfg_result_row *rows;
 	size_t n;
 	assert_int_equal(pfg_store_history(st, "comp", "lat", 0, &rows, &n, err, sizeof err), 0);
