@@ -231,7 +231,8 @@ static void test_migrates_schema_2(void **state)
 	assert_int_equal(pfg_store_run_end(st, run, PFG_RUN_COMPLETE, err, sizeof err), 0);
 	pfg_store_close(st);
 	/* Take the file back to what schema 2 created. */
-	exec_sql(f->db, "DROP TABLE run_noise; ALTER TABLE result DROP COLUMN stop_reason;"
+	exec_sql(f->db, "DROP TABLE notification; DROP TABLE run_noise;"
+		 " ALTER TABLE result DROP COLUMN stop_reason;"
 		 " ALTER TABLE result DROP COLUMN half_width_pct; PRAGMA user_version = 2");
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sqlite_master WHERE name ="
 				   " 'run_noise'"), 0);
@@ -306,7 +307,7 @@ static void test_migrates_schema_3(void **state)
 	start_run(st, &run, &bench);
 	assert_int_equal(add_result(st, run, bench, 4, err), 0);
 	pfg_store_close(st);
-	exec_sql(f->db, "ALTER TABLE result DROP COLUMN stop_reason;"
+	exec_sql(f->db, "DROP TABLE notification; ALTER TABLE result DROP COLUMN stop_reason;"
 		 " ALTER TABLE result DROP COLUMN half_width_pct; PRAGMA user_version = 3");
 	st = open_ok(f->db);
 	assert_int_equal(pfg_store_schema_version(st), PFG_STORE_SCHEMA_VERSION);
