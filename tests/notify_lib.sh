@@ -2,7 +2,8 @@
 # (tests/notify_receiver.py), sourced after tests/cli/lib.sh with $TESTS
 # naming the tests directory.
 #   start_receiver NAME   starts one on 127.0.0.1; $NAME_URL is its base URL,
-#                         NAME.log its requests, NAME.script its answers
+#                         NAME.log its requests, NAME.script its answers;
+#                         HTTPS with $RECEIVER_CERT (a PEM of cert and key)
 #   free_port             prints a port nothing listens on
 RECEIVER_PY="$TESTS/notify_receiver.py"
 receiver_pids=""
@@ -14,7 +15,7 @@ start_receiver() {
 	receiver_pids="$receiver_pids $!"
 	i=0
 	while [ ! -s "$WORK/$1.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-	eval "$1_URL=http://127.0.0.1:$(cat "$WORK/$1.port")"
+	eval "$1_URL=http${RECEIVER_CERT:+s}://127.0.0.1:$(cat "$WORK/$1.port")"
 }
 
 free_port() {

@@ -12,8 +12,11 @@ when it is empty every request gets 200 "ok". An answer is:
   429 retry-after=N       429 with a Retry-After: N header
   429 json=N              429 with Discord's body {"retry_after": N}
   hang                    never answer (the connection stays open 60 s)
+With RECEIVER_CERT naming a PEM file of a certificate and its key, it
+speaks HTTPS.
 """
 import json
+import os
 import sys
 import threading
 import time
@@ -77,8 +80,13 @@ class Handler(BaseHTTPRequestHandler):
 
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
+if os.environ.get("RECEIVER_CERT"):
+    # HTTPS with the certificate and key in this PEM file.
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(os.environ["RECEIVER_CERT"])
+    server.socket = ctx.wrap_socket(server.socket, server_side=True)
 with open(port_file + ".tmp", "w") as f:
     f.write(str(server.server_address[1]))
-import os
 os.rename(port_file + ".tmp", port_file)
 server.serve_forever()
