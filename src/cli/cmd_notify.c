@@ -153,7 +153,7 @@ static int test(struct pfg_cli *cli, const struct pfg_config *cfg, const char *n
 }
 
 /* `notify log`: every message, newest first. */
-static int log_(struct pfg_cli *cli, const char *target, long limit, int json)
+static int show_log(struct pfg_cli *cli, const char *target, long limit, int json)
 {
 	struct pfg_store *st;
 	int rc = pfg_cli_open_store(cli, 1, &st);
@@ -266,7 +266,7 @@ static int cmd_notify(struct pfg_cli *cli, int argc, char **argv)
 		return pfg_cli_usage_error(cli, "unexpected argument '%s'",
 					   argv[optind + max_args]);
 	if (strcmp(sub, "log") == 0)
-		return log_(cli, target, limit, json);
+		return show_log(cli, target, limit, json);
 	struct pfg_config *cfg;
 	int rc = pfg_cli_load_config(cli, 0, &cfg);
 	if (rc)

@@ -245,6 +245,13 @@ void pfg_notify_message_summary(const struct pfg_notify_message *m, char *buf, s
 		{ "baseline proposed", "baselines proposed" }, { "", "" },
 		{ "alert changed", "alerts changed" } };
 	int any = 0;
+	if (m->n_items == 1 && m->items[0].event == PFG_NOTIFY_ON_ALERT_STATE && o < len) {
+		const struct pfg_notify_item *it = &m->items[0];
+		o += (size_t)snprintf(buf + o, len - o, "alert %lld %s (%s)", (long long)it->alert_id,
+				      pfg_alert_state_name(it->state), it->bench);
+		count[PFG_NOTIFY_ON_ALERT_STATE] = 0;
+		any = 1;
+	}
 	for (int e = 0; e < PFG_NOTIFY_N_EVENTS && o < len; e++) {
 		if (!count[e] || e == PFG_NOTIFY_ON_GATE_FAILED)
 			continue;

@@ -182,7 +182,7 @@ static void test_slack_escapes_entities(void **state)
 	assert_string_equal(t, "*c/b*: alert 3 acknowledged (was new) by &lt;!channel&gt; "
 			    "&amp; co, major");
 	assert_string_equal(cJSON_GetObjectItem(j, "text")->valuestring,
-			    "perfguard a &amp; b: 1 alert changed");
+			    "perfguard a &amp; b: alert 3 acknowledged (c/b)");
 	cJSON_Delete(j);
 	free(s);
 	pfg_notify_message_release(&m);
