@@ -133,26 +133,30 @@ struct pfg_notify_outcome {
  * connection errors, 429 and 5xx after Retry-After (or Discord's
  * retry_after) or an exponential backoff with jitter; other 4xx never.
  * Fills out's status (sent, failed, or pending for a retryable failure),
- * http_status, attempts and error (masked). Never fails otherwise. */
-void pfg_notify_post(const struct pfg_notify_target *t, const char *body,
+ * http_status, attempts and error (masked). Never fails otherwise. Once
+ * cancel_fd (-1: none; an engine session's token) is readable, the request
+ * and any wait stop at once and the message is left pending. */
+void pfg_notify_post(const struct pfg_notify_target *t, const char *body, int cancel_fd,
 		     struct pfg_notify_outcome *out);
 
 /* Tell every target of cfg (only those named target, when not NULL) what
  * m says to it: for each, the backlog first, then m, each recorded in st.
  * A test message ignores the filters and never joins the backlog.
  * outcomes (may be NULL) gets one entry per target tried, n_outcomes how
- * many; free with free(). Returns 0, or PFG_ERUNTIME when the store failed
+ * many; free with free(). cancel_fd as pfg_notify_post. Returns 0, or PFG_ERUNTIME when the store failed
  * (what was sent is still returned). */
 int pfg_notify_send(const struct pfg_config *cfg, struct pfg_store *st,
-		    const struct pfg_notify_message *m, const char *target,
+		    const struct pfg_notify_message *m, const char *target, int cancel_fd,
 		    struct pfg_notify_outcome **outcomes, size_t *n_outcomes,
 		    char *err, size_t errlen);
 
 /* After a run: build its message and send it to every target. Adds to
  * notices one line per message not delivered (for the caller to show).
- * Does nothing without targets. Never fails the run. */
+ * Does nothing without targets. Never fails the run. cancel_fd as
+ * pfg_notify_post (the engine passes its session's). */
 void pfg_notify_run(const struct pfg_config *cfg, struct pfg_store *st,
-		    const struct pfg_run_report *report, struct pfg_strv *notices);
+		    const struct pfg_run_report *report, int cancel_fd,
+		    struct pfg_strv *notices);
 
 /* After people changed alerts: alert ids[i] went from from[i] to its
  * current state, by actor. One message per target; as pfg_notify_run. */

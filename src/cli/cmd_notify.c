@@ -113,7 +113,7 @@ static int test(struct pfg_cli *cli, const struct pfg_config *cfg, const char *n
 	size_t n;
 	char err[PFG_ERR_MAX];
 	int code = PFG_EXIT_OK;
-	if (pfg_notify_send(cfg, st, &m, name, &out, &n, err, sizeof err))
+	if (pfg_notify_send(cfg, st, &m, name, -1, &out, &n, err, sizeof err))
 		code = pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
 	cJSON *arr = json ? cJSON_CreateArray() : NULL;
 	for (size_t i = 0; i < n; i++) {

@@ -397,6 +397,12 @@ static int run_session(struct pfg_cli *cli, struct pfg_engine_session *session, 
 				report.n_outcomes, report.n_outcomes == 1 ? "" : "s");
 			int sig = pfg_engine_session_signal(session);
 			code = 128 + (sig ? sig : SIGINT);
+		} else if (pfg_engine_session_signal(session)) {
+			/* Stopped while notifying: the run is whole, its messages wait. */
+			fprintf(stderr, "perfguard run: interrupted while notifying; run %lld "
+				"is complete, its undelivered messages wait for the next run\n",
+				(long long)report.run_id);
+			code = 128 + pfg_engine_session_signal(session);
 		} else if (!complete) {
 			code = PFG_EXIT_RUNTIME;
 		} else if (judged && gate_report.failed) {

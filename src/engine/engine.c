@@ -471,7 +471,8 @@ int pfg_engine_run(const struct pfg_config *cfg, struct pfg_store *store,
 	if (pfg_store_run_end(store, report->run_id, report->status, err, errlen))
 		return PFG_ERUNTIME;
 	if (report->status != PFG_RUN_INTERRUPTED)
-		pfg_notify_run(cfg, store, report, &report->notices);
+		pfg_notify_run(cfg, store, report, pfg_engine_session_cancel_fd(opts->session),
+			       &report->notices);
 	ev = (struct pfg_event){ .kind = PFG_EVENT_RUN_DONE, .run_id = report->run_id,
 				 .report = report, .n_benches = n_sel };
 	emit(opts, &ev);

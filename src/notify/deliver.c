@@ -11,6 +11,7 @@
 #include <math.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,16 +185,41 @@ static void curl_init_once(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-/* Sleep s seconds (a signal may cut it short). */
-static void sleep_s(double s)
+/* Nonzero once cancel_fd (when >= 0) is readable: waiting at most ms. */
+static int cancelled(int cancel_fd, int ms)
 {
-	struct timespec ts = { (time_t)s, (long)((s - floor(s)) * 1e9) };
-	nanosleep(&ts, NULL);
+	if (cancel_fd < 0) {
+		if (ms > 0) {
+			struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+			while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+				;
+		}
+		return 0;
+	}
+	struct pollfd p = { .fd = cancel_fd, .events = POLLIN };
+	int64_t end = pfg_now_ns() + (int64_t)ms * 1000000;
+	for (;;) {
+		int rc = poll(&p, 1, ms);
+		if (rc > 0)
+			return 1;
+		if (rc == 0 || errno != EINTR)
+			return 0;
+		int64_t left = end - pfg_now_ns();
+		ms = left > 0 ? (int)(left / 1000000) : 0;
+	}
+}
+
+/* libcurl progress callback: abort the transfer once cancelled. */
+static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return cancelled(*(const int *)ctx, 0);
 }
 
 /* One request. Returns the curl code; *http gets the status (0: none). */
 static CURLcode request(const struct pfg_notify_target *t, const char *url,
-			const struct curl_slist *headers, const char *body,
+			const struct curl_slist *headers, const char *body, const int *cancel_fd,
 			struct response *r, long *http, char *cerr)
 {
 	CURL *c = curl_easy_init();
@@ -223,6 +249,11 @@ static CURLcode request(const struct pfg_notify_target *t, const char *url,
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	if (*cancel_fd >= 0) {
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, cancel_fd);
+	}
 	CURLcode rc = curl_easy_perform(c);
 	*http = 0;
 	if (rc == CURLE_OK)
@@ -242,7 +273,7 @@ static void body_excerpt(const struct response *r, char *buf, size_t len)
 	buf[o] = '\0';
 }
 
-void pfg_notify_post(const struct pfg_notify_target *t, const char *body,
+void pfg_notify_post(const struct pfg_notify_target *t, const char *body, int cancel_fd,
 		     struct pfg_notify_outcome *out)
 {
 	char why[200];
@@ -253,6 +284,11 @@ void pfg_notify_post(const struct pfg_notify_target *t, const char *body,
 	const char *url = target_url(t, why, sizeof why);
 	if (!url) {
 		snprintf(out->error, sizeof out->error, "%s", why);
+		return;
+	}
+	if (cancelled(cancel_fd, 0)) {
+		out->status = PFG_NOTIFY_PENDING;
+		snprintf(out->error, sizeof out->error, "not sent: cancelled");
 		return;
 	}
 	pthread_once(&curl_once, curl_init_once);
@@ -270,10 +306,15 @@ void pfg_notify_post(const struct pfg_notify_target *t, const char *body,
 	char cerr[CURL_ERROR_SIZE];
 	for (int attempt = 1; attempt <= PFG_NOTIFY_MAX_ATTEMPTS; attempt++) {
 		long http = 0;
-		CURLcode rc = request(t, url, headers, body, r, &http, cerr);
+		CURLcode rc = request(t, url, headers, body, &cancel_fd, r, &http, cerr);
 		out->attempts = attempt;
 		out->http_status = (int)http;
 		int retry;
+		if (rc == CURLE_ABORTED_BY_CALLBACK) {
+			out->status = PFG_NOTIFY_PENDING;
+			snprintf(out->error, sizeof out->error, "cancelled while sending");
+			break;
+		}
 		if (rc != CURLE_OK) {
 			snprintf(out->error, sizeof out->error, "%s", *cerr ? cerr
 				 : curl_easy_strerror(rc));
@@ -308,7 +349,12 @@ void pfg_notify_post(const struct pfg_notify_target *t, const char *body,
 				 "left for the next run)", wait);
 			break;
 		}
-		sleep_s(wait);
+		if (cancelled(cancel_fd, (int)(wait * 1000))) {
+			size_t o = strlen(out->error);
+			snprintf(out->error + o, sizeof out->error - o, " (cancelled before "
+				 "the next attempt)");
+			break;
+		}
 	}
 	free(r);
 	gsl_rng_free(rng);

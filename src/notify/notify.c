@@ -19,7 +19,7 @@ static int record(struct pfg_store *st, const struct pfg_notify_outcome *o, int6
  * that is not delivered. Returns 0 when the backlog is empty now, 1 when
  * some is left, or a negative code when the store failed. */
 static int flush_backlog(const struct pfg_notify_target *t, struct pfg_store *st,
-			 struct pfg_notify_outcome *o, char *err, size_t errlen)
+			 int cancel_fd, struct pfg_notify_outcome *o, char *err, size_t errlen)
 {
 	struct pfg_notify_row *rows;
 	size_t n;
@@ -29,7 +29,7 @@ static int flush_backlog(const struct pfg_notify_target *t, struct pfg_store *st
 	size_t i = 0;
 	for (; i < n; i++) {
 		struct pfg_notify_outcome try = { 0 };
-		pfg_notify_post(t, rows[i].payload ? rows[i].payload : "{}", &try);
+		pfg_notify_post(t, rows[i].payload ? rows[i].payload : "{}", cancel_fd, &try);
 		if (record(st, &try, rows[i].id, err, errlen)) {
 			rc = PFG_ERUNTIME;
 			break;
@@ -52,8 +52,8 @@ static int flush_backlog(const struct pfg_notify_target *t, struct pfg_store *st
 
 /* Send m to target t: its backlog, then m (recorded before it is sent). */
 static int send_one(const struct pfg_notify_target *t, struct pfg_store *st,
-		    const struct pfg_notify_message *m, struct pfg_notify_outcome *o,
-		    char *err, size_t errlen)
+		    const struct pfg_notify_message *m, int cancel_fd,
+		    struct pfg_notify_outcome *o, char *err, size_t errlen)
 {
 	int test = strcmp(m->event, "test") == 0;
 	struct pfg_notify_message mine;
@@ -73,7 +73,7 @@ static int send_one(const struct pfg_notify_target *t, struct pfg_store *st,
 				      .event = (char *)m->event, .run_id = m->run_id,
 				      .summary = summary, .status = PFG_NOTIFY_PENDING,
 				      .payload = body };
-	int rc = test ? 0 : flush_backlog(t, st, o, err, errlen);
+	int rc = test ? 0 : flush_backlog(t, st, cancel_fd, o, err, errlen);
 	if (rc < 0 || pfg_store_notify_add(st, &row, &o->id, err, errlen)) {
 		free(body);
 		return PFG_ERUNTIME;
@@ -84,7 +84,7 @@ static int send_one(const struct pfg_notify_target *t, struct pfg_store *st,
 		o->backlog_left++;
 	} else {
 		size_t sent = o->backlog_sent;
-		pfg_notify_post(t, body, o);
+		pfg_notify_post(t, body, cancel_fd, o);
 		o->backlog_sent = sent;
 		if (test && o->status == PFG_NOTIFY_PENDING)
 			o->status = PFG_NOTIFY_FAILED; /* a test is never retried later */
@@ -103,7 +103,7 @@ static int send_one(const struct pfg_notify_target *t, struct pfg_store *st,
 }
 
 int pfg_notify_send(const struct pfg_config *cfg, struct pfg_store *st,
-		    const struct pfg_notify_message *m, const char *target,
+		    const struct pfg_notify_message *m, const char *target, int cancel_fd,
 		    struct pfg_notify_outcome **outcomes, size_t *n_outcomes,
 		    char *err, size_t errlen)
 {
@@ -120,7 +120,7 @@ int pfg_notify_send(const struct pfg_config *cfg, struct pfg_store *st,
 	for (size_t i = 0; i < cfg->n_notify && rc == PFG_OK; i++) {
 		if (target && strcmp(target, cfg->notify[i].name))
 			continue;
-		rc = send_one(&cfg->notify[i], st, m, &out[n], err, errlen);
+		rc = send_one(&cfg->notify[i], st, m, cancel_fd, &out[n], err, errlen);
 		if (out[n].said)
 			n++;
 	}
@@ -136,12 +136,13 @@ int pfg_notify_send(const struct pfg_config *cfg, struct pfg_store *st,
 /* Send m to every target of cfg and add a line to notices for each
  * message not delivered and for a store that failed. */
 static void send_all(const struct pfg_config *cfg, struct pfg_store *st,
-		     const struct pfg_notify_message *m, struct pfg_strv *notices)
+		     const struct pfg_notify_message *m, int cancel_fd,
+		     struct pfg_strv *notices)
 {
 	char err[PFG_ERR_MAX];
 	struct pfg_notify_outcome *out;
 	size_t n;
-	if (pfg_notify_send(cfg, st, m, NULL, &out, &n, err, sizeof err))
+	if (pfg_notify_send(cfg, st, m, NULL, cancel_fd, &out, &n, err, sizeof err))
 		pfg_strv_pushf(notices, "notifications not all recorded: %s", err);
 	for (size_t i = 0; i < n; i++) {
 		if (out[i].status == PFG_NOTIFY_SENT)
@@ -155,7 +156,8 @@ static void send_all(const struct pfg_config *cfg, struct pfg_store *st,
 }
 
 void pfg_notify_run(const struct pfg_config *cfg, struct pfg_store *st,
-		    const struct pfg_run_report *report, struct pfg_strv *notices)
+		    const struct pfg_run_report *report, int cancel_fd,
+		    struct pfg_strv *notices)
 {
 	if (!cfg->n_notify)
 		return;
@@ -164,7 +166,7 @@ void pfg_notify_run(const struct pfg_config *cfg, struct pfg_store *st,
 	if (pfg_notify_message_of_run(cfg, st, report, &m, err, sizeof err))
 		pfg_strv_pushf(notices, "no notification sent: %s", err);
 	else
-		send_all(cfg, st, &m, notices);
+		send_all(cfg, st, &m, cancel_fd, notices);
 	pfg_notify_message_release(&m);
 }
 
@@ -194,6 +196,6 @@ void pfg_notify_alert_changes(const struct pfg_config *cfg, struct pfg_store *st
 		pfg_notify_message_add(&m, &it);
 		pfg_alert_release(&a);
 	}
-	send_all(cfg, st, &m, notices);
+	send_all(cfg, st, &m, -1, notices);
 	pfg_notify_message_release(&m);
 }

@@ -120,6 +120,21 @@ import json; t = json.load(open(\".out\"))
 assert t == [{\"target\": \"hook\", \"status\": \"failed\", \"http_status\": 400, \"attempts\": 2, \"error\": \"HTTP 400: error\"}], t"
 '
 
+expect_success 'Ctrl-C while a receiver hangs stops the request; the message waits' '
+	: >r.script && pg run >/dev/null 2>&1 && before=$(requests r) &&
+	printf "hang\nhang\nhang\n" >r.script &&
+	sed "s/\"timeout\": 1}/\"timeout\": 120}/" perfguard.json >slow.json &&
+	grep -q "\"timeout\": 120" slow.json &&
+	{ "$PERFGUARD" -c slow.json run >int.out 2>int.err & } && pid=$! &&
+	i=0 && while [ "$(requests r)" = "$before" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done &&
+	kill -INT $pid && rc=0 && wait $pid || rc=$? &&
+	test "$rc" = 130 &&
+	cat int.out int.err >>printed.txt &&
+	expect_contains int.err "perfguard run: interrupted while notifying; run" &&
+	test "$(requests r)" = $((before + 1)) &&
+	test "$(q "SELECT status, attempts, error FROM notification ORDER BY id DESC LIMIT 1")" = "pending|1|cancelled while sending"
+'
+
 expect_success 'no secret in stdout, stderr, --json, the log or any text column' '
 	pg notify log --json >>printed.txt && pg notify list --json >>printed.txt 2>&1 &&
 	sqlite3 .perfguard/perfguard.db .dump >dump.sql &&
