@@ -400,7 +400,7 @@ static int run_session(struct pfg_cli *cli, struct pfg_engine_session *session, 
 		} else if (pfg_engine_session_signal(session)) {
 			/* Stopped while notifying: the run is whole, its messages wait. */
 			fprintf(stderr, "perfguard run: interrupted while notifying; run %lld "
-				"is complete, its undelivered messages wait for the next run\n",
+				"is stored, its undelivered messages wait for the next run\n",
 				(long long)report.run_id);
 			code = 128 + pfg_engine_session_signal(session);
 		} else if (!complete) {
