@@ -4,7 +4,7 @@
 # valgrind` valgrind)
 set -e
 PKGS="gcc make pkg-config libncurses-dev libsqlite3-dev libcjson-dev libgsl-dev
-libcurl4-openssl-dev libcmocka-dev sqlite3 tmux python3 git procps chromium
+libcurl4-openssl-dev libssl-dev libcmocka-dev sqlite3 tmux python3 git procps chromium
 libxml2-utils $*"
 missing=""
 for p in $PKGS; do

@@ -112,6 +112,52 @@ struct pfg_analysis_cfg {
 	int gate_fail_on_missing_baseline;     /* "gate.fail_on_missing_baseline" */
 };
 
+/* ---- Notification targets ("notify", perfguard.json(5)) ---------------- */
+
+enum pfg_notify_kind {
+	PFG_NOTIFY_SLACK = 0,     /* a Slack incoming webhook: blocks */
+	PFG_NOTIFY_DISCORD,       /* a Discord webhook: embeds */
+	PFG_NOTIFY_TEAMS,         /* a Teams Workflows webhook: an Adaptive Card */
+	PFG_NOTIFY_WEBHOOK,       /* any URL: the summary as JSON, signed when a
+				     secret is set */
+};
+
+/* What a target is told of: bits 1 << event in pfg_notify_target.on. */
+enum pfg_notify_event {
+	PFG_NOTIFY_ON_REGRESSION = 0, /* a run found regressions */
+	PFG_NOTIFY_ON_DRIFT,          /* a run raised drift alerts */
+	PFG_NOTIFY_ON_ERROR_RATE,     /* a run raised error_rate alerts */
+	PFG_NOTIFY_ON_RECOVERED,      /* a run marked alerts recovered */
+	PFG_NOTIFY_ON_BASELINE_PROPOSED, /* a run proposed baselines */
+	PFG_NOTIFY_ON_GATE_FAILED,    /* the run fails the config's gate */
+	PFG_NOTIFY_ON_ALERT_STATE,    /* a person changed an alert's state */
+	PFG_NOTIFY_N_EVENTS,
+};
+#define PFG_NOTIFY_TIMEOUT_MIN_S 0.1  /* notify[].timeout, seconds */
+#define PFG_NOTIFY_TIMEOUT_MAX_S 300.0
+
+/* "regression", "drift", ..., "alert_state"; parse returns 0 or -1. */
+const char *pfg_notify_event_name(enum pfg_notify_event e);
+int pfg_notify_event_parse(const char *s, enum pfg_notify_event *out);
+/* "slack", "discord", "teams", "webhook". */
+const char *pfg_notify_kind_name(enum pfg_notify_kind k);
+
+/* One target. The URL and the secret are secrets: never print them
+ * (pfg_notify_mask_url() in notify.h shows the host only). */
+struct pfg_notify_target {
+	char *name;               /* unique among the targets */
+	enum pfg_notify_kind kind;
+	char *url;                /* the literal "url", or NULL */
+	char *url_env;            /* "url_env": the variable holding it, or NULL */
+	char *secret;             /* webhook: the literal "secret", or NULL */
+	char *secret_env;         /* webhook: "secret_env", or NULL */
+	char *ca_bundle;          /* absolute path of a CA bundle, or NULL */
+	enum pfg_severity min_severity; /* minor */
+	unsigned on;              /* bits 1 << pfg_notify_event; all by default */
+	double timeout_s;         /* total per attempt, 10 */
+	struct pfg_strv components; /* globs; empty: every component */
+};
+
 struct pfg_config {
 	char *path;             /* as given */
 	char *dir;              /* absolute directory of the config */
@@ -120,6 +166,10 @@ struct pfg_config {
 	struct pfg_analysis_cfg analysis;
 	struct pfg_benchmark_cfg *benchmarks; /* in config order */
 	size_t n_benchmarks;
+	struct pfg_notify_target *notify; /* "notify", in config order */
+	size_t n_notify;
+	struct pfg_strv warnings; /* "file:line: path: message" of what loads but
+				     is unwise (a literal URL); the CLI prints them */
 };
 
 /* Load and validate path. On success returns 0 and *out owns a config to

@@ -147,6 +147,8 @@ struct pfg_run_report {
 	enum pfg_run_status status; /* complete, failed or interrupted */
 	struct pfg_bench_outcome *outcomes;
 	size_t n_outcomes;        /* the benchmarks that started */
+	struct pfg_strv notices;  /* one line per notification not delivered
+				     (notify.h), for the front end to show */
 };
 
 enum pfg_event_kind {
@@ -189,7 +191,9 @@ int pfg_engine_select(const struct pfg_config *cfg, char *const *patterns,
 		      size_t n_patterns, size_t **sel, size_t *n_sel, char *err,
 		      size_t errlen);
 
-/* Run the selected benchmarks and store everything. Returns 0 when the run
+/* Run the selected benchmarks and store everything, then tell the
+ * config's notify targets (unless interrupted; a failure there only adds to
+ * report->notices). Returns 0 when the run
  * was stored (report->status says whether every benchmark ran), or
  * PFG_ERUNTIME when the store failed. report must be released either way. */
 int pfg_engine_run(const struct pfg_config *cfg, struct pfg_store *store,

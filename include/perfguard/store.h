@@ -20,7 +20,7 @@
 struct pfg_store;
 
 /* The latest schema version pfg_store_open() migrates to. */
-#define PFG_STORE_SCHEMA_VERSION 6
+#define PFG_STORE_SCHEMA_VERSION 7
 
 /* Where results are comparable: the same host, CPU model and kernel. */
 struct pfg_environment {
@@ -462,5 +462,68 @@ struct pfg_audit_entry {
 int pfg_store_audit(struct pfg_store *st, size_t limit, struct pfg_audit_entry **out,
 		    size_t *n, char *err, size_t errlen);
 void pfg_audit_free(struct pfg_audit_entry *e, size_t n);
+
+/* ---- Notifications (src/store/notify.c) ---------------------------------
+ * One row per message to one target: what it said (a one-line summary),
+ * how it went (status, HTTP status, attempts, the last error) and, while
+ * it is pending, its payload to retry. No URL or secret is ever stored. */
+
+enum pfg_notify_status {
+	PFG_NOTIFY_SENT = 0,      /* the receiver accepted it */
+	PFG_NOTIFY_FAILED,        /* refused for good (a 4xx other than 429) */
+	PFG_NOTIFY_PENDING,       /* not delivered yet: retried at the next run */
+	PFG_NOTIFY_DROPPED,       /* given up: the backlog overflowed, or its
+				     target left the config */
+};
+
+/* "sent", "failed", "pending", "dropped"; parse returns 0 or -1. */
+const char *pfg_notify_status_name(enum pfg_notify_status s);
+int pfg_notify_status_parse(const char *s, enum pfg_notify_status *out);
+
+struct pfg_notify_row {
+	int64_t id;
+	double created_at, updated_at;
+	char *target, *kind, *event;
+	int64_t run_id;            /* 0: none */
+	char *summary;             /* one line: what the message said */
+	enum pfg_notify_status status;
+	int http_status;           /* 0: no HTTP answer */
+	int attempts;              /* HTTP requests made, over every try */
+	char *error;               /* the last failure, or NULL */
+	char *payload;             /* the body, kept while pending; else NULL */
+};
+
+/* Record a message (row's id, times ignored); *id gets its id. */
+int pfg_store_notify_add(struct pfg_store *st, const struct pfg_notify_row *row,
+			 int64_t *id, char *err, size_t errlen);
+
+/* Record the outcome of a try of message id: its status, HTTP status
+ * (0: none), attempts made by this try (added), error (NULL: none). The
+ * payload is forgotten unless the status is pending. */
+int pfg_store_notify_update(struct pfg_store *st, int64_t id, enum pfg_notify_status status,
+			    int http_status, int attempts, const char *error, char *err,
+			    size_t errlen);
+
+/* The pending messages of target, oldest first. Free with
+ * pfg_notify_rows_free(). */
+int pfg_store_notify_pending(struct pfg_store *st, const char *target,
+			     struct pfg_notify_row **out, size_t *n, char *err, size_t errlen);
+
+/* Keep at most keep pending messages of target (the newest); mark the
+ * others dropped. *dropped (may be NULL) gets how many. */
+int pfg_store_notify_trim(struct pfg_store *st, const char *target, size_t keep,
+			  size_t *dropped, char *err, size_t errlen);
+
+/* Mark dropped the pending messages of every target not named in
+ * names[0..n) (targets that left the config). */
+int pfg_store_notify_drop_others(struct pfg_store *st, const char *const *names, size_t n,
+				 char *err, size_t errlen);
+
+/* The latest limit messages (0: all), of target (NULL: every one),
+ * newest first, without their payloads. */
+int pfg_store_notify_log(struct pfg_store *st, const char *target, size_t limit,
+			 struct pfg_notify_row **out, size_t *n, char *err, size_t errlen);
+
+void pfg_notify_rows_free(struct pfg_notify_row *rows, size_t n);
 
 #endif

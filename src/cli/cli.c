@@ -284,6 +284,11 @@ int pfg_cli_load_config(const struct pfg_cli *cli, int optional,
 		return PFG_EXIT_OK;
 	if (pfg_config_load(cli->config_path, cfg, &errors))
 		return pfg_cli_config_errors(cli, &errors);
+	for (size_t i = 0; i < (*cfg)->warnings.n; i++) {
+		fprintf(stderr, "perfguard %s: warning: ", cli->cmd);
+		pfg_cli_print_safe(stderr, (*cfg)->warnings.v[i], 0);
+		fputc('\n', stderr);
+	}
 	return PFG_EXIT_OK;
 }
 

@@ -1,6 +1,9 @@
 /* cmd_alerts.c: `perfguard alerts list|show|ack|investigate|fix|invalid|
  * wontfix|note`. */
 #include "perfguard/cli.h"
+#include "perfguard/config.h"
+#include "perfguard/engine.h"
+#include "perfguard/notify.h"
 #include "perfguard/query.h"
 #include "perfguard/store.h"
 #include "perfguard/util.h"
@@ -8,6 +11,7 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* What the CLI adds to the store's "no alert ID". */
 #define NO_ALERT_HINT " (see 'perfguard alerts list')"
@@ -212,6 +216,34 @@ static int show(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tria
 	return PFG_EXIT_OK;
 }
 
+/* Tell the config's notify targets that alerts ids[0..n) left states
+ * from[]; a config that cannot be loaded only skips this, with a warning. */
+static void notify_changes(const struct pfg_cli *cli, struct pfg_store *st,
+			   const int64_t *ids, const enum pfg_alert_state *from, size_t n,
+			   const char *actor)
+{
+	struct pfg_config *cfg;
+	struct pfg_strv errors = { 0 }, notices = { 0 };
+	if (!n || access(cli->config_path, F_OK) != 0)
+		return;
+	if (pfg_config_load(cli->config_path, &cfg, &errors)) {
+		fprintf(stderr, "perfguard %s: warning: no notification sent: ", cli->cmd);
+		pfg_cli_print_safe(stderr, errors.n ? errors.v[0] : "the config has problems", 0);
+		fputc('\n', stderr);
+		pfg_strv_release(&errors);
+		return;
+	}
+	pfg_notify_alert_changes(cfg, st, ids, from, n, actor ? actor : pfg_engine_actor(),
+				 &notices);
+	for (size_t i = 0; i < notices.n; i++) {
+		fprintf(stderr, "perfguard %s: warning: ", cli->cmd);
+		pfg_cli_print_safe(stderr, notices.v[i], 0);
+		fputc('\n', stderr);
+	}
+	pfg_strv_release(&notices);
+	pfg_config_free(cfg);
+}
+
 /* Change the state of (or add a note to, when to is NULL) each alert. */
 static int change(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_triage_args *a,
 		  const enum pfg_alert_state *to)
@@ -225,9 +257,17 @@ static int change(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tr
 		if (pfg_cli_parse_id(cli, "an alert", a->rest[i]) < 0)
 			return PFG_EXIT_USAGE;
 	int code = PFG_EXIT_OK;
+	int64_t *changed = pfg_xcalloc((size_t)a->n_rest, sizeof *changed);
+	enum pfg_alert_state *from = pfg_xcalloc((size_t)a->n_rest, sizeof *from);
+	size_t n_changed = 0;
 	for (int i = 0; i < a->n_rest; i++) {
 		long long id = atoll(a->rest[i]);
 		char err[PFG_ERR_MAX];
+		struct pfg_alert before;
+		if (to && pfg_store_alert_get(st, id, &before, NULL, NULL, err, sizeof err) == PFG_OK) {
+			from[n_changed] = before.state;
+			pfg_alert_release(&before);
+		}
 		int rc = to ? pfg_store_alert_transition(st, id, *to, a->by, a->note, err,
 							 sizeof err)
 			    : pfg_store_alert_note(st, id, a->by, a->note, err, sizeof err);
@@ -239,7 +279,12 @@ static int change(struct pfg_cli *cli, struct pfg_store *st, const struct pfg_tr
 			continue;
 		}
 		printf("alert %lld %s\n", id, to ? pfg_alert_state_name(*to) : "noted");
+		if (to)
+			changed[n_changed++] = id;
 	}
+	notify_changes(cli, st, changed, from, n_changed, a->by);
+	free(changed);
+	free(from);
 	return code;
 }
 

@@ -418,6 +418,11 @@ static int run_session(struct pfg_cli *cli, struct pfg_engine_session *session, 
 		else
 			print_table(&report);
 		print_failures(&report);
+		for (size_t i = 0; i < report.notices.n; i++) {
+			fputs("perfguard run: warning: ", stderr);
+			pfg_cli_print_safe(stderr, report.notices.v[i], 0);
+			fputc('\n', stderr);
+		}
 		if (judged && !ra->json)
 			pfg_cli_gate_print(stdout, &gate_report);
 		if (report.status == PFG_RUN_INTERRUPTED) {
@@ -426,6 +431,12 @@ static int run_session(struct pfg_cli *cli, struct pfg_engine_session *session, 
 				report.n_outcomes, report.n_outcomes == 1 ? "" : "s");
 			int sig = pfg_engine_session_signal(session);
 			code = 128 + (sig ? sig : SIGINT);
+		} else if (pfg_engine_session_signal(session)) {
+			/* Stopped while notifying: the run is whole, its messages wait. */
+			fprintf(stderr, "perfguard run: interrupted while notifying; run %lld "
+				"is stored, its undelivered messages wait for the next run\n",
+				(long long)report.run_id);
+			code = 128 + pfg_engine_session_signal(session);
 		} else if (!complete) {
 			code = PFG_EXIT_RUNTIME;
 		} else if (judged && gate_report.failed) {

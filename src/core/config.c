@@ -485,7 +485,7 @@ int pfg_config_parse(const char *text, const char *file, const char *dir,
 		static const char *const keys[] = {
 			"suite", "defaults", "thresholds", "statistics", "confirm_runs",
 			"drift_window", "drift_limit", "auto_baseline", "rebaseline_after", "baseline_runs", "gate",
-			"components", NULL };
+			"components", "notify", NULL };
 		cfg_check_keys(&ld, root, "", keys);
 		const char *suite = cfg_get_string(&ld, root, "", "suite", 0);
 		cfg->suite = pfg_xstrdup(suite ? suite : "perfguard");
@@ -494,6 +494,7 @@ int pfg_config_parse(const char *text, const char *file, const char *dir,
 		load_thresholds(&ld, root, &cfg->thresholds);
 		load_analysis(&ld, root, &cfg->analysis);
 		load_components(&ld, root, &d, cfg);
+		cfg_load_notify(&ld, root, cfg);
 	}
 	jsonpos_release(&ld.pos);
 	cJSON_Delete(root);
@@ -547,6 +548,7 @@ void pfg_config_free(struct pfg_config *cfg)
 		free(b->unit);
 	}
 	free(cfg->benchmarks);
+	cfg_notify_free(cfg);
 	free(cfg->path);
 	free(cfg->dir);
 	free(cfg->suite);

@@ -84,4 +84,11 @@ void cfg_get_bool(struct loader *ld, const cJSON *obj, const char *path,
 const cJSON *cfg_get_array(struct loader *ld, const cJSON *obj,
 			      const char *path, const char *key);
 
+/* Read the "notify" targets into cfg (config_notify.c); a literal URL or
+ * secret loads with a warning in cfg->warnings. */
+void cfg_load_notify(struct loader *ld, const cJSON *root, struct pfg_config *cfg);
+
+/* Free the targets and the warnings of cfg. */
+void cfg_notify_free(struct pfg_config *cfg);
+
 #endif

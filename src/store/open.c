@@ -254,6 +254,19 @@ static const char *const migrations[] = {
 	"  WHERE benchmark_id = OLD.benchmark_id;"
 	"END;"
 	"CREATE INDEX run_running ON run(id) WHERE status = 'running';",
+	/* 6 -> 7: every notification attempt (notify): its target, event,
+	 * outcome and, while it waits to be retried, its payload. Never a URL
+	 * or a secret. */
+	"CREATE TABLE notification ("
+	"  id INTEGER PRIMARY KEY,"
+	"  created_at REAL NOT NULL, updated_at REAL NOT NULL,"
+	"  target TEXT NOT NULL, kind TEXT NOT NULL, event TEXT NOT NULL,"
+	"  run_id INTEGER REFERENCES run(id) ON DELETE SET NULL,"
+	"  summary TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('sent', 'failed', 'pending', 'dropped')),"
+	"  http_status INTEGER, attempts INTEGER NOT NULL, error TEXT,"
+	"  payload TEXT);"
+	"CREATE INDEX notification_by_status ON notification(target, status, id);",
 };
 
 
