@@ -98,7 +98,8 @@ int pfg_analysis_machine_estimate(struct pfg_store *st, int64_t env_id,
 		size_t m, n1, n2;
 		rc = means_since(st, bench_ids[i], env_id, &b, &y, &m, err, errlen);
 		pfg_baseline_release(&b);
-		m = m > skip_newest ? m - skip_newest : 0;
+		/* Short histories bias the differences' spreads: leave them out. */
+		m = m >= skip_newest + PFG_ANALYSIS_HISTORY_MIN ? m - skip_newest : 0;
 		diff_spread(y, m, 1, level, &sq1, &n1);
 		diff_spread(y, m, 2, level, &sq2, &n2);
 		free(y);
@@ -419,8 +420,9 @@ static int history_load(struct pfg_analysis *a, struct history *h, char *err, si
 	return PFG_OK;
 }
 
-/* How far the chart's autocorrelation may stray from the machine's. */
-#define MACHINE_RHO_BELOW 0.0
+/* The chart's autocorrelation lies within the machine's plus these: the
+ * pooled estimate runs about 0.04 low under AR(1) 0.5 (test_history.c). */
+#define MACHINE_RHO_BELOW -0.05
 #define MACHINE_RHO_ABOVE 0.15
 
 /* The history chart's options from the config: drift_limit and

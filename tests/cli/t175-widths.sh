@@ -9,7 +9,7 @@ long=a_rather_long_component_name/and_an_even_longer_benchmark_name_042
 expect_success 'a suite with a long name, a baseline and an alert' '
 	cat > perfguard.json <<JSON &&
 {"defaults": {"runs": 3, "warmup": 0}, "confirm_runs": 0,
- "components": [{"name": "a_rather_long_component_name", "benchmarks": [
+ "baseline_runs": 1, "components": [{"name": "a_rather_long_component_name", "benchmarks": [
   {"name": "and_an_even_longer_benchmark_name_042", "type": "custom", "metric": "v",
    "unit": "ms", "direction": "lower", "command": ["sh", "-c", "echo v \$(cat v) > \$PERFGUARD_METRICS"]}]}]}
 JSON
