@@ -1,0 +1,241 @@
+/* json.c: reading the JSON of another tool's file, each value with its
+ * path for messages, and adding what it holds to an import. */
+#include "ingest_int.h"
+
+#include "perfguard/util.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int ingest_fail(struct ingest_file *f, const char *path, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return pfg_error(f->err, f->errlen, PFG_EINPUT, "%s: %s: %s", f->file,
+			 path && *path ? path : "(the top level)", msg);
+}
+
+void ingest_warn(struct ingest_file *f, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	pfg_strv_pushf(&f->in->warnings, "%s: %s", f->file, msg);
+}
+
+const char *ingest_type_of(const cJSON *v)
+{
+	if (!v)
+		return "nothing";
+	if (cJSON_IsNull(v))
+		return "null";
+	if (cJSON_IsBool(v))
+		return "a boolean";
+	if (cJSON_IsNumber(v))
+		return "a number";
+	if (cJSON_IsString(v))
+		return "a string";
+	if (cJSON_IsArray(v))
+		return "an array";
+	return "an object";
+}
+
+char *ingest_path_key(const char *path, const char *key)
+{
+	return *path ? pfg_xasprintf("%s.%s", path, key) : pfg_xstrdup(key);
+}
+
+char *ingest_path_index(const char *path, int i)
+{
+	return pfg_xasprintf("%s[%d]", path, i);
+}
+
+int ingest_value(const struct ingest_file *f, const cJSON *v, double *out)
+{
+	if (cJSON_IsNumber(v)) {
+		*out = v->valuedouble;
+		return 0;
+	}
+	if (!f->nonfinite || !cJSON_IsString(v))
+		return -1;
+	if (strcmp(v->valuestring, INGEST_NAN) == 0)
+		*out = NAN;
+	else if (strcmp(v->valuestring, INGEST_INF) == 0)
+		*out = INFINITY;
+	else if (strcmp(v->valuestring, INGEST_NINF) == 0)
+		*out = -INFINITY;
+	else
+		return -1;
+	return 0;
+}
+
+/* The member key of obj: 0 with *v (NULL when missing or null and not
+ * required), or PFG_EINPUT. */
+static int member(struct ingest_file *f, const cJSON *obj, const char *path,
+		  const char *key, int required, const char *what, const cJSON **v)
+{
+	*v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	if (*v && !cJSON_IsNull(*v))
+		return 0;
+	*v = NULL;
+	if (!required)
+		return 0;
+	return ingest_fail(f, path, "missing \"%s\" (%s)", key, what);
+}
+
+/* Report a member of the wrong type. */
+static int wrong(struct ingest_file *f, const char *path, const char *key,
+		 const char *what, const cJSON *v)
+{
+	char *p = ingest_path_key(path, key);
+	int rc = ingest_fail(f, p, "expected %s, got %s", what, ingest_type_of(v));
+	free(p);
+	return rc;
+}
+
+int ingest_number(struct ingest_file *f, const cJSON *obj, const char *path,
+		  const char *key, int required, double *out)
+{
+	const cJSON *v;
+	if (member(f, obj, path, key, required, "a number", &v))
+		return PFG_EINPUT;
+	if (v && ingest_value(f, v, out))
+		return wrong(f, path, key, "a number", v);
+	return 0;
+}
+
+int ingest_string(struct ingest_file *f, const cJSON *obj, const char *path,
+		  const char *key, int required, const char **out)
+{
+	const cJSON *v;
+	*out = NULL;
+	if (member(f, obj, path, key, required, "a string", &v))
+		return PFG_EINPUT;
+	if (v && !cJSON_IsString(v))
+		return wrong(f, path, key, "a string", v);
+	if (v)
+		*out = v->valuestring;
+	return 0;
+}
+
+int ingest_array(struct ingest_file *f, const cJSON *obj, const char *path,
+		 const char *key, int required, const cJSON **out)
+{
+	const cJSON *v;
+	*out = NULL;
+	if (member(f, obj, path, key, required, "an array", &v))
+		return PFG_EINPUT;
+	if (v && !cJSON_IsArray(v))
+		return wrong(f, path, key, "an array", v);
+	*out = v;
+	return 0;
+}
+
+int ingest_object(struct ingest_file *f, const cJSON *obj, const char *path,
+		  const char *key, int required, const cJSON **out)
+{
+	const cJSON *v;
+	*out = NULL;
+	if (member(f, obj, path, key, required, "an object", &v))
+		return PFG_EINPUT;
+	if (v && !cJSON_IsObject(v))
+		return wrong(f, path, key, "an object", v);
+	*out = v;
+	return 0;
+}
+
+int ingest_bench(struct ingest_file *f, const char *path, const char *comp,
+		 const char *name, enum pfg_bench_type type, const char *unit,
+		 enum pfg_direction dir, struct pfg_ingest_bench **out)
+{
+	const char *c = f->component ? f->component : comp && *comp ? comp : f->base;
+	if (strchr(c, '/'))
+		return ingest_fail(f, path, "the component name '%s' holds a '/' (ids are "
+				   "component/name); give one with --component", c);
+	if (!*name)
+		return ingest_fail(f, path, "an empty benchmark name");
+	char *id = pfg_xasprintf("%s/%s", c, name);
+	for (size_t i = 0; i < f->in->n; i++)
+		if (strcmp(f->in->v[i]->cfg.id, id) == 0) {
+			int rc = ingest_fail(f, path, "benchmark '%s' again (read from %s "
+					     "already); one run holds a benchmark once", id,
+					     f->in->v[i]->file);
+			free(id);
+			return rc;
+		}
+	struct pfg_ingest_bench *b = pfg_xcalloc(1, sizeof *b);
+	b->cfg.component = pfg_xstrdup(c);
+	b->cfg.name = pfg_xstrdup(name);
+	b->cfg.id = id;
+	b->cfg.type = type;
+	b->cfg.unit = pfg_xstrdup(unit);
+	b->cfg.metric = pfg_xstrdup(name);
+	b->cfg.direction = dir;
+	b->cfg.runs = 1;
+	b->file = pfg_xstrdup(f->file);
+	if (f->in->n == f->in->cap) {
+		f->in->cap = f->in->cap ? 2 * f->in->cap : 16;
+		f->in->v = pfg_xrealloc(f->in->v, f->in->cap * sizeof *f->in->v);
+	}
+	f->in->v[f->in->n++] = b;
+	*out = b;
+	return 0;
+}
+
+struct pfg_sample *ingest_sample(struct pfg_ingest_bench *b, double v)
+{
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 16;
+		b->samples = pfg_xrealloc(b->samples, b->cap * sizeof *b->samples);
+		b->metrics = pfg_xrealloc(b->metrics, b->cap * sizeof *b->metrics);
+		b->n_metrics = pfg_xrealloc(b->n_metrics, b->cap * sizeof *b->n_metrics);
+	}
+	b->metrics[b->n] = NULL;
+	b->n_metrics[b->n] = 0;
+	b->samples[b->n] = (struct pfg_sample){ .value = v };
+	return &b->samples[b->n++];
+}
+
+void ingest_metric(struct pfg_ingest_bench *b, const char *name, double v,
+		   const char *unit)
+{
+	size_t i = b->n - 1, k = b->n_metrics[i]++;
+	b->metrics[i] = pfg_xrealloc(b->metrics[i], (k + 1) * sizeof **b->metrics);
+	b->metrics[i][k] = (struct pfg_sample_metric){ pfg_xstrdup(name), v,
+						       pfg_xstrdup(unit) };
+}
+
+int ingest_environment(struct ingest_file *f, const char *host, const char *cpu,
+		       const char *kernel)
+{
+	struct pfg_environment here, env;
+	pfg_environment_detect(&here);
+	memset(&env, 0, sizeof env);
+	int local = !host || !*host || strcmp(host, here.host) == 0;
+	const char *unknown = "unknown";
+	snprintf(env.host, sizeof env.host, "%s", host && *host ? host : here.host);
+	snprintf(env.cpu_model, sizeof env.cpu_model, "%s",
+		 cpu && *cpu ? cpu : local ? here.cpu_model : unknown);
+	snprintf(env.kernel, sizeof env.kernel, "%s",
+		 kernel && *kernel ? kernel : local ? here.kernel : unknown);
+	struct pfg_ingest *in = f->in;
+	if (in->has_env && memcmp(&in->env, &env, sizeof env) != 0)
+		return ingest_fail(f, "", "ran on %s (%s, %s), but %s on %s (%s, %s): one "
+				   "run has one environment; import them separately",
+				   env.host, env.cpu_model, env.kernel, in->env_file,
+				   in->env.host, in->env.cpu_model, in->env.kernel);
+	if (!in->has_env) {
+		in->env = env;
+		in->has_env = 1;
+		in->env_file = pfg_xstrdup(f->file);
+	}
+	return 0;
+}
