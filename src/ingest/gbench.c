@@ -132,7 +132,9 @@ static int read_entry(struct ingest_file *f, const cJSON *e, const char *path,
 		return PFG_EINPUT;
 	if (!isfinite(real) || real < 0) {
 		char *p = ingest_path_key(path, "real_time");
-		int rc = ingest_fail(f, p, "expected a time of at least 0, got %g", real);
+		int rc = ingest_fail(f, p, "expected a time of at least 0, got %s",
+				     isnan(real) ? "NaN" : real < 0 ? "a negative number" :
+				     "an infinite number");
 		free(p);
 		return rc;
 	}

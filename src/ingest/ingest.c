@@ -72,6 +72,10 @@ static char *rewrite_nonfinite(const char *text, size_t len, int *changed)
 	return out;
 }
 
+/* Google Benchmark's bare tokens for numbers that are not finite. */
+static const char *const nonfinite_tokens[] = { "NaN", "-NaN", "Infinity", "-Infinity",
+						NULL };
+
 /* The 1-based line of byte off of text. */
 static int line_of(const char *text, size_t off)
 {
@@ -83,8 +87,8 @@ static int line_of(const char *text, size_t off)
 
 /* Parse text as JSON; on failure fill err with the file, line and column
  * where it stopped. */
-static cJSON *parse_json(const char *text, size_t len, const char *file, int hint,
-			 char *err, size_t errlen)
+static cJSON *parse_json(const char *text, size_t len, const char *file, char *err,
+			 size_t errlen)
 {
 	const char *end = NULL;
 	/* The length counts the terminating NUL that ends the text. */
@@ -103,6 +107,10 @@ static cJSON *parse_json(const char *text, size_t len, const char *file, int hin
 		near[k++] = (unsigned char)text[i] < 0x20 || (unsigned char)text[i] > 0x7e ?
 			    '?' : text[i];
 	near[k] = '\0';
+	/* Google Benchmark's tokens where they are not taken. */
+	int hint = 0;
+	for (const char *const *t = nonfinite_tokens; *t && !hint; t++)
+		hint = len - off >= strlen(*t) && memcmp(text + off, *t, strlen(*t)) == 0;
 	pfg_error(err, errlen, PFG_EINPUT, "%s:%d:%d: not valid JSON%s%s%s%s", file, line, col,
 		  off >= len ? " (it ends early)" : " at '", off >= len ? "" : near,
 		  off >= len ? "" : "'", hint ? " (bare NaN and Infinity are taken "
@@ -198,8 +206,7 @@ int pfg_ingest_parse(struct pfg_ingest *in, const char *text, size_t len,
 	}
 	if (!root) {
 		free(rewritten);
-		parse_json(text, len, file, !changed ? 0 : fmt != PFG_INGEST_GBENCH, err,
-			   errlen);
+		parse_json(text, len, file, err, errlen);
 		return PFG_EINPUT;
 	}
 	free(rewritten);
