@@ -57,6 +57,10 @@ struct pfg_ingest {
 	struct pfg_strv warnings; /* "file: what" (a debug build, CPU scaling,
 				    skipped benchmarks, dropped metrics) */
 	struct pfg_strv files;   /* the files read, in order */
+	const char *trigger;     /* of the run: NULL is "ingest" (the C API:
+				    cli or ci) */
+	int noise;               /* nonzero: the samples were measured here
+				    now: store this machine's noise settings */
 };
 
 /* Read one file's text (len bytes) in format fmt (AUTO: recognised) and
@@ -68,7 +72,7 @@ int pfg_ingest_parse(struct pfg_ingest *in, const char *text, size_t len,
 		     const char *file, enum pfg_ingest_format fmt, const char *component,
 		     char *err, size_t errlen);
 
-/* Store in's benchmarks as one run (trigger ingest) and analyse each
+/* Store in's benchmarks as one run (trigger in->trigger) and analyse each
  * against its baseline with cfg's settings, all in one transaction; the
  * audit log gets the files and note (NULL: none) by actor. report refers
  * to in's benchmarks: release it before in. Returns 0, or PFG_ERUNTIME
@@ -78,5 +82,9 @@ int pfg_ingest_store(const struct pfg_ingest *in, const struct pfg_config *cfg,
 		     struct pfg_run_report *report, char *err, size_t errlen);
 
 void pfg_ingest_release(struct pfg_ingest *in);
+
+/* The analysis settings when there is no config: perfguard.json(5)'s
+ * defaults. Free with pfg_config_free(). */
+struct pfg_config *pfg_ingest_defaults(void);
 
 #endif

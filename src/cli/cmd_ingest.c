@@ -15,12 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The settings when there is no config: perfguard.json(5)'s defaults (a
- * config needs a benchmark; only its analysis settings are used). */
-static const char default_config[] =
-	"{\"components\": [{\"name\": \"defaults\", \"benchmarks\": "
-	"[{\"name\": \"defaults\", \"type\": \"latency\", \"command\": [\"true\"]}]}]}";
-
 /* Read all of standard input; NULL with err filled on a read error. */
 static char *read_stdin(size_t *len, char *err, size_t errlen)
 {
@@ -251,13 +245,10 @@ static int ingest_run(struct pfg_cli *cli, const struct pfg_ingest *in,
 {
 	char err[PFG_ERR_MAX];
 	struct pfg_config *cfg, *loaded;
-	struct pfg_strv errors = { 0 };
 	int code = pfg_cli_load_config(cli, 1, &loaded);
 	if (code)
 		return code;
-	cfg = loaded;
-	if (!cfg && pfg_config_parse(default_config, "(defaults)", ".", &cfg, &errors))
-		return pfg_cli_config_errors(cli, &errors);
+	cfg = loaded ? loaded : pfg_ingest_defaults();
 	struct pfg_store *st;
 	if ((code = pfg_cli_open_store(cli, 0, &st))) {
 		pfg_config_free(cfg);

@@ -289,9 +289,9 @@ int pfg_ingest_store(const struct pfg_ingest *in, const struct pfg_config *cfg,
 	report->outcomes = pfg_xcalloc(in->n + 1, sizeof *report->outcomes);
 	if (pfg_store_batch_begin(st, err, errlen))
 		return PFG_ERUNTIME;
-	struct pfg_run_origin origin = { .trigger = "ingest",
+	struct pfg_run_origin origin = { .trigger = in->trigger ? in->trigger : "ingest",
 					 .env = in->has_env ? &in->env : NULL,
-					 .git_rev = in->git_rev };
+					 .git_rev = in->git_rev, .noise = in->noise };
 	int64_t env_id;
 	int rc = pfg_engine_run_open(st, &origin, &report->run_id, &env_id, err, errlen);
 	int failed = 0;
@@ -312,8 +312,9 @@ int pfg_ingest_store(const struct pfg_ingest *in, const struct pfg_config *cfg,
 		rc = pfg_store_run_end(st, report->run_id, report->status, err, errlen);
 	if (rc == PFG_OK) {
 		char *detail = audit_detail(in, note);
-		rc = pfg_store_run_note(st, report->run_id, actor, "ingested", detail, err,
-					errlen);
+		if (in->files.n || note)
+			rc = pfg_store_run_note(st, report->run_id, actor, in->files.n ?
+						"ingested" : "noted", detail, err, errlen);
 		free(detail);
 	}
 	rc = pfg_store_batch_end(st, rc, err, errlen);
@@ -322,4 +323,21 @@ int pfg_ingest_store(const struct pfg_ingest *in, const struct pfg_config *cfg,
 		return PFG_ERUNTIME;
 	}
 	return PFG_OK;
+}
+
+struct pfg_config *pfg_ingest_defaults(void)
+{
+	/* A config needs a benchmark; only its analysis settings are used. */
+	static const char text[] =
+		"{\"components\": [{\"name\": \"defaults\", \"benchmarks\": "
+		"[{\"name\": \"defaults\", \"type\": \"latency\", \"command\": [\"true\"]}]}]}";
+	struct pfg_config *cfg = NULL;
+	struct pfg_strv errors = { 0 };
+	if (pfg_config_parse(text, "(defaults)", "/", &cfg, &errors)) {
+		/* Cannot happen: the text above is a valid config. */
+		fprintf(stderr, "perfguard: BUG: the default config does not load\n");
+		abort();
+	}
+	pfg_strv_release(&errors);
+	return cfg;
 }
