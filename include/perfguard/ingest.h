@@ -72,6 +72,16 @@ int pfg_ingest_parse(struct pfg_ingest *in, const char *text, size_t len,
 		     const char *file, enum pfg_ingest_format fmt, const char *component,
 		     char *err, size_t errlen);
 
+/* Add benchmark component/name with samples[0..n) (finite values, n >= 1)
+ * measured elsewhere (the C API) to in. PFG_EINPUT, saying why, for a bad
+ * name or sample, or an id in already. */
+int pfg_ingest_add(struct pfg_ingest *in, const char *component, const char *name,
+		   enum pfg_bench_type type, const char *unit, enum pfg_direction dir,
+		   const struct pfg_sample *samples, size_t n, char *err, size_t errlen);
+
+/* Drop the benchmark added last. */
+void pfg_ingest_drop_last(struct pfg_ingest *in);
+
 /* Store in's benchmarks as one run (trigger in->trigger) and analyse each
  * against its baseline with cfg's settings, all in one transaction; the
  * audit log gets the files and note (NULL: none) by actor. report refers

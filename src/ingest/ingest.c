@@ -155,7 +155,7 @@ static char *base_name(const char *file)
 }
 
 /* Free one benchmark read from a file. */
-static void bench_free(struct pfg_ingest_bench *b)
+void ingest_bench_free(struct pfg_ingest_bench *b)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		for (size_t k = 0; k < b->n_metrics[i]; k++) {
@@ -237,7 +237,7 @@ int pfg_ingest_parse(struct pfg_ingest *in, const char *text, size_t len,
 	if (rc) {
 		/* Nothing of a file that failed stays. */
 		while (in->n > before)
-			bench_free(in->v[--in->n]);
+			ingest_bench_free(in->v[--in->n]);
 		if (!had_env && in->has_env) {
 			in->has_env = 0;
 			free(in->env_file);
@@ -257,7 +257,7 @@ int pfg_ingest_parse(struct pfg_ingest *in, const char *text, size_t len,
 void pfg_ingest_release(struct pfg_ingest *in)
 {
 	for (size_t i = 0; i < in->n; i++)
-		bench_free(in->v[i]);
+		ingest_bench_free(in->v[i]);
 	free(in->v);
 	free(in->env_file);
 	free(in->git_rev);

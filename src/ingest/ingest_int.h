@@ -71,6 +71,9 @@ void ingest_metric(struct pfg_ingest_bench *b, const char *name, double v,
 int ingest_environment(struct ingest_file *f, const char *host, const char *cpu,
 		       const char *kernel);
 
+/* Free one benchmark of an import. */
+void ingest_bench_free(struct pfg_ingest_bench *b);
+
 /* Add a warning "file: what". */
 void ingest_warn(struct ingest_file *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

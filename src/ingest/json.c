@@ -152,6 +152,39 @@ int ingest_object(struct ingest_file *f, const cJSON *obj, const char *path,
 	return 0;
 }
 
+/* The benchmark of in with id, or NULL. */
+static const struct pfg_ingest_bench *find(const struct pfg_ingest *in, const char *id)
+{
+	for (size_t i = 0; i < in->n; i++)
+		if (strcmp(in->v[i]->cfg.id, id) == 0)
+			return in->v[i];
+	return NULL;
+}
+
+/* Append a new benchmark c/name (its id is id, taken) from file to in. */
+static struct pfg_ingest_bench *bench_new(struct pfg_ingest *in, const char *c,
+					  const char *name, char *id,
+					  enum pfg_bench_type type, const char *unit,
+					  enum pfg_direction dir, const char *file)
+{
+	struct pfg_ingest_bench *b = pfg_xcalloc(1, sizeof *b);
+	b->cfg.component = pfg_xstrdup(c);
+	b->cfg.name = pfg_xstrdup(name);
+	b->cfg.id = id;
+	b->cfg.type = type;
+	b->cfg.unit = pfg_xstrdup(unit);
+	b->cfg.metric = pfg_xstrdup(name);
+	b->cfg.direction = dir;
+	b->cfg.runs = 1;
+	b->file = pfg_xstrdup(file);
+	if (in->n == in->cap) {
+		in->cap = in->cap ? 2 * in->cap : 16;
+		in->v = pfg_xrealloc(in->v, in->cap * sizeof *in->v);
+	}
+	in->v[in->n++] = b;
+	return b;
+}
+
 int ingest_bench(struct ingest_file *f, const char *path, const char *comp,
 		 const char *name, enum pfg_bench_type type, const char *unit,
 		 enum pfg_direction dir, struct pfg_ingest_bench **out)
@@ -163,31 +196,44 @@ int ingest_bench(struct ingest_file *f, const char *path, const char *comp,
 	if (!*name)
 		return ingest_fail(f, path, "an empty benchmark name");
 	char *id = pfg_xasprintf("%s/%s", c, name);
-	for (size_t i = 0; i < f->in->n; i++)
-		if (strcmp(f->in->v[i]->cfg.id, id) == 0) {
-			int rc = ingest_fail(f, path, "benchmark '%s' again (read from %s "
-					     "already); one run holds a benchmark once", id,
-					     f->in->v[i]->file);
-			free(id);
-			return rc;
-		}
-	struct pfg_ingest_bench *b = pfg_xcalloc(1, sizeof *b);
-	b->cfg.component = pfg_xstrdup(c);
-	b->cfg.name = pfg_xstrdup(name);
-	b->cfg.id = id;
-	b->cfg.type = type;
-	b->cfg.unit = pfg_xstrdup(unit);
-	b->cfg.metric = pfg_xstrdup(name);
-	b->cfg.direction = dir;
-	b->cfg.runs = 1;
-	b->file = pfg_xstrdup(f->file);
-	if (f->in->n == f->in->cap) {
-		f->in->cap = f->in->cap ? 2 * f->in->cap : 16;
-		f->in->v = pfg_xrealloc(f->in->v, f->in->cap * sizeof *f->in->v);
+	const struct pfg_ingest_bench *dup = find(f->in, id);
+	if (dup) {
+		int rc = ingest_fail(f, path, "benchmark '%s' again (read from %s already); "
+				     "one run holds a benchmark once", id, dup->file);
+		free(id);
+		return rc;
 	}
-	f->in->v[f->in->n++] = b;
-	*out = b;
+	*out = bench_new(f->in, c, name, id, type, unit, dir, f->file);
 	return 0;
+}
+
+int pfg_ingest_add(struct pfg_ingest *in, const char *component, const char *name,
+		   enum pfg_bench_type type, const char *unit, enum pfg_direction dir,
+		   const struct pfg_sample *samples, size_t n, char *err, size_t errlen)
+{
+	if (!component || !*component || strchr(component, '/'))
+		return pfg_error(err, errlen, PFG_EINPUT, "component '%s': expected a name "
+				 "without '/'", component ? component : "(null)");
+	if (!name || !*name)
+		return pfg_error(err, errlen, PFG_EINPUT, "a benchmark needs a name");
+	if (n == 0)
+		return pfg_error(err, errlen, PFG_EINPUT, "%s: no samples", name);
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(samples[i].value))
+			return pfg_error(err, errlen, PFG_EINPUT, "%s: sample %zu is not a "
+					 "finite number", name, i + 1);
+	char *id = pfg_xasprintf("%s/%s", component, name);
+	if (find(in, id)) {
+		pfg_error(err, errlen, PFG_EINPUT, "benchmark '%s' again: one run holds a "
+			  "benchmark once", id);
+		free(id);
+		return PFG_EINPUT;
+	}
+	struct pfg_ingest_bench *b = bench_new(in, component, name, id, type,
+					       unit ? unit : "", dir, "(in-process)");
+	for (size_t i = 0; i < n; i++)
+		*ingest_sample(b, samples[i].value) = samples[i];
+	return PFG_OK;
 }
 
 struct pfg_sample *ingest_sample(struct pfg_ingest_bench *b, double v)
@@ -238,4 +284,10 @@ int ingest_environment(struct ingest_file *f, const char *host, const char *cpu,
 		in->env_file = pfg_xstrdup(f->file);
 	}
 	return 0;
+}
+
+void pfg_ingest_drop_last(struct pfg_ingest *in)
+{
+	if (in->n)
+		ingest_bench_free(in->v[--in->n]);
 }
