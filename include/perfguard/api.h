@@ -34,7 +34,7 @@ typedef struct pfg_suite pfg_suite;
 struct pfg_suite_result {
 	long long run_id;       /* the run stored */
 	int benchmarks;         /* benchmarks stored */
-	int regressions;        /* confirmed regressions (alerts raised or still open) */
+	int regressions;        /* benchmarks whose comparison found a regression */
 	int gate_failed;        /* nonzero: a regression at or above the gate's
 				   level (the config's gate.fail_on, major) */
 };
