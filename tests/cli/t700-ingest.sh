@@ -138,6 +138,14 @@ expect_success 'generic: component, direction and samples; standard input' '
 	PY
 '
 
+expect_success 'names from a file are escaped for the terminal and kept in JSON' '
+	printf "[{\"name\": \"evil\\u001b[31mred\", \"unit\": \"ms\", \"value\": 3}]" >evil.json &&
+	expect_exit 0 pg ingest evil.json &&
+	expect_contains .out "evil/evil^[[31mred" && ! grep -q "$(printf "\033")" .out &&
+	expect_exit 0 pg ingest --json --component evil2 evil.json &&
+	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"benchmarks\"][0][\"name\"] == \"evil\x1b[31mred\"" .out
+'
+
 expect_success 'broken files: file, JSON path and what was wrong; exit 2; nothing stored' '
 	before=$(counts) &&
 	head -c 200 "$DATA/hyperfine.json" >trunc.json &&
