@@ -154,7 +154,7 @@ static int read_entry(struct ingest_file *f, const cJSON *e, const char *path,
 	fam->iterations++;
 	if (b) {
 		struct pfg_sample *s = ingest_sample(b, real);
-		s->wall_ns = (int64_t)(real * unit_ns(unit));
+		s->wall_ns = ingest_ns(real, unit_ns(unit));
 		keep_metrics(f, b, e, unit, dropped);
 	}
 	return 0;
@@ -221,9 +221,9 @@ static int read_family(struct ingest_file *f, const cJSON *benches, const cJSON 
 		/* Only aggregates: kept as such, their mean one sample. */
 		b->aggregate_only = 1;
 		struct pfg_sample *s = ingest_sample(b, fam.mean);
-		s->wall_ns = (int64_t)(fam.mean * unit_ns(b->cfg.unit));
+		s->wall_ns = ingest_ns(fam.mean, unit_ns(b->cfg.unit));
 		b->summary = (struct pfg_result_row){
-			.n = fam.repetitions > 0 ? (size_t)fam.repetitions : 1,
+			.n = fam.repetitions >= 1 ? (size_t)fmin(fam.repetitions, 1e9) : 1,
 			.mean = fam.mean, .median = fam.has_median ? fam.median : fam.mean,
 			.stddev = fam.has_stddev ? fam.stddev : 0, .min = fam.mean,
 			.max = fam.mean, .p95 = fam.mean };

@@ -10,18 +10,24 @@
 #include <string.h>
 
 /* The numbers of array arr (at path) into a new array of *n; PFG_EINPUT
- * naming the first element that is not a finite number. */
-static int numbers(struct ingest_file *f, const cJSON *arr, const char *path, double **out,
-		   size_t *n)
+ * naming the first element that is not a finite number of at least 0 (or
+ * null when nulls, read as -1: hyperfine's exit code of a run killed by a
+ * signal). */
+static int numbers(struct ingest_file *f, const cJSON *arr, const char *path, int nulls,
+		   double **out, size_t *n)
 {
 	*n = (size_t)cJSON_GetArraySize(arr);
 	*out = pfg_xcalloc(*n + 1, sizeof **out);
 	int i = 0;
 	for (const cJSON *v = arr->child; v; v = v->next, i++) {
+		if (nulls && cJSON_IsNull(v)) {
+			(*out)[i] = -1;
+			continue;
+		}
 		if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0) {
 			char *p = ingest_path_index(path, i);
-			int rc = ingest_fail(f, p, "expected a number of at least 0, got %s",
-					     ingest_type_of(v));
+			int rc = ingest_fail(f, p, "expected a number of at least 0%s, got %s",
+					     nulls ? " or null" : "", ingest_type_of(v));
 			free(p);
 			free(*out);
 			*out = NULL;
@@ -51,9 +57,9 @@ static int read_result(struct ingest_file *f, const cJSON *r, const char *path)
 	    ingest_array(f, r, path, "times", 1, &times) ||
 	    ingest_array(f, r, path, "exit_codes", 0, &codes) ||
 	    ingest_array(f, r, path, "memory_usage_byte", 0, &mem) ||
-	    numbers(f, times, tp, &t, &nt) ||
-	    (codes && numbers(f, codes, cp, &c, &nc)) ||
-	    (mem && numbers(f, mem, mp, &m, &nm)))
+	    numbers(f, times, tp, 0, &t, &nt) ||
+	    (codes && numbers(f, codes, cp, 1, &c, &nc)) ||
+	    (mem && numbers(f, mem, mp, 0, &m, &nm)))
 		goto out;
 	if (nt == 0) {
 		rc = ingest_fail(f, tp, "no times: hyperfine made no run");
@@ -77,9 +83,9 @@ static int read_result(struct ingest_file *f, const cJSON *r, const char *path)
 	free(en);
 	free(mn);
 	for (size_t i = 0; rc == 0 && i < nt; i++) {
-		struct pfg_sample s = { .value = t[i] * 1e3, .wall_ns = (int64_t)(t[i] * 1e9),
-					.exit_code = c ? (int)c[i] : 0,
-					.max_rss_kib = m ? (long)(m[i] / 1024) : 0 };
+		struct pfg_sample s = { .value = t[i] * 1e3, .wall_ns = ingest_ns(t[i], 1e9),
+					.exit_code = c ? (int)fmin(c[i], INT32_MAX) : 0,
+					.max_rss_kib = m ? (long)fmin(m[i] / 1024, 1e15) : 0 };
 		*ingest_sample(lat, s.value) = s;
 		if (errs) {
 			s.value = c[i] != 0 ? 100 : 0;

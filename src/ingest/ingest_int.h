@@ -7,6 +7,7 @@
 #include "perfguard/ingest.h"
 
 #include <cjson/cJSON.h>
+#include <stdint.h>
 
 /* Strings that stand for Google Benchmark's bare NaN and Infinity tokens
  * once ingest_rewrite_nonfinite has replaced them. */
@@ -70,6 +71,10 @@ void ingest_metric(struct pfg_ingest_bench *b, const char *name, double v,
  * NULL), else "unknown". PFG_EINPUT when an earlier file said another. */
 int ingest_environment(struct ingest_file *f, const char *host, const char *cpu,
 		       const char *kernel);
+
+/* Nanoseconds of v units of scale ns each (v >= 0), as an int64 (held at
+ * INT64_MAX beyond it). */
+int64_t ingest_ns(double v, double scale);
 
 /* Free one benchmark of an import. */
 void ingest_bench_free(struct pfg_ingest_bench *b);

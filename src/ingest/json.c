@@ -291,3 +291,9 @@ void pfg_ingest_drop_last(struct pfg_ingest *in)
 	if (in->n)
 		ingest_bench_free(in->v[--in->n]);
 }
+
+int64_t ingest_ns(double v, double scale)
+{
+	double ns = v * scale;
+	return ns >= 9.2e18 ? INT64_MAX : ns <= 0 ? 0 : (int64_t)ns;
+}

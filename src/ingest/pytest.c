@@ -47,9 +47,9 @@ static int read_aggregates(struct ingest_file *f, struct pfg_ingest_bench *b,
 		return ingest_fail(f, path, "expected a mean time of at least 0");
 	b->aggregate_only = 1;
 	struct pfg_sample *s = ingest_sample(b, mean * 1e3);
-	s->wall_ns = (int64_t)(mean * 1e9);
+	s->wall_ns = ingest_ns(mean, 1e9);
 	b->summary = (struct pfg_result_row){
-		.n = rounds >= 1 ? (size_t)rounds : 1, .mean = mean * 1e3,
+		.n = rounds >= 1 ? (size_t)fmin(rounds, 1e9) : 1, .mean = mean * 1e3,
 		.median = (isfinite(median) ? median : mean) * 1e3, .stddev = stddev * 1e3,
 		.min = (isfinite(min) ? min : mean) * 1e3,
 		.max = (isfinite(max) ? max : mean) * 1e3, .p95 = mean * 1e3 };
@@ -96,7 +96,7 @@ static int read_bench(struct ingest_file *f, const cJSON *e, const char *path)
 			goto out;
 		}
 		struct pfg_sample *s = ingest_sample(b, v->valuedouble * 1e3);
-		s->wall_ns = (int64_t)(v->valuedouble * 1e9);
+		s->wall_ns = ingest_ns(v->valuedouble, 1e9);
 		if (iterations > 1 && isfinite(iterations))
 			ingest_metric(b, "iterations", iterations, "");
 	}

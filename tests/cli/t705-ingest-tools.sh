@@ -19,6 +19,19 @@ expect_success 'hyperfine --export-json, run now, is imported run for run' '
 	PY
 '
 
+expect_success 'hyperfine -i: runs that fail are the error rate of the command' '
+	hyperfine -N -i --runs 2 -n fails "sh -c \"exit 3\"" --export-json fail.json >/dev/null 2>&1 &&
+	grep -q "\"exit_codes\"" fail.json &&
+	expect_exit 0 pg ingest --json fail.json &&
+	python3 - .out <<-PY
+	import json, sys
+	b = {x["id"]: x for x in json.load(open(sys.argv[1]))["benchmarks"]}
+	assert b["fail/fails:errors"]["samples"] == [100, 100], b
+	PY
+	test "$(sqlite3 .perfguard/perfguard.db "SELECT group_concat(exit_code) FROM sample s
+		JOIN benchmark b ON b.id = s.benchmark_id WHERE b.name = '"'"'fails'"'"'")" = "3,3"
+'
+
 expect_success 'a Google Benchmark program built now: repetitions, NaN counters, an error' '
 	g++ -O1 "$DATA/gbench_sample.cc" -o bm $(pkg-config --cflags --libs benchmark) &&
 	./bm --benchmark_format=json --benchmark_repetitions=2 --benchmark_min_time=0.001 \
