@@ -3,6 +3,8 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 BINDIR  ?= $(PREFIX)/bin
+LIBDIR  ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
 MANDIR  ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/perfguard
 
@@ -50,6 +52,13 @@ SRCS     := $(sort $(wildcard src/*/*.c))
 OBJS     := $(SRCS:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/src/main.o
 LIB      := $(BUILD)/libperfguard.a
+# The shared library (the C API, perfguard(3)): its own position-independent
+# objects; the soname's number changes when the ABI of perfguard/api.h does.
+VERSION  := $(shell sed -n 's/^\#define PFG_VERSION "\(.*\)"/\1/p' include/perfguard/util.h)
+SO_MAJOR := 0
+SONAME   := libperfguard.so.$(SO_MAJOR)
+SHLIB    := $(BUILD)/libperfguard.so.$(VERSION)
+PIC_OBJS := $(SRCS:%.c=$(BUILD)/pic/%.o)
 BIN      := $(BUILD)/perfguard
 TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -67,7 +76,7 @@ FUZZ_TARGETS ?= $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 # packages deps has just installed.
 DEPS_CMD ?= sh tests/deps.sh
 
-.PHONY: all deps fuzz-deps pkg-check pkg-check-tests check asan test-bins \
+.PHONY: lib $(BUILD)/perfguard.pc all deps fuzz-deps pkg-check pkg-check-tests check asan test-bins \
 	bench-bins fuzz-bins install uninstall demo clean help bench valgrind fuzz
 
 all: $(BIN)
@@ -97,6 +106,28 @@ $(BUILD)/%.o: %.c | pkg-check
 $(LIB): $(OBJS)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/pic/%.o: %.c | pkg-check
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC -fPIC $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
+
+$(SHLIB): $(PIC_OBJS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ $^ $(LIBS)
+
+# perfguard.pc for `pkg-config --cflags --libs perfguard`, written anew each
+# time (PREFIX may differ).
+$(BUILD)/perfguard.pc: Makefile
+	@mkdir -p $(dir $@)
+	$(Q)printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
+		'Name: perfguard' 'Description: in-process benchmarks analysed by perfguard' \
+		'Version: $(VERSION)' 'Requires.private: $(PKGS)' \
+		'Libs: -L$${libdir} -lperfguard' 'Libs.private: -lpthread -lm' \
+		'Cflags: -I$${includedir}' >$@
+
+# The C API: libperfguard.a, libperfguard.so and perfguard.pc.
+lib: $(LIB) $(SHLIB) $(BUILD)/perfguard.pc
 
 $(BIN): $(MAIN_OBJ) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
@@ -171,10 +202,18 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)sh examples/demo.sh $(BUILD)/perfguard
 
-install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/themes
+install: $(BIN) lib
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/themes \
+		$(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/perfguard
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/perfguard
+	install -m 0644 $(LIB) $(DESTDIR)$(LIBDIR)/libperfguard.a
+	install -m 0755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libperfguard.so
+	install -m 0644 $(BUILD)/perfguard.pc $(DESTDIR)$(LIBDIR)/pkgconfig/perfguard.pc
+	install -m 0644 include/perfguard/api.h $(DESTDIR)$(INCLUDEDIR)/perfguard/api.h
+	install -m 0644 man/perfguard.3 $(DESTDIR)$(MANDIR)/man3/perfguard.3
 	install -m 0644 man/perfguard.1 $(DESTDIR)$(MANDIR)/man1/perfguard.1
 	install -m 0644 man/perfguard.json.5 $(DESTDIR)$(MANDIR)/man5/perfguard.json.5
 	install -m 0644 man/perfguard-report.5 $(DESTDIR)$(MANDIR)/man5/perfguard-report.5
@@ -184,7 +223,9 @@ install: $(BIN)
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/perfguard $(DESTDIR)$(MANDIR)/man1/perfguard.1 \
 		$(DESTDIR)$(MANDIR)/man5/perfguard.json.5 \
-		$(DESTDIR)$(MANDIR)/man5/perfguard-report.5
+		$(DESTDIR)$(MANDIR)/man5/perfguard-report.5 $(DESTDIR)$(MANDIR)/man3/perfguard.3 \
+		$(DESTDIR)$(LIBDIR)/libperfguard.* $(DESTDIR)$(LIBDIR)/pkgconfig/perfguard.pc
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/perfguard
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
@@ -199,7 +240,8 @@ help:
 	@echo "make demo       run the example suite and show the results"
 	@echo "make bench      benchmarks of perfguard itself"
 	@echo "make fuzz       libFuzzer targets, FUZZ_TIME=20 s each (FUZZ_TARGETS=...)"
+	@echo "make lib        libperfguard.a, libperfguard.so and perfguard.pc (the C API)"
 	@echo "make install    install under PREFIX (DESTDIR honoured)"
 	@echo "V=1 shows full command lines."
 
--include $(OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(FUZZ_BINS:=.d)
+-include $(OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(FUZZ_BINS:=.d) $(PIC_OBJS:.o=.d)

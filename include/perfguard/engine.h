@@ -229,4 +229,49 @@ const char *pfg_engine_actor(void);
 #define PFG_GIT_TIMEOUT_S 10.0
 char *pfg_engine_git_revision(const char *dir);
 
+/* ---- Runs measured elsewhere ---------------------------------------------
+ * Samples that did not come from the runner (imported from another tool's
+ * file by ingest, or timed in-process by the C API) go through the same
+ * steps as pfg_engine_run's own: a run opened alike, each benchmark stored
+ * and analysed alike (baselines, alerts, drift, change points). */
+
+/* Where a run comes from. */
+struct pfg_run_origin {
+	const char *trigger;      /* cli, tui, ci, ingest */
+	const struct pfg_environment *env; /* NULL: this machine's */
+	const char *git_rev;      /* NULL: none known */
+	int noise;                /* nonzero: store this machine's noise settings */
+};
+
+/* Open a run (status running) in the origin's environment; *run_id and
+ * *env_id get their ids. Returns 0 or PFG_ERUNTIME; a run that was opened
+ * and then failed is ended as failed. */
+int pfg_engine_run_open(struct pfg_store *store, const struct pfg_run_origin *o,
+			int64_t *run_id, int64_t *env_id, char *err, size_t errlen);
+
+/* What pfg_engine_add_result stores of one benchmark. */
+struct pfg_measured {
+	const struct pfg_sample *samples; /* n of them; their values are the
+					     benchmark's */
+	const struct pfg_sample_metric *const *metrics; /* per sample, or NULL */
+	const size_t *n_metrics;
+	size_t n;
+	const char *error;        /* NULL, or why the benchmark failed (nothing
+				     is compared then) */
+	const struct pfg_result_row *summary; /* NULL: summarised from the
+				     samples; else its n..p95 are stored as
+				     they are (aggregate-only results) */
+	size_t run_len;           /* samples of one run (0: all are one run) */
+};
+
+/* Compare m with the approved baseline of b in env_id, store it in run_id
+ * and record what the comparison means, as pfg_engine_run does for each of
+ * its benchmarks; out is filled as pfg_engine_run fills an outcome
+ * (release it with the report, or free its error and values). Returns 0,
+ * or PFG_ERUNTIME when the store failed. */
+int pfg_engine_add_result(const struct pfg_config *cfg, const struct pfg_benchmark_cfg *b,
+			  struct pfg_store *store, int64_t run_id, int64_t env_id,
+			  const struct pfg_measured *m, struct pfg_bench_outcome *out,
+			  char *err, size_t errlen);
+
 #endif

@@ -526,4 +526,22 @@ int pfg_store_notify_log(struct pfg_store *st, const char *target, size_t limit,
 
 void pfg_notify_rows_free(struct pfg_notify_row *rows, size_t n);
 
+/* ---- Imports (ingest, the C API) ----------------------------------------
+ * src/store/ingest.c. A batch is one transaction around many calls of this
+ * API: their own transactions join it, so that all of it is stored or,
+ * when the batch ends with a failure, none of it. */
+
+/* Begin a batch. PFG_ERUNTIME when a transaction is open already or the
+ * database is locked past its busy timeout. */
+int pfg_store_batch_begin(struct pfg_store *st, char *err, size_t errlen);
+
+/* End the batch: commit when rc is 0, else roll everything back. Returns
+ * rc, or the commit's failure. */
+int pfg_store_batch_end(struct pfg_store *st, int rc, char *err, size_t errlen);
+
+/* Note on run_id in the audit log (entity "run"): who, what ("ingested"),
+ * and a detail (the files, the user's note; may be NULL). */
+int pfg_store_run_note(struct pfg_store *st, int64_t run_id, const char *actor,
+		       const char *action, const char *note, char *err, size_t errlen);
+
 #endif

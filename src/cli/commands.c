@@ -12,6 +12,7 @@ extern const struct pfg_command pfg_cmd_run_entry;
 extern const struct pfg_command pfg_cmd_list_entry;
 extern const struct pfg_command pfg_cmd_history_entry;
 extern const struct pfg_command pfg_cmd_measure_entry;
+extern const struct pfg_command pfg_cmd_ingest_entry;
 extern const struct pfg_command pfg_cmd_compare_entry;
 extern const struct pfg_command pfg_cmd_trend_entry;
 extern const struct pfg_command pfg_cmd_baseline_entry;
@@ -29,6 +30,7 @@ const struct pfg_command *const pfg_commands[] = {
 	&pfg_cmd_list_entry,
 	&pfg_cmd_history_entry,
 	&pfg_cmd_measure_entry,
+	&pfg_cmd_ingest_entry,
 	&pfg_cmd_compare_entry,
 	&pfg_cmd_trend_entry,
 	&pfg_cmd_baseline_entry,

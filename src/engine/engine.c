@@ -369,6 +369,46 @@ static int machine_estimate(const struct pfg_config *cfg, struct pfg_store *st,
 	return rc ? PFG_ERUNTIME : PFG_OK;
 }
 
+/* Start one benchmark of a run: its row in the store and the analysis
+ * against its baseline, told the machine's autocorrelation (NULL: unknown;
+ * released here on failure). */
+static int bench_begin(const struct pfg_config *cfg, const struct pfg_benchmark_cfg *b,
+		       struct pfg_store *st, int64_t run_id, int64_t env_id,
+		       const struct pfg_analysis_machine *machine, struct pfg_analysis *an,
+		       struct pfg_bench_outcome *out, char *err, size_t errlen)
+{
+	out->bench = b;
+	out->ok = 1;
+	if (pfg_store_benchmark_id(st, b->component, b->name,
+				   pfg_bench_type_name(b->type), b->unit,
+				   pfg_direction_name(b->direction), &out->bench_id,
+				   err, errlen))
+		return PFG_ERUNTIME;
+	if (pfg_analysis_begin(an, cfg, b, st, run_id, env_id, out->bench_id, err, errlen)) {
+		pfg_analysis_release(an);
+		return PFG_ERUNTIME;
+	}
+	an->machine = machine;
+	return PFG_OK;
+}
+
+/* Finish one benchmark of a run: store its samples and summary, then (when
+ * it ran to the end) record what its comparison means; releases an. */
+static int bench_store(struct pfg_analysis *an, const struct pfg_sample *samples,
+		       const struct pfg_sample_metric *const *metrics, const size_t *n_metrics,
+		       struct pfg_bench_outcome *out, char *err, size_t errlen)
+{
+	int rc = pfg_store_add_result(an->st, an->run_id, out->bench_id, samples,
+				      out->n_values, metrics, n_metrics, &out->result, err,
+				      errlen);
+	if (rc == PFG_OK && out->ok) {
+		out->has_comparison = 1;
+		rc = pfg_analysis_record(an, &out->comparison, &out->changes, err, errlen);
+	}
+	pfg_analysis_release(an);
+	return rc;
+}
+
 /* Run one benchmark, confirm a suspected regression with reruns, store its
  * samples, then record what the analysis means. Returns PFG_ERUNTIME only
  * when the store failed. */
@@ -378,19 +418,9 @@ static int run_benchmark(const struct pfg_config *cfg, const struct pfg_benchmar
 			 const struct pfg_engine_opts *opts, struct pfg_event *ev,
 			 struct pfg_bench_outcome *out, char *err, size_t errlen)
 {
-	out->bench = b;
-	out->ok = 1;
-	if (pfg_store_benchmark_id(st, b->component, b->name,
-				   pfg_bench_type_name(b->type), b->unit,
-				   pfg_direction_name(b->direction), &out->bench_id,
-				   err, errlen))
-		return PFG_ERUNTIME;
 	struct pfg_analysis an;
-	if (pfg_analysis_begin(&an, cfg, b, st, run_id, env_id, out->bench_id, err, errlen)) {
-		pfg_analysis_release(&an);
+	if (bench_begin(cfg, b, st, run_id, env_id, machine, &an, out, err, errlen))
 		return PFG_ERUNTIME;
-	}
-	an.machine = machine;
 	int confirms = cfg->analysis.confirm_runs;
 	size_t cap = (size_t)b->runs * (size_t)(1 + confirms);
 	out->values = pfg_xcalloc(cap, sizeof *out->values);
@@ -427,18 +457,35 @@ static int run_benchmark(const struct pfg_config *cfg, const struct pfg_benchmar
 	run_step(b, &b->cleanup, "cleanup", opts, out);
 	summarise(out, out->ok || interrupted, interrupted ? PFG_STOP_INTERRUPTED : stop);
 
-	int rc = pfg_store_add_result(st, run_id, out->bench_id, samples,
-				      out->n_values,
-				      (const struct pfg_sample_metric *const *)metrics,
-				      n_metrics, &out->result, err, errlen);
-	if (rc == PFG_OK && out->ok) {
-		out->has_comparison = 1;
-		rc = pfg_analysis_record(&an, &out->comparison, &out->changes, err, errlen);
-	}
-	pfg_analysis_release(&an);
+	int rc = bench_store(&an, samples, (const struct pfg_sample_metric *const *)metrics,
+			     n_metrics, out, err, errlen);
 	free_metrics(metrics, n_metrics, out->n_values);
 	free(samples);
 	return rc;
+}
+
+int pfg_engine_run_open(struct pfg_store *store, const struct pfg_run_origin *o,
+			int64_t *run_id, int64_t *env_id, char *err, size_t errlen)
+{
+	struct pfg_environment here;
+	if (!o->env)
+		pfg_environment_detect(&here);
+	if (pfg_store_environment_id(store, o->env ? o->env : &here, env_id, err, errlen) ||
+	    pfg_store_run_begin(store, *env_id, o->trigger, o->git_rev, run_id, err, errlen))
+		return PFG_ERUNTIME;
+	if (!o->noise)
+		return PFG_OK;
+	struct pfg_machine_noise noise;
+	struct pfg_strv warnings = { 0 };
+	pfg_machine_noise_probe(&noise);
+	pfg_machine_noise_warnings(&noise, &warnings);
+	int rc = pfg_store_run_noise_add(store, *run_id, &noise, &warnings, err, errlen);
+	pfg_strv_release(&warnings);
+	if (rc) {
+		pfg_store_run_end(store, *run_id, PFG_RUN_FAILED, NULL, 0);
+		return PFG_ERUNTIME;
+	}
+	return PFG_OK;
 }
 
 int pfg_engine_run(const struct pfg_config *cfg, struct pfg_store *store,
@@ -447,27 +494,16 @@ int pfg_engine_run(const struct pfg_config *cfg, struct pfg_store *store,
 {
 	memset(report, 0, sizeof *report);
 	report->outcomes = pfg_xcalloc(n_sel, sizeof *report->outcomes);
-	struct pfg_environment envd;
 	int64_t env_id;
-	pfg_environment_detect(&envd);
-	if (pfg_store_environment_id(store, &envd, &env_id, err, errlen))
-		return PFG_ERUNTIME;
 	char *rev = pfg_engine_git_revision(cfg->dir);
-	int rc = pfg_store_run_begin(store, env_id, opts->trigger ? opts->trigger : "cli",
-				     rev, &report->run_id, err, errlen);
+	struct pfg_run_origin origin = { .trigger = opts->trigger ? opts->trigger : "cli",
+					 .git_rev = rev, .noise = 1 };
+	int rc = pfg_engine_run_open(store, &origin, &report->run_id, &env_id, err, errlen);
 	free(rev);
 	if (rc)
 		return PFG_ERUNTIME;
-	struct pfg_machine_noise noise;
-	struct pfg_strv warnings = { 0 };
-	pfg_machine_noise_probe(&noise);
-	pfg_machine_noise_warnings(&noise, &warnings);
-	rc = pfg_store_run_noise_add(store, report->run_id, &noise, &warnings, err, errlen);
-	pfg_strv_release(&warnings);
 	struct pfg_analysis_machine machine;
-	if (rc == PFG_OK)
-		rc = machine_estimate(cfg, store, env_id, &machine, err, errlen);
-	if (rc) {
+	if (machine_estimate(cfg, store, env_id, &machine, err, errlen)) {
 		pfg_store_run_end(store, report->run_id, PFG_RUN_FAILED, NULL, 0);
 		return PFG_ERUNTIME;
 	}
@@ -505,6 +541,43 @@ int pfg_engine_run(const struct pfg_config *cfg, struct pfg_store *store,
 				 .report = report, .n_benches = n_sel };
 	emit(opts, &ev);
 	return PFG_OK;
+}
+
+int pfg_engine_add_result(const struct pfg_config *cfg, const struct pfg_benchmark_cfg *b,
+			  struct pfg_store *store, int64_t run_id, int64_t env_id,
+			  const struct pfg_measured *m, struct pfg_bench_outcome *out,
+			  char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	struct pfg_analysis an;
+	/* An import's charts keep their default assumption of autocorrelation:
+	 * the machine that measured it may not be this one. */
+	if (bench_begin(cfg, b, store, run_id, env_id, NULL, &an, out, err, errlen))
+		return PFG_ERUNTIME;
+	out->values = pfg_xcalloc(m->n + 1, sizeof *out->values);
+	for (size_t i = 0; i < m->n; i++)
+		out->values[out->n_values++] = m->samples[i].value;
+	out->n_first = m->n;
+	if (m->error || m->n == 0)
+		fail(out, NULL, "%s", m->error ? m->error : "no samples");
+	an.run_len = m->run_len;
+	if (out->ok)
+		pfg_analysis_compare(&an, out->values, out->n_values, &out->comparison);
+	summarise(out, out->ok, PFG_STOP_RUNS);
+	if (m->summary && out->ok) {
+		const struct pfg_result_row *s = m->summary;
+		out->result.n = s->n;
+		out->result.mean = s->mean;
+		out->result.median = s->median;
+		out->result.stddev = s->stddev;
+		out->result.min = s->min;
+		out->result.max = s->max;
+		out->result.p95 = s->p95;
+		out->result.outliers = s->outliers;
+		out->result.has_half_width = s->has_half_width;
+		out->result.half_width_pct = s->half_width_pct;
+	}
+	return bench_store(&an, m->samples, m->metrics, m->n_metrics, out, err, errlen);
 }
 
 void pfg_run_report_release(struct pfg_run_report *report)
