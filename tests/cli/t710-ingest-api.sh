@@ -40,7 +40,7 @@ q() { sqlite3 db/perfguard.db "$1"; }
 expect_success 'a first run stores every call as a sample and proposes baselines' '
 	expect_exit 0 ./sort_bench db/perfguard.db perfguard.json &&
 	expect_contains .out "run 1: 3 benchmarks, 0 regressions, gate PASS" &&
-	test "$(q "SELECT b.name || \" \" || b.kind || \" \" || count(s.id) FROM benchmark b
+	test "$(q "SELECT b.name || \" \" || b.kind || \" \" || count(*) FROM benchmark b
 		JOIN sample s ON s.benchmark_id = b.id GROUP BY b.id ORDER BY b.name")" = \
 		"$(printf "comparisons_1k custom 5\nqsort_20k latency 10\nqsort_20k:cpu cpu 10")" &&
 	test "$(q "SELECT count(*) FROM sample WHERE (wall_ns <= 0 OR max_rss_kib <= 0)
