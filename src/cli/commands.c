@@ -18,6 +18,7 @@ extern const struct pfg_command pfg_cmd_baseline_entry;
 extern const struct pfg_command pfg_cmd_alerts_entry;
 extern const struct pfg_command pfg_cmd_gate_entry;
 extern const struct pfg_command pfg_cmd_log_entry;
+extern const struct pfg_command pfg_cmd_ci_entry;
 extern const struct pfg_command pfg_cmd_tui_entry;
 
 /* In the order `perfguard help` lists them. */
@@ -33,6 +34,7 @@ const struct pfg_command *const pfg_commands[] = {
 	&pfg_cmd_alerts_entry,
 	&pfg_cmd_gate_entry,
 	&pfg_cmd_log_entry,
+	&pfg_cmd_ci_entry,
 	&pfg_cmd_tui_entry,
 	NULL,
 };
