@@ -177,12 +177,14 @@ install: $(BIN)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/perfguard
 	install -m 0644 man/perfguard.1 $(DESTDIR)$(MANDIR)/man1/perfguard.1
 	install -m 0644 man/perfguard.json.5 $(DESTDIR)$(MANDIR)/man5/perfguard.json.5
+	install -m 0644 man/perfguard-report.5 $(DESTDIR)$(MANDIR)/man5/perfguard-report.5
 	for t in themes/*.theme; do [ -e "$$t" ] || continue; \
 		install -m 0644 "$$t" $(DESTDIR)$(DATADIR)/themes/; done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/perfguard $(DESTDIR)$(MANDIR)/man1/perfguard.1 \
-		$(DESTDIR)$(MANDIR)/man5/perfguard.json.5
+		$(DESTDIR)$(MANDIR)/man5/perfguard.json.5 \
+		$(DESTDIR)$(MANDIR)/man5/perfguard-report.5
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

@@ -4,7 +4,8 @@
 # valgrind` valgrind)
 set -e
 PKGS="gcc make pkg-config libncurses-dev libsqlite3-dev libcjson-dev libgsl-dev
-libcurl4-openssl-dev libcmocka-dev sqlite3 tmux python3 git procps $*"
+libcurl4-openssl-dev libcmocka-dev sqlite3 tmux python3 git procps chromium
+libxml2-utils $*"
 missing=""
 for p in $PKGS; do
 	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

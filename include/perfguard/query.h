@@ -1,6 +1,6 @@
 /* query.h: read models shared by every view (the dashboard, the CLI, and
  * later the reports): the suite's overview, a benchmark's trend and an
- * alert's detail.
+ * alert's detail, the samples behind a comparison and two runs compared.
  *
  * Contracts common to every model here:
  * - a load function fills a caller's struct from an open store and never
@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "perfguard/config.h"
+#include "perfguard/stats.h"
 #include "perfguard/store.h"
 
 /* ---- The suite's overview ------------------------------------------------ */
@@ -174,5 +175,100 @@ void pfg_query_alert_detail_release(struct pfg_query_alert_detail *d);
  * time to confirm", "no approved baseline yet", "... cannot be compared
  * (why)". Every view (CLI, dashboard, reports) says it the same way. */
 void pfg_comparison_describe(const struct pfg_comparison *c, char *buf, size_t len);
+
+/* ---- Samples of one side of a comparison -------------------------------- */
+
+/* A set of samples (a run's, or a baseline's source runs'), summarised,
+ * with each outlier flagged. n 0: none were stored. */
+struct pfg_query_side {
+	double *v;                    /* the samples, in stored order */
+	unsigned char *outlier;       /* n flags: 1 for an outlier */
+	size_t n, n_outliers;
+	int has_summary;              /* n >= 1: sum is set */
+	struct pfg_stats_summary sum; /* n, mean, median, stddev, min, max, p95, ... */
+};
+
+/* The samples of bench_id in run_id (run_id > 0), or of baseline
+ * baseline_id's source runs (run_id 0), into out, outliers flagged by
+ * method (NONE: IQR, as the comparisons count them). Returns 0 (out->n 0
+ * when nothing is stored) or PFG_ERUNTIME; release out either way. */
+int pfg_query_side_load(struct pfg_store *st, int64_t run_id, int64_t bench_id,
+			int64_t baseline_id, enum pfg_stats_outliers method,
+			struct pfg_query_side *out, char *err, size_t errlen);
+void pfg_query_side_release(struct pfg_query_side *s);
+
+/* ---- Two stored runs side by side ---------------------------------------- */
+
+/* One benchmark in two runs: run B judged against run A as its baseline. */
+struct pfg_query_run_pair {
+	int64_t bench_id;
+	char *component, *name, *full, *unit;
+	enum pfg_direction direction;
+	struct pfg_query_side a, b;   /* the samples of run A and of run B */
+	struct pfg_comparison cmp;    /* B against A with the statistics of a
+				         baseline comparison (the config's test,
+				         alpha, thresholds, the benchmark's
+				         direction; Fisher for error_rate);
+				         verdict NO_BASELINE when A has no
+				         samples, NOT_COMPARABLE (cmp.reason says
+				         why) when B has none or too few;
+				         cmp.baseline_id is 0, cmp.run_id run B */
+};
+
+/* Two runs compared, every benchmark stored in either. */
+struct pfg_query_run_compare {
+	int64_t run_a, run_b;
+	int64_t env_a, env_b;         /* differ: the runs are from two machines */
+	enum pfg_run_status status_a, status_b;
+	struct pfg_query_run_pair *b; /* ordered by component, then name */
+	size_t n;
+	size_t n_regressions, n_improvements;
+};
+
+/* Compare run_b against run_a as if run_a were an approved baseline of one
+ * run, for every benchmark with samples in either, with cfg's statistics
+ * (NULL: the defaults of perfguard.json(5)). Reads only. Returns 0,
+ * PFG_ENOTFOUND when a run is unknown, or PFG_ERUNTIME (err filled);
+ * release out in every case. */
+int pfg_query_compare_runs(struct pfg_store *st, const struct pfg_config *cfg,
+			   int64_t run_a, int64_t run_b,
+			   struct pfg_query_run_compare *out, char *err, size_t errlen);
+void pfg_query_run_compare_release(struct pfg_query_run_compare *rc);
+
+/* ---- A benchmark judged in one run, for reports -------------------------- */
+
+/* What a report shows of one benchmark beyond the overview's row. */
+struct pfg_query_bench_detail {
+	int has_cmp;                  /* a comparison is stored for the run */
+	struct pfg_comparison cmp;    /* the run's comparison (all its fields) */
+	int has_base;                 /* the comparison's baseline, else the
+				         approved one in the environment */
+	struct pfg_baseline base;
+	struct pfg_query_side base_side, cur_side; /* its samples, the run's */
+	int has_latest;               /* the latest successful result in the
+				         environment (its run's start and git
+				         revision) */
+	struct pfg_result_row latest;
+};
+
+/* Load bench_id's comparison, baseline and samples in run_id (environment
+ * env_id), outliers flagged by method. Returns 0 (parts that are not
+ * stored left out) or PFG_ERUNTIME; release out either way. */
+int pfg_query_bench_detail_load(struct pfg_store *st, int64_t bench_id, int64_t env_id,
+				int64_t run_id, enum pfg_stats_outliers method,
+				struct pfg_query_bench_detail *out, char *err, size_t errlen);
+void pfg_query_bench_detail_release(struct pfg_query_bench_detail *d);
+
+/* Cut trend t (loaded in env_id) to the runs that started at or after
+ * since (epoch seconds), refitting the line and keeping the change points
+ * that remain. Returns 0 or PFG_ERUNTIME. */
+int pfg_query_trend_since(struct pfg_store *st, int64_t env_id, double since,
+			  struct pfg_query_trend *t, char *err, size_t errlen);
+
+/* The host, CPU and kernel of env_id when it is this machine's
+ * environment: 0 with out filled, else PFG_ENOTFOUND (the store keeps no
+ * description of other machines' environments). */
+int pfg_query_environment_describe(struct pfg_store *st, int64_t env_id,
+				   struct pfg_environment *out);
 
 #endif

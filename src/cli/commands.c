@@ -17,6 +17,7 @@ extern const struct pfg_command pfg_cmd_trend_entry;
 extern const struct pfg_command pfg_cmd_baseline_entry;
 extern const struct pfg_command pfg_cmd_alerts_entry;
 extern const struct pfg_command pfg_cmd_gate_entry;
+extern const struct pfg_command pfg_cmd_report_entry;
 extern const struct pfg_command pfg_cmd_log_entry;
 extern const struct pfg_command pfg_cmd_ci_entry;
 extern const struct pfg_command pfg_cmd_tui_entry;
@@ -33,6 +34,7 @@ const struct pfg_command *const pfg_commands[] = {
 	&pfg_cmd_baseline_entry,
 	&pfg_cmd_alerts_entry,
 	&pfg_cmd_gate_entry,
+	&pfg_cmd_report_entry,
 	&pfg_cmd_log_entry,
 	&pfg_cmd_ci_entry,
 	&pfg_cmd_tui_entry,
