@@ -32,8 +32,9 @@ const char *pfg_ci_default_path(enum pfg_ci_platform p);
 /* The pipeline's text. Returns 0 with *out (free it), or PFG_EINPUT with
  * err naming what cannot go into a pipeline safely: a path holding a
  * control character, invalid UTF-8 or a character CI path patterns give a
- * meaning to (* ? [ ] { } ! , \), or a branch name outside letters,
- * digits and . _ / -. The suite name may be any text: it is escaped where
+ * meaning to (* ? [ ] { } ! , \), for GitLab a '$' (expanded in
+ * variables and paths), for Jenkins a space (artifact patterns split
+ * there), or a branch name outside letters, digits and . _ / -. The suite name may be any text: it is escaped where
  * it is shown and reduced to a slug in keys. */
 int pfg_ci_render(const struct pfg_ci_opts *o, char **out, char *err, size_t errlen);
 

@@ -166,9 +166,11 @@ static char *url_of(const char *s, int keep_slash)
 	return b.s;
 }
 
-/* 0 when path can go into a pipeline as it is (see pfg_ci_render), else
- * PFG_EINPUT with err naming what (the option that sets it) and why. */
-static int check_path(const char *what, const char *path, char *err, size_t errlen)
+/* 0 when path can go into a pipeline of platform as it is (see
+ * pfg_ci_render), else PFG_EINPUT with err naming what (the option that
+ * sets it) and why. */
+static int check_path(enum pfg_ci_platform platform, const char *what, const char *path,
+		      char *err, size_t errlen)
 {
 	if (!*path)
 		return pfg_error(err, errlen, PFG_EINPUT, "%s is empty", what);
@@ -183,6 +185,14 @@ static int check_path(const char *what, const char *path, char *err, size_t errl
 					 "path patterns read as a pattern; choose a path "
 					 "without * ? [ ] { } ! , or \\", what, path, *p);
 	}
+	if (platform == PFG_CI_GITLAB && strchr(path, '$'))
+		return pfg_error(err, errlen, PFG_EINPUT, "%s '%s' holds '$', which GitLab "
+				 "expands in variables and paths; choose a path without it",
+				 what, path);
+	if (platform == PFG_CI_JENKINS && strchr(path, ' '))
+		return pfg_error(err, errlen, PFG_EINPUT, "%s '%s' holds a space, where "
+				 "Jenkins' artifact patterns split; choose a path without "
+				 "one", what, path);
 	if (path[0] == '/')
 		return pfg_error(err, errlen, PFG_EINPUT, "%s '%s' is absolute; a pipeline "
 				 "needs it relative to the repository", what, path);
@@ -212,9 +222,9 @@ static int names_make(const struct pfg_ci_opts *o, struct ci_names *n, char *err
 	memset(n, 0, sizeof *n);
 	int rc;
 	if ((rc = check_branch(o->branch, err, errlen)) ||
-	    (rc = check_path("the config path (-c)", o->config_path, err, errlen)) ||
-	    (rc = check_path("the database path (--db)", o->db_path, err, errlen)) ||
-	    (rc = check_path("the pipeline's path (-o)", o->file_path, err, errlen)))
+	    (rc = check_path(o->platform, "the config path (-c)", o->config_path, err, errlen)) ||
+	    (rc = check_path(o->platform, "the database path (--db)", o->db_path, err, errlen)) ||
+	    (rc = check_path(o->platform, "the pipeline's path (-o)", o->file_path, err, errlen)))
 		return rc;
 	n->slug = slug_of(o->suite ? o->suite : "", "._", 24, "suite");
 	n->display = display_of(o->suite ? o->suite : "");

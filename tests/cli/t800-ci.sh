@@ -396,30 +396,36 @@ expect_success 'jenkins: the Jenkinsfile is well formed and runs: pass, then a f
 '
 
 # A suite name and paths that mean something to YAML, Groovy, the shell
-# and GitHub expressions.
+# and GitHub expressions; GitLab expands '$' in paths and Jenkins splits
+# artifact patterns at spaces, so each platform gets what it can hold.
 evil_suite='evil" name: x
 ${{ secrets.TOKEN }} $(touch pwned) `id` '"'"'q'"'"' #c \ end'
-evil_dir='we'"'"'ird $d "q" #x'
+gh_dir='we'"'"'ird $d "q" #x'
+gl_dir='we'"'"'ird "q" #x'
+jk_dir='we'"'"'ird"q"#x$d'
 
-expect_success 'a hostile suite name and config path are escaped: every pipeline still runs as written' '
-	make_suite "$evil_dir" "$evil_suite" &&
-	cd "$evil_dir" && cp perfguard.json val.sh app.val .. && cd .. && rm -f perfguard.json &&
-	for p in github gitlab jenkins; do
-		pg -c "$evil_dir/perfguard.json" ci init $p >/dev/null || exit 1
-	done &&
+expect_success 'a hostile suite name and config paths are escaped: every pipeline still runs as written' '
+	for d in "$gh_dir" "$gl_dir" "$jk_dir"; do make_suite "$d" "$evil_suite"; done &&
+	pg -c "$gh_dir/perfguard.json" ci init github >/dev/null &&
+	pg -c "$gl_dir/perfguard.json" ci init gitlab >/dev/null &&
+	pg -c "$jk_dir/perfguard.json" ci init jenkins >/dev/null &&
 	yamllint -s .github/workflows/perfguard.yml .gitlab-ci.yml &&
-	python3 - "$evil_dir" <<-PY &&
-	import sys, yaml
-	d = sys.argv[1]
+	python3 - "$gh_dir" "$gl_dir" "$jk_dir" <<-PY &&
+	import re, sys, yaml
+	gh_dir, gl_dir, jk_dir = sys.argv[1:]
 	gh = yaml.safe_load(open(".github/workflows/perfguard.yml"))
 	env = gh["jobs"]["perfguard"]["env"]
-	assert env["PERFGUARD_CONFIG"] == d + "/perfguard.json", env
-	assert env["PERFGUARD_DB"] == d + "/.perfguard/perfguard.db", env
+	assert env["PERFGUARD_CONFIG"] == gh_dir + "/perfguard.json", env
+	assert env["PERFGUARD_DB"] == gh_dir + "/.perfguard/perfguard.db", env
 	assert gh["name"].startswith("perfguard: evil\" name: x \$ {{ secrets.TOKEN"), gh["name"]
 	assert env["PERFGUARD_KEY"] == "perfguard-db-evil-name-x-secrets.toke", env
 	gl = yaml.safe_load(open(".gitlab-ci.yml"))
-	assert gl["perfguard"]["variables"]["PERFGUARD_DB"] == d + "/.perfguard/perfguard.db"
+	assert gl["perfguard"]["variables"]["PERFGUARD_DB"] == gl_dir + "/.perfguard/perfguard.db"
 	assert list(gl) == ["perfguard"], list(gl)
+	jk = open("Jenkinsfile").read()
+	line = [l for l in jk.splitlines() if "PERFGUARD_DB = " in l][0].strip()
+	val = re.sub(r"\\\\(.)", r"\1", line[len("PERFGUARD_DB = ") + 1:-1])
+	assert val == jk_dir + "/.perfguard/perfguard.db", line
 	for f in [".github/workflows/perfguard.yml", ".gitlab-ci.yml", "Jenkinsfile"]:
 	    t = open(f).read()
 	    assert "secrets.TOKEN" not in t.replace("\$ {{ secrets.TOKEN", ""), f
@@ -427,8 +433,16 @@ expect_success 'a hostile suite name and config path are escaped: every pipeline
 	pipeline github .github/workflows/perfguard.yml main 401 0 &&
 	pipeline gitlab .gitlab-ci.yml main 402 0 &&
 	pipeline jenkins Jenkinsfile main 403 0 &&
-	test -f "$evil_dir/.perfguard/perfguard.db" && ! test -e pwned &&
-	expect_contains "$PG_LOG" "0	report --format markdown"
+	for d in "$gh_dir" "$gl_dir" "$jk_dir"; do test -f "$d/.perfguard/perfguard.db" || exit 1; done &&
+	! test -e pwned && expect_contains "$PG_LOG" "0	report --format markdown"
+'
+
+expect_success 'GitLab refuses a path with $ and Jenkins one with a space, saying why' '
+	expect_exit 2 pg -c "$gh_dir/perfguard.json" ci init gitlab -o gl.yml &&
+	expect_contains "$WORK/.err" "holds '"'"'\$'"'"', which GitLab expands" &&
+	expect_exit 2 pg -c "$gl_dir/perfguard.json" ci init jenkins -o jk.groovy &&
+	expect_contains "$WORK/.err" "holds a space, where Jenkins'"'"' artifact patterns split" &&
+	test ! -e gl.yml && test ! -e jk.groovy
 '
 
 expect_success 'an existing file is kept without --force; --force replaces it whole' '
