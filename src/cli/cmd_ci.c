@@ -120,10 +120,10 @@ static int ci_init(struct pfg_cli *cli, int argc, char **argv)
 	}
 	enum pfg_ci_platform platform;
 	if (optind >= argc)
-		return pfg_cli_usage_error(cli, "ci init: expected a platform: github, gitlab "
+		return pfg_cli_usage_error(cli, "init: expected a platform: github, gitlab "
 					   "or jenkins");
 	if (pfg_ci_platform_parse(argv[optind], &platform))
-		return pfg_cli_usage_error(cli, "ci init: no platform '%s': expected github, "
+		return pfg_cli_usage_error(cli, "init: no platform '%s': expected github, "
 					   "gitlab or jenkins", argv[optind]);
 	if (optind + 1 < argc)
 		return pfg_cli_usage_error(cli, "unexpected argument '%s'", argv[optind + 1]);
@@ -154,7 +154,7 @@ static int ci_init(struct pfg_cli *cli, int argc, char **argv)
 		.file_path = out_rel ? out_rel : slash ? slash + 1 : out,
 	};
 	if ((rc = pfg_ci_render(&o, &text, err, sizeof err))) {
-		rc = pfg_cli_fail(cli, PFG_EXIT_USAGE, "ci init: %s", err);
+		rc = pfg_cli_fail(cli, PFG_EXIT_USAGE, "%s", err);
 		goto done;
 	}
 	if ((rc = write_whole(cli, out, text, force)))
