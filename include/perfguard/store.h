@@ -544,4 +544,23 @@ int pfg_store_batch_end(struct pfg_store *st, int rc, char *err, size_t errlen);
 int pfg_store_run_note(struct pfg_store *st, int64_t run_id, const char *actor,
 		       const char *action, const char *note, char *err, size_t errlen);
 
+/* ---- Runs (the dashboard's runs view) -----------------------------------
+ * src/store/runs.c. */
+
+/* A run with what it holds, as one set-based query gathers it. */
+struct pfg_run_row {
+	int64_t id, env_id;
+	char trigger[16];         /* cli, tui, ci, ingest */
+	char git_rev[48];         /* "" when unknown */
+	enum pfg_run_status status;
+	double started_at;
+	double ended_at;          /* 0: not ended (running) */
+	size_t n_bench, n_failed; /* results stored, and of those not ok */
+};
+
+/* The latest limit runs (0: all), newest first, each with its result and
+ * failure counts. Release *out with free(). */
+int pfg_store_runs(struct pfg_store *st, size_t limit, struct pfg_run_row **out, size_t *n,
+		   char *err, size_t errlen);
+
 #endif

@@ -63,15 +63,6 @@ enum pfg_tui_view {
 	PFG_VIEW_COMPARE,    /* run id2 against run id */
 };
 
-/* A run as the runs view lists it: gathered from the results it holds. */
-struct pfg_tui_runrow {
-	int64_t id;
-	double started_at;
-	enum pfg_run_status status;
-	char git_rev[48];
-	size_t n_bench, n_failed;
-};
-
 /* A benchmark's result in one run. */
 struct pfg_tui_runres {
 	char *bench, *unit, *error;
@@ -86,7 +77,7 @@ struct pfg_tui_viewdata {
 	int64_t id, id2;
 	struct pfg_audit_entry *audit;
 	size_t n_audit;
-	struct pfg_tui_runrow *runs;
+	struct pfg_run_row *runs;     /* RUNS: newest first */
 	size_t n_runs;
 	struct pfg_tui_runres *res;
 	size_t n_res;

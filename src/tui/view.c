@@ -36,25 +36,98 @@ static void pfg_view_audit(struct pfg_tui *ui, const struct pfg_tui_viewdata *v)
 	pfg_strv_push(&ui->view_keys, "j/k scroll  Esc close");
 }
 
-/* The runs, newest first: the selected one highlighted, marks shown. */
-static void pfg_view_runs(struct pfg_tui *ui, const struct pfg_tui_viewdata *v)
+/* A run's wall time, short ("0.4s", "12.3s", "4m05s", "1h02m"); "-" while
+ * it runs or when its clock went backwards. */
+static void pfg_view_duration(const struct pfg_run_row *r, char *buf, size_t len)
 {
-	char t[64], b[64];
-	pfg_strv_pushf(&ui->mlines, "Runs (%zu, newest first)", v->n_runs);
-	pfg_strv_pushf(&ui->mlines, "    %6s  %-16s  %-11s  %-10s  %s", "run", "started",
-		       "status", "git rev", "benchmarks");
-	for (size_t i = 0; i < v->n_runs; i++) {
-		const struct pfg_tui_runrow *r = &v->runs[i];
+	double d = r->ended_at - r->started_at;
+	if (r->ended_at <= 0 || d < 0)
+		snprintf(buf, len, "-");
+	else if (d < 59.95)
+		snprintf(buf, len, "%.1fs", d);
+	else if (d < 3600)
+		snprintf(buf, len, "%dm%02ds", (int)d / 60, (int)d % 60);
+	else
+		snprintf(buf, len, "%dh%02dm", (int)(d / 3600), (int)d % 3600 / 60);
+}
+
+/* The runs view's columns at a width: what is kept and how wide. Dropped
+ * by priority: the gaps narrow and the year goes, the git revision is
+ * cut to 7, then it goes, then the duration, then the trigger. */
+struct pfg_view_runcols {
+	const char *gap;
+	int started, git, duration, trigger;  /* widths; 0: dropped */
+};
+
+/* The widest columns that fit in w. */
+static struct pfg_view_runcols pfg_view_runs_fit(int w)
+{
+	static const struct pfg_view_runcols levels[] = {
+		{ "  ", 19, 10, 8, 7 }, { "  ", 16, 10, 8, 7 }, { " ", 14, 10, 8, 7 },
+		{ " ", 14, 7, 8, 7 },   { " ", 14, 0, 8, 7 },   { " ", 14, 0, 0, 7 },
+		{ " ", 14, 0, 0, 0 },
+	};
+	size_t n = sizeof levels / sizeof *levels;
+	for (size_t i = 0; i < n; i++) {
+		const struct pfg_view_runcols *c = &levels[i];
+		int g = (int)strlen(c->gap);
+		int need = 3 + 6 + g + c->started + g + 11 + g + 11 + (c->trigger ? g + c->trigger : 0) +
+			   (c->duration ? g + c->duration : 0) + (c->git ? g + c->git : 0);
+		if (need <= w)
+			return *c;
+	}
+	return levels[n - 1];
+}
+
+/* One line of the runs view (the header when r is NULL). */
+static void pfg_view_runs_line(struct pfg_tui *ui, const struct pfg_view_runcols *c,
+			       const struct pfg_run_row *r)
+{
+	char t[64], d[32], b[64], line[512];
+	const char *mark = "   ", *start = "started", *trig = "trigger", *status = "status",
+		   *dur = "duration", *git = "git rev", *bench = "benchmarks";
+	char id[24] = "run";
+	if (r) {
 		pfg_format_time(r->started_at, t, sizeof t);
+		/* Shorter: without the seconds (16), without the year (14). */
+		if (c->started == 16)
+			t[16] = '\0';
+		start = c->started >= 16 ? t : t + 5;
+		pfg_view_duration(r, d, sizeof d);
 		if (r->n_failed)
 			snprintf(b, sizeof b, "%zu, %zu failed", r->n_bench, r->n_failed);
 		else
 			snprintf(b, sizeof b, "%zu", r->n_bench);
-		int mark = r->id == ui->view_mark[0] || r->id == ui->view_mark[1];
-		pfg_strv_pushf(&ui->mlines, "%s %6lld  %-16.16s  %-11s  %-10.10s  %s",
-			       mark ? " * " : "   ", (long long)r->id, t,
-			       pfg_run_status_name(r->status), *r->git_rev ? r->git_rev : "-", b);
+		snprintf(id, sizeof id, "%lld", (long long)r->id);
+		mark = r->id == ui->view_mark[0] || r->id == ui->view_mark[1] ? " * " : "   ";
+		trig = *r->trigger ? r->trigger : "-";
+		status = pfg_run_status_name(r->status);
+		dur = d;
+		git = *r->git_rev ? r->git_rev : "-";
+		bench = b;
 	}
+	const char *g = c->gap;
+	int n = snprintf(line, sizeof line, "%s%6s%s%-*.*s", mark, id, g, c->started, c->started,
+			 start);
+	if (c->trigger)
+		n += snprintf(line + n, sizeof line - n, "%s%-*.*s", g, c->trigger, c->trigger, trig);
+	n += snprintf(line + n, sizeof line - n, "%s%-11s", g, status);
+	if (c->duration)
+		n += snprintf(line + n, sizeof line - n, "%s%*s", g, c->duration, dur);
+	if (c->git)
+		n += snprintf(line + n, sizeof line - n, "%s%-*.*s", g, c->git, c->git, git);
+	snprintf(line + n, sizeof line - n, "%s%s", g, bench);
+	pfg_strv_push(&ui->mlines, line);
+}
+
+/* The runs, newest first: the selected one highlighted, marks shown. */
+static void pfg_view_runs(struct pfg_tui *ui, const struct pfg_tui_viewdata *v)
+{
+	struct pfg_view_runcols c = pfg_view_runs_fit(pfg_view_width(ui));
+	pfg_strv_pushf(&ui->mlines, "Runs (%zu, newest first)", v->n_runs);
+	pfg_view_runs_line(ui, &c, NULL);
+	for (size_t i = 0; i < v->n_runs; i++)
+		pfg_view_runs_line(ui, &c, &v->runs[i]);
 	if (!v->n_runs)
 		pfg_strv_push(&ui->mlines, "(no run stored yet: R runs the suite)");
 	pfg_strv_push(&ui->view_keys, "Enter results  m mark  c compare marked  Esc close");
@@ -280,7 +353,7 @@ void pfg_ui_view_open(struct pfg_tui *ui, struct pfg_tui_viewdata *v)
 }
 
 /* The selected run of the runs view, or NULL. */
-static const struct pfg_tui_runrow *pfg_view_sel_run(const struct pfg_tui *ui)
+static const struct pfg_run_row *pfg_view_sel_run(const struct pfg_tui *ui)
 {
 	if (!ui->view || ui->view->view != PFG_VIEW_RUNS || ui->view_sel >= ui->view->n_runs)
 		return NULL;
@@ -290,7 +363,7 @@ static const struct pfg_tui_runrow *pfg_view_sel_run(const struct pfg_tui *ui)
 /* Keys of the runs view; returns 1 when used. */
 static int pfg_view_runs_key(struct pfg_tui *ui, int k)
 {
-	const struct pfg_tui_runrow *r = pfg_view_sel_run(ui);
+	const struct pfg_run_row *r = pfg_view_sel_run(ui);
 	size_t n = ui->view->n_runs;
 	if ((k == 'j' || k == KEY_DOWN) && ui->view_sel + 1 < n)
 		ui->view_sel++;

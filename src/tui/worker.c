@@ -231,56 +231,6 @@ static void pfg_reader_act(struct pfg_tui_worker *w, const struct pfg_tui_job *j
 	pfg_tui_post(w->ch, m);
 }
 
-/* Gather the runs from the results of every benchmark, newest first. */
-static int pfg_load_runs(struct pfg_store *st, struct pfg_tui_viewdata *v, char *err,
-			 size_t errlen)
-{
-	struct pfg_bench_row *bs = NULL;
-	size_t nb = 0;
-	if (pfg_store_benchmarks(st, &bs, &nb, err, errlen))
-		return -1;
-	size_t cap = 0;
-	for (size_t i = 0; i < nb; i++) {
-		struct pfg_result_row *rows = NULL;
-		size_t n = 0;
-		if (pfg_store_history(st, bs[i].component, bs[i].name, 0, &rows, &n, err,
-				      errlen)) {
-			pfg_bench_rows_free(bs, nb);
-			return -1;
-		}
-		for (size_t k = 0; k < n; k++) {
-			struct pfg_tui_runrow *r = NULL;
-			for (size_t x = 0; x < v->n_runs && !r; x++)
-				if (v->runs[x].id == rows[k].run_id)
-					r = &v->runs[x];
-			if (!r) {
-				if (v->n_runs == cap) {
-					cap = cap ? 2 * cap : 64;
-					v->runs = pfg_xrealloc(v->runs, cap * sizeof *v->runs);
-				}
-				r = &v->runs[v->n_runs++];
-				memset(r, 0, sizeof *r);
-				r->id = rows[k].run_id;
-				r->started_at = rows[k].started_at;
-				r->status = rows[k].status;
-				snprintf(r->git_rev, sizeof r->git_rev, "%s", rows[k].git_rev);
-			}
-			r->n_bench++;
-			r->n_failed += !rows[k].ok;
-		}
-		pfg_result_rows_free(rows, n);
-	}
-	pfg_bench_rows_free(bs, nb);
-	/* Newest first. */
-	for (size_t i = 1; i < v->n_runs; i++)
-		for (size_t k = i; k > 0 && v->runs[k - 1].id < v->runs[k].id; k--) {
-			struct pfg_tui_runrow t = v->runs[k];
-			v->runs[k] = v->runs[k - 1];
-			v->runs[k - 1] = t;
-		}
-	return 0;
-}
-
 /* The results of run v->id, from each benchmark's history. */
 static int pfg_load_run(struct pfg_store *st, struct pfg_tui_viewdata *v, char *err,
 			size_t errlen)
@@ -368,7 +318,7 @@ static struct pfg_tui_viewdata *pfg_load_view(struct pfg_tui_worker *w,
 		rc = pfg_store_audit(w->store, 500, &v->audit, &v->n_audit, err, sizeof err);
 		break;
 	case PFG_VIEW_RUNS:
-		rc = pfg_load_runs(w->store, v, err, sizeof err);
+		rc = pfg_store_runs(w->store, 0, &v->runs, &v->n_runs, err, sizeof err);
 		break;
 	case PFG_VIEW_RUN:
 		rc = pfg_load_run(w->store, v, err, sizeof err);

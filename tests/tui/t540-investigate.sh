@@ -1,7 +1,7 @@
 #!/bin/sh
 # Investigation tools and what must fit, at 80x24 and 100x30: help with
 # its words, columns, cancel a run and stay, the live filter, the samples
-# view, the runs view and a comparison, the audit log, and how to start.
+# view, the runs view (trigger and duration kept) and a comparison, the audit log, and how to start.
 . "$(dirname "$0")/lib.sh"
 
 expect_success 'seeding: runs, baselines and a regression alert' 'tui_seed'
@@ -51,7 +51,10 @@ expect_success "$size: d shows the samples of baseline and current on one axis" 
 
 expect_success "$size: v lists the runs; Enter shows one; two marked are compared" '
 	tui_start tui && tui_wait "steady" && tui_keys v && tui_wait "Runs (" &&
-	tui_wait "complete" && tui_keys Enter && tui_wait "results" && tui_wait "api/step" &&
+	tui_wait "complete" && tui_wait "trigger" && tui_wait "duration" &&
+	tui_screen | grep -qE " [0-9]+ +[0-9-]+ [0-9:]+ +cli +complete +[0-9]+\.[0-9]s +[0-9a-f-]" ||
+		{ echo "no run line with trigger cli and a duration:"; tui_screen; exit 1; }
+	tui_keys Enter && tui_wait "results" && tui_wait "api/step" &&
 	tui_keys Escape && tui_wait "Runs (" && tui_keys m && tui_keys j && tui_keys m && tui_keys c &&
 	tui_wait "against run #" && tui_wait "api/step" &&
 	tui_keys Escape && tui_wait "Runs (" && tui_keys Escape && tui_keys q && tui_wait_exit 0

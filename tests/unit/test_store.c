@@ -444,6 +444,64 @@ static void test_history_and_samples(void **state)
 	pfg_store_close(st);
 }
 
+/* pfg_store_runs(): every run newest first, runs without results too,
+ * with trigger, revision, times and counts from one query; limit cuts. */
+static void test_runs_list(void **state)
+{
+	struct fixture *f = *state;
+	struct pfg_store *st = open_ok(f->db);
+	int64_t r1, r2, r3, bench, other, env_id;
+	start_run(st, &r1, &bench);
+	assert_int_equal(pfg_store_benchmark_id(st, "comp", "thr", "throughput", "op/s",
+						"higher", &other, NULL, 0), 0);
+	assert_int_equal(add_result(st, r1, bench, 3, NULL), 0);
+	struct pfg_result_row bad = { .ok = 0, .n = 0, .error = "exit 1" };
+	assert_int_equal(pfg_store_add_result(st, r1, other, NULL, 0, NULL, NULL, &bad, NULL, 0),
+			 0);
+	assert_int_equal(pfg_store_run_end(st, r1, PFG_RUN_FAILED, NULL, 0), 0);
+	struct pfg_environment env;
+	pfg_environment_detect(&env);
+	assert_int_equal(pfg_store_environment_id(st, &env, &env_id, NULL, 0), 0);
+	assert_int_equal(pfg_store_run_begin(st, env_id, "ci", NULL, &r2, NULL, 0), 0);
+	assert_int_equal(add_result(st, r2, bench, 2, NULL), 0);
+	assert_int_equal(pfg_store_run_end(st, r2, PFG_RUN_COMPLETE, NULL, 0), 0);
+	assert_int_equal(pfg_store_run_begin(st, env_id, "tui", "def456", &r3, NULL, 0), 0);
+	exec_sql(f->db, "UPDATE run SET started_at = 1000, ended_at = 1125.5 WHERE id = 1");
+
+	struct pfg_run_row *rows;
+	size_t n;
+	assert_int_equal(pfg_store_runs(st, 0, &rows, &n, NULL, 0), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(rows[0].id, r3);
+	assert_string_equal(rows[0].trigger, "tui");
+	assert_string_equal(rows[0].git_rev, "def456");
+	assert_int_equal(rows[0].status, PFG_RUN_RUNNING);
+	assert_true(rows[0].ended_at == 0);
+	assert_int_equal(rows[0].n_bench, 0);
+	assert_int_equal(rows[0].n_failed, 0);
+	assert_int_equal(rows[1].id, r2);
+	assert_string_equal(rows[1].trigger, "ci");
+	assert_string_equal(rows[1].git_rev, "");
+	assert_int_equal(rows[1].status, PFG_RUN_COMPLETE);
+	assert_true(rows[1].ended_at >= rows[1].started_at);
+	assert_int_equal(rows[1].n_bench, 1);
+	assert_int_equal(rows[1].env_id, env_id);
+	assert_int_equal(rows[2].id, r1);
+	assert_string_equal(rows[2].trigger, "cli");
+	assert_string_equal(rows[2].git_rev, "abc123");
+	assert_int_equal(rows[2].status, PFG_RUN_FAILED);
+	assert_true(rows[2].started_at == 1000 && rows[2].ended_at == 1125.5);
+	assert_int_equal(rows[2].n_bench, 2);
+	assert_int_equal(rows[2].n_failed, 1);
+	free(rows);
+	/* The statement is kept: a second call reuses it, and limit cuts. */
+	assert_int_equal(pfg_store_runs(st, 2, &rows, &n, NULL, 0), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[1].id, r2);
+	free(rows);
+	pfg_store_close(st);
+}
+
 /* err holds a message that names no CLI command (the CLI adds its hint). */
 static void expect_plain(const char *err, const char *what)
 {
@@ -625,6 +683,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_stale_running_run_becomes_interrupted,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_runs_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rejects_bad_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_only_database, setup, teardown),
 	};
