@@ -269,6 +269,11 @@ static int ingest_run(struct pfg_cli *cli, const struct pfg_ingest *in,
 		else
 			print_table(in, &report);
 		print_failures(&report);
+		for (size_t i = 0; i < report.notices.n; i++) {
+			fputs("perfguard ingest: warning: ", stderr);
+			pfg_cli_print_safe(stderr, report.notices.v[i], 0);
+			fputc('\n', stderr);
+		}
 		if (judged && !a->json)
 			pfg_cli_gate_print(stdout, &gate);
 		if (judged && gate.failed)
