@@ -61,8 +61,8 @@ int pfg_suite_record(pfg_suite *s, const char *name, const char *unit, int direc
 
 /* Store what was timed and recorded as one run, analyse each benchmark
  * against its approved baseline and judge the run with the gate; result
- * (may be NULL) gets what was found. Nothing is stored when it fails. A
- * suite finishes once. */
+ * (may be NULL) gets what was found; the config's notify targets are told
+ * as after a run. Nothing is stored when it fails. A suite finishes once. */
 int pfg_suite_finish(pfg_suite *s, struct pfg_suite_result *result);
 
 /* Why the last call on s failed ("" when none). Valid until the next call. */

@@ -85,8 +85,10 @@ void pfg_ingest_drop_last(struct pfg_ingest *in);
 /* Store in's benchmarks as one run (trigger in->trigger) and analyse each
  * against its baseline with cfg's settings, all in one transaction; the
  * audit log gets the files and note (NULL: none) by actor. report refers
- * to in's benchmarks: release it before in. Returns 0, or PFG_ERUNTIME
- * (nothing stored, report->run_id 0). */
+ * to in's benchmarks: release it before in. Once stored, the run is told
+ * to cfg's notify targets as pfg_engine_run does (pfg_notify_run; what was
+ * not delivered is in report->notices, never a failure). Returns 0, or
+ * PFG_ERUNTIME (nothing stored, report->run_id 0). */
 int pfg_ingest_store(const struct pfg_ingest *in, const struct pfg_config *cfg,
 		     struct pfg_store *st, const char *note, const char *actor,
 		     struct pfg_run_report *report, char *err, size_t errlen);

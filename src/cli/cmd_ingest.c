@@ -269,6 +269,11 @@ static int ingest_run(struct pfg_cli *cli, const struct pfg_ingest *in,
 		else
 			print_table(in, &report);
 		print_failures(&report);
+		for (size_t i = 0; i < report.notices.n; i++) {
+			fputs("perfguard ingest: warning: ", stderr);
+			pfg_cli_print_safe(stderr, report.notices.v[i], 0);
+			fputc('\n', stderr);
+		}
 		if (judged && !a->json)
 			pfg_cli_gate_print(stdout, &gate);
 		if (judged && gate.failed)
@@ -348,8 +353,9 @@ const struct pfg_command pfg_cmd_ingest_entry = {
 		"Take the results of other tools in as one run (trigger \"ingest\") and\n"
 		"analyse it like any other: each benchmark compared with its approved\n"
 		"baseline, a first baseline proposed, alerts raised or recovered, the\n"
-		"gate. FILE is - for standard input. The format is recognised from the\n"
-		"content unless --format names it:\n"
+		"gate, the config's notify targets told as after a run. FILE is - for\n"
+		"standard input. The format is recognised from the content unless\n"
+		"--format names it:\n"
 		"\n"
 		"  hyperfine         --export-json: times[] are the samples (ms); an\n"
 		"                    error rate from exit_codes[] (NAME:errors), peak\n"

@@ -4,6 +4,7 @@
  * they produce goes to the UI as messages (queue.c). */
 #include "tui_int.h"
 
+#include "perfguard/notify.h"
 
 #include <signal.h>
 #include <stdarg.h>
@@ -163,6 +164,21 @@ static int pfg_reader_propose(struct pfg_tui_worker *w, const struct pfg_tui_job
 					   pfg_engine_actor(), 0, id, err, errlen);
 }
 
+/* Tell the config's notify targets (none without a config) that alert id
+ * went from from to its current state, by actor, as `perfguard alerts`
+ * does; here, on the worker's thread. What was not delivered is a notice. */
+static void pfg_reader_notify(struct pfg_tui_worker *w, int64_t id,
+			      enum pfg_alert_state from, const char *actor)
+{
+	if (!w->cfg)
+		return;
+	struct pfg_strv notices = { 0 };
+	pfg_notify_alert_changes(w->cfg, w->store, &id, &from, 1, actor, &notices);
+	for (size_t i = 0; i < notices.n; i++)
+		pfg_notice(w->ch, 1, "%s", notices.v[i]);
+	pfg_strv_release(&notices);
+}
+
 /* Carry out a decision of the operator and report it; a change posts
  * what was done, so that u can undo it. */
 static void pfg_reader_act(struct pfg_tui_worker *w, const struct pfg_tui_job *j)
@@ -215,6 +231,8 @@ static void pfg_reader_act(struct pfg_tui_worker *w, const struct pfg_tui_job *j
 				   j->undo ? " (undo)" : j->alert_to == PFG_ALERT_ACKNOWLEDGED ||
 				   !pfg_alert_state_is_open(j->alert_to) ? "; u undoes it" : "",
 				   "");
+		if (rc == 0)
+			pfg_reader_notify(w, j->id, done.from, actor);
 		break;
 	}
 	default:
