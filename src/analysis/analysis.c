@@ -538,8 +538,9 @@ static int propose(struct pfg_analysis *a, struct pfg_analysis_changes *out,
 			free(all);
 			return PFG_ERUNTIME;
 		}
-		all = pfg_xrealloc(all, (n_all + nv) * sizeof *all);
-		memcpy(all + n_all, v, nv * sizeof *v);
+		all = pfg_xrealloc(all, (n_all + nv + 1) * sizeof *all);
+		if (nv) /* a run stored without samples has none to add */
+			memcpy(all + n_all, v, nv * sizeof *v);
 		n_all += nv;
 		free(v);
 	}

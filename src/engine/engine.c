@@ -716,7 +716,8 @@ int pfg_engine_propose_baseline_runs(struct pfg_store *store, const char *bench,
 		rc = pfg_store_samples(store, runs[i], bench_id, &v, &nv, err, errlen);
 		if (rc == PFG_OK) {
 			all = pfg_xrealloc(all, (n_all + nv + 1) * sizeof *all);
-			memcpy(all + n_all, v, nv * sizeof *v);
+			if (nv)
+				memcpy(all + n_all, v, nv * sizeof *v);
 			n_all += nv;
 			free(v);
 		}

@@ -2,14 +2,12 @@
 # perfguard report as JSON, JUnit XML and Markdown on a seeded suite (see
 # report-seed.inc): the verdicts and the gate's agree with `perfguard gate`,
 # JSON parses back with every documented required key, JUnit is valid
-# against both schemas of ../shared/schemas, Markdown stays under its size
+# against both schemas (tests/data/schemas), Markdown stays under its size
 # limit, untrusted text is escaped, two runs compare, and bad usage or an
 # unwritable file leaves nothing behind.
 HERE=$(cd "$(dirname "$0")" && pwd)
-# The schemas live beside the project: ../shared/schemas from the checkout
-# (worktrees of it included), else $PERFGUARD_SCHEMAS.
-SCHEMAS=${PERFGUARD_SCHEMAS:-$HERE/../../../shared/schemas}
-[ -f "$SCHEMAS/junit-10.xsd" ] || SCHEMAS=$(cd "$HERE/../.." && git rev-parse --path-format=absolute --git-common-dir 2>/dev/null)/../../shared/schemas
+# The two schemas, copied into tests/data/schemas (see its README).
+SCHEMAS=$HERE/../data/schemas
 . "$HERE/lib.sh"
 . "$HERE/report-seed.inc"
 command -v xmllint >/dev/null || { echo "not ok 1 - xmllint missing: run make deps"; exit 1; }
