@@ -300,10 +300,11 @@ static void probe_container(const struct probe *p, struct pfg_machine_noise *m)
 	char buf[4096];
 	const char *name = NULL;
 	int cgroup = 0;
+	size_t len;
 	if (read_text(p, "run/systemd/container", buf, sizeof buf) == 0 && buf[0] &&
-	    strlen(buf) < sizeof m->container && strspn(buf, "abcdefghijklmnopqrstuvwxyz"
-							"0123456789-_") == strlen(buf)) {
-		snprintf(m->container, sizeof m->container, "%s", buf);
+	    (len = strlen(buf)) < sizeof m->container &&
+	    strspn(buf, "abcdefghijklmnopqrstuvwxyz0123456789-_") == len) {
+		memcpy(m->container, buf, len + 1); /* it fits: checked above */
 		return;
 	}
 	if (exists(p, ".dockerenv"))
