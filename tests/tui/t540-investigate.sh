@@ -52,8 +52,8 @@ expect_success "$size: d shows the samples of baseline and current on one axis" 
 expect_success "$size: v lists the runs; Enter shows one; two marked are compared" '
 	tui_start tui && tui_wait "steady" && tui_keys v && tui_wait "Runs (" &&
 	tui_wait "complete" && tui_wait "trigger" && tui_wait "duration" &&
-	tui_screen | grep -qE " [0-9]+ +[0-9-]+ [0-9:]+ +cli +complete +[0-9]+\.[0-9]s +[0-9a-f-]" ||
-		{ echo "no run line with trigger cli and a duration:"; tui_screen; exit 1; }
+	tui_screen | grep -qE " [0-9]+ +[0-9-]+ [0-9:]+ +(cli|ci) +complete +[0-9]+\.[0-9]s +[0-9a-f-]" ||
+		{ echo "no run line with trigger cli (or ci under CI=true) and a duration:"; tui_screen; exit 1; }
 	tui_keys Enter && tui_wait "results" && tui_wait "api/step" &&
 	tui_keys Escape && tui_wait "Runs (" && tui_keys m && tui_keys j && tui_keys m && tui_keys c &&
 	tui_wait "against run #" && tui_wait "api/step" &&
