@@ -494,11 +494,14 @@ static int record_drift(struct pfg_analysis *a, struct pfg_analysis_changes *out
 	if (passed)
 		snprintf(beyond, sizeof beyond, "; worse than dismissed alert %lld",
 			 (long long)id);
+	struct pfg_stats_chart_opts o;
+	chart_opts(a, &o);
 	snprintf(detail, sizeof detail, "%s: %+.1f%% [%+.1f%%, %+.1f%%] over the last %zu runs "
-		 "against baseline %lld (history chart %.1f above its limit %.1f; "
+		 "against baseline %lld (%s %.1f above its limit %.1f; "
 		 "between-run noise %.1f%%, autocorrelation %.2f)%s", a->bench->id,
 		 st->change_pct, st->ci_low_pct, st->ci_high_pct, st->runs,
-		 (long long)a->baseline.id, st->statistic, a->cfg->analysis.drift_limit,
+		 (long long)a->baseline.id, st->step ? "step scan" : "history chart",
+		 st->step ? st->step_statistic : st->statistic, st->step ? o.step_limit : o.h,
 		 st->sd_pct, st->rho, beyond);
 	struct pfg_alert al = {
 		.bench_id = a->bench_id, .env_id = a->env_id, .run_id = a->run_id,

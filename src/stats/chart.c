@@ -37,6 +37,8 @@ void pfg_stats_chart_opts_init(struct pfg_stats_chart_opts *o)
 	o->rho_min = 0.5;
 	o->rho_max = 0.6;
 	o->df_per_run = 1.0;
+	o->step_window = 6;
+	o->step_limit = 4.3;
 }
 
 /* Validate the options; returns 0 or PFG_EINPUT. */
@@ -54,6 +56,10 @@ static int check_opts(const struct pfg_stats_chart_opts *o, char *err, size_t er
 	if (!(o->df_per_run > 0 && isfinite(o->df_per_run)))
 		return pfg_error(err, errlen, PFG_EINPUT,
 				 "the chart needs df_per_run > 0, got %g", o->df_per_run);
+	if (o->step_window > PFG_STATS_STEP_MAX || !(o->step_limit > 0 && isfinite(o->step_limit)))
+		return pfg_error(err, errlen, PFG_EINPUT,
+				 "the step scan needs a window of at most %d runs and a limit > 0, "
+				 "got %zu and %g", PFG_STATS_STEP_MAX, o->step_window, o->step_limit);
 	return PFG_OK;
 }
 
@@ -144,6 +150,39 @@ static void estimates(const struct pfg_stats_chart *s, const struct pfg_stats_ch
 	*df = fmax(1.0, o->df_per_run * (np - 1));
 }
 
+/* The step scan: remember the run's clipped score z and change rel, then
+ * find the step among the last step_window runs that the scores tell most.
+ * Under AR(1) a lasting step of d innovation sds moves the first score after
+ * it by d and every later one by (1 - rho) d (the prediction follows the
+ * run before), which a CUSUM with one reference value k matches badly; the
+ * scan is the likelihood ratio of that profile (a matched filter) for each
+ * start j runs back, (z_j + (1 - rho) sum of the j newer) / sqrt(1 + j
+ * (1 - rho)^2), N(0, 1) under no change. */
+static void step_scan(struct pfg_stats_chart *s, const struct pfg_stats_chart_opts *o,
+		      double z, double rel, double rho)
+{
+	size_t at = s->recent_n % PFG_STATS_STEP_MAX;
+	s->recent_z[at] = z;
+	s->recent_rel[at] = rel;
+	s->recent_n++;
+	s->step_stat = 0;
+	s->step_runs = 0;
+	s->step_sum = 0;
+	size_t w = o->step_window < s->recent_n ? o->step_window : s->recent_n;
+	double later = 0, sum = 0, c = 1 - rho;
+	for (size_t j = 0; j < w; j++) {
+		size_t i = (s->recent_n - 1 - j) % PFG_STATS_STEP_MAX;
+		sum += s->recent_rel[i];
+		double stat = (s->recent_z[i] + c * later) / sqrt(1 + (double)j * c * c);
+		later += s->recent_z[i];
+		if (j == 0 || stat > s->step_stat) {
+			s->step_stat = stat;
+			s->step_runs = j + 1;
+			s->step_sum = sum;
+		}
+	}
+}
+
 int pfg_stats_chart_update(struct pfg_stats_chart *s, const double *y, size_t n,
 			   const struct pfg_stats_chart_opts *o, char *err, size_t errlen)
 {
@@ -183,6 +222,7 @@ int pfg_stats_chart_update(struct pfg_stats_chart *s, const double *y, size_t n,
 	s->z = z;
 	z = fmax(-o->clip, fmin(o->clip, z));
 	pfg_stats_cusum_step(&s->cusum, z, rel, o->k);
+	step_scan(s, o, z, rel, rho);
 	s->level = level;
 	s->rho = rho;
 	s->sd = sd;
@@ -235,13 +275,15 @@ int pfg_stats_chart_read(const struct pfg_stats_chart *s, const struct pfg_stats
 	if (out->runs_seen == 0)
 		return PFG_OK;
 	out->shewhart = o->shewhart > 0 && s->z > o->shewhart;
-	out->alarm = s->cusum.worse > o->h || out->shewhart;
+	out->step_statistic = s->step_stat;
+	out->step = o->step_window > 0 && s->step_stat > o->step_limit && !(s->cusum.worse > o->h);
+	out->alarm = s->cusum.worse > o->h || out->shewhart || out->step;
 	out->improved = s->cusum.better > o->h_better;
 	out->statistic = s->cusum.worse;
 	out->better_statistic = s->cusum.better;
-	out->runs = s->cusum.n_worse;
-	excursion(s, s->cusum.n_worse, s->cusum.sum_worse, confidence, &out->change_pct, &out->ci_low_pct,
-		  &out->ci_high_pct, &out->p_value);
+	out->runs = out->step ? s->step_runs : s->cusum.n_worse;
+	excursion(s, out->runs, out->step ? s->step_sum : s->cusum.sum_worse, confidence,
+		  &out->change_pct, &out->ci_low_pct, &out->ci_high_pct, &out->p_value);
 	if (out->shewhart && s->cusum.n_worse == 0) /* cannot happen with k < shewhart */
 		out->runs = 1;
 	out->better_runs = s->cusum.n_better;

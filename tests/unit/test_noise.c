@@ -635,6 +635,79 @@ static void test_chart(void **state)
 						err, sizeof err), PFG_EINPUT);
 }
 
+/* The step scan: on AR(1) 0.5 histories with a lasting 10% step, it
+ * alarms within 6 runs of the step more often than the CUSUMs alone; its
+ * alarm names the runs since the step and their change; one wild run
+ * followed by an ordinary one does not alarm it; its options are checked. */
+static void test_chart_step_scan(void **state)
+{
+	(void)state;
+	const double th[4] = { 5, 10, 20, 50 };
+	struct pfg_stats_chart_opts on, off;
+	pfg_stats_chart_opts_init(&on);
+	off = on;
+	off.step_window = 0;
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(rng, 23);
+	size_t fast_on = 0, fast_off = 0, named = 0;
+	for (int h = 0; h < 200; h++) {
+		double y[60], eff = gsl_ran_gaussian(rng, 0.03);
+		for (size_t i = 0; i < 60; i++) {
+			eff = 0.5 * eff + sqrt(0.75) * gsl_ran_gaussian(rng, 0.03);
+			y[i] = 100 * (1 + eff) * (i >= 30 ? 1.10 : 1.0);
+		}
+		for (int which = 0; which < 2; which++) {
+			const struct pfg_stats_chart_opts *o = which ? &off : &on;
+			struct pfg_stats_chart s;
+			struct pfg_stats_chart_state st;
+			assert_int_equal(pfg_stats_chart_init(&s, y, 10, PFG_LOWER_IS_BETTER, NULL, 0), 0);
+			for (size_t n = 11; n <= 36; n++) {
+				assert_int_equal(pfg_stats_chart_update(&s, y, n, o, NULL, 0), 0);
+				assert_int_equal(pfg_stats_chart_read(&s, o, 0.95, th, &st, NULL, 0), 0);
+				if (!st.alarm)
+					continue;
+				if (n > 30) {
+					fast_on += !which;
+					fast_off += which;
+				}
+				if (st.step) {
+					assert_int_equal(which, 0);
+					assert_true(st.runs >= 1 && st.runs <= on.step_window);
+					assert_true(st.step_statistic > on.step_limit);
+					assert_true(st.ci_low_pct < st.change_pct &&
+						    st.change_pct < st.ci_high_pct);
+					named += n > 30 && st.runs <= n - 30 && st.change_pct > 5;
+				}
+				break;
+			}
+		}
+	}
+	print_message("10%% step, AR(1) 0.5, 200 histories: alarmed within 6 runs %zu with the "
+		      "step scan, %zu without; %zu scan alarms named the step's runs\n", fast_on,
+		      fast_off, named);
+	assert_true(fast_on >= fast_off + 20);
+	assert_true(named > 0);
+	/* One wild run (+30%) and an ordinary one after it: no step. */
+	double y[30];
+	for (size_t i = 0; i < 30; i++)
+		y[i] = 100 * (1 + gsl_ran_gaussian(rng, 0.01));
+	y[28] *= 1.3;
+	struct pfg_stats_chart_state st;
+	assert_int_equal(pfg_stats_chart_replay(y, 29, 10, PFG_LOWER_IS_BETTER, &on, 0.95, th, &st,
+						NULL, 0), 0);
+	assert_true(st.z >= on.clip);
+	assert_int_equal(pfg_stats_chart_replay(y, 30, 10, PFG_LOWER_IS_BETTER, &on, 0.95, th, &st,
+						NULL, 0), 0);
+	assert_false(st.step);
+	assert_true(st.step_statistic < on.step_limit);
+	gsl_rng_free(rng);
+	char err[PFG_ERR_MAX];
+	on.step_window = PFG_STATS_STEP_MAX + 1;
+	assert_int_equal(pfg_stats_chart_replay(y, 30, 10, PFG_LOWER_IS_BETTER, &on, 0.95, th, &st,
+						err, sizeof err), PFG_EINPUT);
+	assert_non_null(strstr(err, "step scan"));
+}
+
 /* Figures of the chart over many benchmarks, as the analysis would run it:
  * the first baseline_runs runs approved as the baseline, then one run per
  * CI run fed to the chart; an alarm takes one confirmation rerun (the AR
@@ -785,6 +858,7 @@ int main(void)
 		cmocka_unit_test(test_calibration_per_run),
 		cmocka_unit_test(test_history_targets),
 		cmocka_unit_test(test_chart),
+		cmocka_unit_test(test_chart_step_scan),
 		cmocka_unit_test(test_chart_history),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
