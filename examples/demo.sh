@@ -72,8 +72,8 @@ if [ -n "$mine" ]; then
 		printf "== alert %s raised: %s changed %s (%s)\n", $1, $2, $4, $3 }'
 elif [ "$pct" -gt 100 ]; then
 	echo "== no alert on ai_providers/prompt_build: this run's noise was too high to"
-	echo "   confirm its $((pct - 100))% slowdown (see 'could detect' in its verdict above)."
-	echo "   On a quieter machine, 'make demo' again; or, in $ws,"
+	echo "   confirm its $((pct - 100))% slowdown: its verdict above says how large a"
+	echo "   change that noise hides. On a quieter machine, 'make demo' again; or, in $ws,"
 	echo "   '$bin run ai_providers/prompt_build' measures it again."
 else
 	echo "== no alert on ai_providers/prompt_build: it did not get slower"
