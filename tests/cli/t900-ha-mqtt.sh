@@ -8,36 +8,7 @@
 TESTS=$(cd "$(dirname "$0")/.." && pwd)
 . "$TESTS/cli/lib.sh"
 . "$TESTS/notify_lib.sh"
-
-broker_pids=""
-trap 'for p in $broker_pids $receiver_pids; do kill "$p" 2>/dev/null; done; [ -n "$KEEP" ] || rm -rf "$WORK"' EXIT
-
-# start_broker NAME [EXTRA_CONF_LINES]: mosquitto on a free port; $NAME_PORT.
-start_broker() {
-	port=$(free_port)
-	# As root, mosquitto drops to user mosquitto, who cannot read the
-	# workspace (the password file): it stays who it is.
-	printf 'listener %s 127.0.0.1\npersistence false\nuser %s\n%s\n' "$port" \
-		"$(id -un)" "$2" >"$1.conf"
-	mosquitto -c "$1.conf" >"$1.log" 2>&1 &
-	broker_pids="$broker_pids $!"
-	i=0
-	until mosquitto_sub -h 127.0.0.1 -p "$port" $3 -t x -W 1 -C 1 -E >/dev/null 2>&1 ||
-	      [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
-	eval "$1_PORT=$port"
-}
-
-# retained TOPIC_FILTER [ARGS]: every retained message under the filter,
-# "topic payload" per line, sorted (the broker sends them at once; -W
-# bounds the wait for more that never come).
-retained() {
-	f=$1; shift
-	mosquitto_sub -h 127.0.0.1 -p "$BROKER" "$@" -t "$f" -v --retained-only -W 1 2>/dev/null |
-		sort || true
-}
-
-# One message's payload: topic $1.
-payload() { retained "$1" | sed -n "s|^$1 ||p"; }
+. "$TESTS/ha_lib.sh"
 
 start_broker b 'allow_anonymous true'
 BROKER=$b_PORT
