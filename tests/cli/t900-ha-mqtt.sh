@@ -209,4 +209,30 @@ expect_success 'a wrong password is refused, exit 3, and the password is never p
 	expect_contains .err "\$MQTT_PW is not set"
 '
 
+
+if command -v openssl >/dev/null; then
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+	-addext subjectAltName=IP:127.0.0.1 -keyout key.pem -out cert.pem 2>/dev/null
+start_broker t "allow_anonymous true
+certfile $WORK/cert.pem
+keyfile $WORK/key.pem" "--cafile $WORK/cert.pem"
+
+expect_success 'a TLS broker: verified with the CA file "tls" names, refused with the system CAs' '
+	BROKER=$t_PORT &&
+	python3 -c "
+import json
+c = json.load(open(\"perfguard.json\"))
+c[\"homeassistant\"][\"mqtt\"] = {\"host\": \"127.0.0.1\", \"port\": $t_PORT, \"tls\": \"cert.pem\"}
+json.dump(c, open(\"tls.json\", \"w\"))
+c[\"homeassistant\"][\"mqtt\"][\"tls\"] = True
+json.dump(c, open(\"tls-system.json\", \"w\"))" &&
+	expect_exit 0 pg ha publish -c tls.json &&
+	test "$(retained "homeassistant/#" --cafile cert.pem | wc -l)" = 6 &&
+	expect_exit 3 pg ha publish -c tls-system.json &&
+	expect_contains .err "TLS"
+'
+else
+	echo "ok 100 # skip openssl is not installed"
+fi
+
 finish
