@@ -113,6 +113,13 @@ expect_success 'an alert that closes has its notification dismissed; reopened, r
 	test "$(reqs "r[\"path\"].endswith(\"/create\") and b[\"notification_id\"] == \"${NODE}_alert_1\" and \"Alert 1 is investigating\" in b[\"message\"]" | wc -l)" = 1
 '
 
+expect_success 'a run that recovers an alert dismisses its notification' '
+	: >h.log && echo 100 >startup.val && expect_exit 0 pg run && keep &&
+	test "$(sqlite3 .perfguard/perfguard.db "SELECT recovered_run_id > 0 FROM alert WHERE id = 1")" = 1 &&
+	test "$(reqs "r[\"path\"] == \"/api/services/persistent_notification/dismiss\" and b == {\"notification_id\": \"${NODE}_alert_1\"}" | wc -l)" = 1 &&
+	test "$(reqs "r[\"path\"].endswith(\"/create\")" | wc -l)" = 0
+'
+
 expect_success 'a refusing API is a warning after a run, exit 3 for ha publish; the token never printed' '
 	echo 401 >h.log.status &&
 	expect_exit 0 pg run && keep &&
