@@ -120,6 +120,9 @@ enum pfg_notify_kind {
 	PFG_NOTIFY_TEAMS,         /* a Teams Workflows webhook: an Adaptive Card */
 	PFG_NOTIFY_WEBHOOK,       /* any URL: the summary as JSON, signed when a
 				     secret is set */
+	PFG_NOTIFY_HOMEASSISTANT, /* Home Assistant's REST API: a persistent
+				     notification, with a bearer token */
+	PFG_NOTIFY_N_KINDS,
 };
 
 /* What a target is told of: bits 1 << event in pfg_notify_target.on. */
@@ -139,7 +142,7 @@ enum pfg_notify_event {
 /* "regression", "drift", ..., "alert_state"; parse returns 0 or -1. */
 const char *pfg_notify_event_name(enum pfg_notify_event e);
 int pfg_notify_event_parse(const char *s, enum pfg_notify_event *out);
-/* "slack", "discord", "teams", "webhook". */
+/* "slack", "discord", "teams", "webhook", "homeassistant". */
 const char *pfg_notify_kind_name(enum pfg_notify_kind k);
 
 /* One target. The URL and the secret are secrets: never print them
@@ -152,10 +155,40 @@ struct pfg_notify_target {
 	char *secret;             /* webhook: the literal "secret", or NULL */
 	char *secret_env;         /* webhook: "secret_env", or NULL */
 	char *ca_bundle;          /* absolute path of a CA bundle, or NULL */
+	char *token;              /* homeassistant: a literal bearer token (set by
+				     code, never by the config), or NULL */
+	char *token_env;          /* homeassistant: "token_env", or NULL */
 	enum pfg_severity min_severity; /* minor */
 	unsigned on;              /* bits 1 << pfg_notify_event; all by default */
 	double timeout_s;         /* total per attempt, 10 */
 	struct pfg_strv components; /* globs; empty: every component */
+};
+
+/* ---- Home Assistant ("homeassistant", perfguard.json(5)) ----------------- */
+
+#define PFG_HA_PREFIX_DEFAULT "homeassistant"
+
+/* The MQTT broker entities are published to ("homeassistant.mqtt"). */
+struct pfg_ha_mqtt_cfg {
+	int set;                  /* "mqtt" given */
+	char *host;               /* required when set */
+	int port;                 /* 1883, or 8883 with TLS */
+	int tls;                  /* "tls": true or a CA file */
+	char *ca_file;            /* absolute path, or NULL: the system's CAs */
+	char *username;           /* or NULL */
+	char *password_env;       /* the variable holding the password, or NULL */
+	char *prefix;             /* the discovery prefix, "homeassistant" */
+};
+
+/* The "homeassistant" section: MQTT discovery, the REST API for
+ * notifications and events (and sensors without a broker). */
+struct pfg_ha_cfg {
+	int on;                   /* the section is present */
+	struct pfg_ha_mqtt_cfg mqtt;
+	char *url;                /* Home Assistant's base URL, or NULL */
+	char *token_env;          /* the variable holding a long-lived token */
+	enum pfg_severity min_severity; /* persistent notifications: major */
+	double timeout_s;         /* per request and per MQTT step, 10 */
 };
 
 struct pfg_config {
@@ -168,6 +201,7 @@ struct pfg_config {
 	size_t n_benchmarks;
 	struct pfg_notify_target *notify; /* "notify", in config order */
 	size_t n_notify;
+	struct pfg_ha_cfg ha;     /* "homeassistant" */
 	struct pfg_strv warnings; /* "file:line: path: message" of what loads but
 				     is unwise (a literal URL); the CLI prints them */
 };

@@ -1,5 +1,5 @@
 /* notify.h: telling people what happened, over Slack, Discord, Microsoft
- * Teams and generic webhooks (libcurl).
+ * Teams, generic webhooks and Home Assistant's REST API (libcurl).
  *
  * After a run, and when people change alerts, one message per target
  * sums up what happened (never one per benchmark): regressions with their
@@ -103,7 +103,9 @@ void pfg_notify_message_summary(const struct pfg_notify_message *m, char *buf, s
 
 /* The body to post to a target of kind k: JSON text within the service's
  * limits (Slack blocks, Discord embeds, a Teams Adaptive Card under about
- * 28 KB, the webhook's summary document with "schema_version": 1), the
+ * 28 KB, the webhook's summary document with "schema_version": 1, Home
+ * Assistant's persistent notification: title, Markdown message and a
+ * notification_id per suite and target), the
  * items past them summed up as "and N more". Caller frees. */
 char *pfg_notify_payload(enum pfg_notify_kind k, const struct pfg_notify_message *m);
 
@@ -138,6 +140,21 @@ struct pfg_notify_outcome {
  * and any wait stop at once and the message is left pending. */
 void pfg_notify_post(const struct pfg_notify_target *t, const char *body, int cancel_fd,
 		     struct pfg_notify_outcome *out);
+
+/* As pfg_notify_post, to t's URL followed by path (NULL: none): a POST of
+ * body, or a GET when body is NULL. A homeassistant target (and the
+ * Supervisor's API, which takes the same token) sends "Authorization:
+ * Bearer" with its token, scrubbed from errors like every secret. When
+ * response is not NULL it gets the body of a 2xx answer (its first 4 KB;
+ * caller frees), else NULL. */
+void pfg_notify_request(const struct pfg_notify_target *t, const char *path,
+			const char *body, int cancel_fd, struct pfg_notify_outcome *out,
+			char **response);
+
+/* Home Assistant's REST API base of its URL base: base + "/api", or base
+ * itself when it ends in "/api" already (http://supervisor/core/api).
+ * Caller frees. */
+char *pfg_notify_ha_api_url(const char *base);
 
 /* Tell every target of cfg (only those named target, when not NULL) what
  * m says to it: for each, the backlog first, then m, each recorded in st.

@@ -1,6 +1,7 @@
 /* cmd_alerts.c: `perfguard alerts list|show|ack|investigate|fix|invalid|
  * wontfix|note`. */
 #include "perfguard/cli.h"
+#include "perfguard/ha.h"
 #include "perfguard/config.h"
 #include "perfguard/engine.h"
 #include "perfguard/notify.h"
@@ -235,6 +236,7 @@ static void notify_changes(const struct pfg_cli *cli, struct pfg_store *st,
 	}
 	pfg_notify_alert_changes(cfg, st, ids, from, n, actor ? actor : pfg_engine_actor(),
 				 &notices);
+	pfg_ha_after_alert_changes(cfg, st, ids, from, n, &notices);
 	for (size_t i = 0; i < notices.n; i++) {
 		fprintf(stderr, "perfguard %s: warning: ", cli->cmd);
 		pfg_cli_print_safe(stderr, notices.v[i], 0);

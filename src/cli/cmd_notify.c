@@ -59,6 +59,8 @@ static int list(const struct pfg_config *cfg, int json)
 			cJSON_AddNumberToObject(o, "timeout", t->timeout_s);
 			cJSON_AddStringToObject(o, "secret", secret);
 			cJSON_AddBoolToObject(o, "ca_bundle", t->ca_bundle != NULL);
+			if (t->token_env)
+				cJSON_AddStringToObject(o, "token_env", t->token_env);
 			cJSON_AddItemToArray(arr, o);
 			continue;
 		}
@@ -80,6 +82,9 @@ static int list(const struct pfg_config *cfg, int json)
 		}
 		if (t->kind == PFG_NOTIFY_WEBHOOK)
 			printf("; signing secret %s", secret);
+		if (t->token_env)
+			printf("; token_env %s (%s)", pfg_cli_safe(t->token_env, safe, sizeof safe),
+			       getenv(t->token_env) ? "set" : "unset");
 		putchar('\n');
 	}
 	if (json)
@@ -286,7 +291,8 @@ const struct pfg_command pfg_cmd_notify_entry = {
 		"       perfguard notify log [--json] [--target NAME] [--limit N] [--db FILE]\n"
 		"\n"
 		"The targets of the config's \"notify\" key (Slack, Discord, Microsoft\n"
-		"Teams, generic webhooks; perfguard.json(5)) hear of every run that found\n"
+		"Teams, generic webhooks, Home Assistant's persistent notifications;\n"
+		"perfguard.json(5)) hear of every run that found\n"
 		"something (regressions, drift, error rates, recoveries, proposed\n"
 		"baselines, a failed gate) and of alert state changes: one message per\n"
 		"target and event. A message that could not be delivered (no connection,\n"

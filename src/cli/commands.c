@@ -21,6 +21,7 @@ extern const struct pfg_command pfg_cmd_gate_entry;
 extern const struct pfg_command pfg_cmd_report_entry;
 extern const struct pfg_command pfg_cmd_log_entry;
 extern const struct pfg_command pfg_cmd_notify_entry;
+extern const struct pfg_command pfg_cmd_ha_entry;
 extern const struct pfg_command pfg_cmd_ci_entry;
 extern const struct pfg_command pfg_cmd_tui_entry;
 
@@ -40,6 +41,7 @@ const struct pfg_command *const pfg_commands[] = {
 	&pfg_cmd_report_entry,
 	&pfg_cmd_log_entry,
 	&pfg_cmd_notify_entry,
+	&pfg_cmd_ha_entry,
 	&pfg_cmd_ci_entry,
 	&pfg_cmd_tui_entry,
 	NULL,

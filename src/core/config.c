@@ -485,7 +485,7 @@ int pfg_config_parse(const char *text, const char *file, const char *dir,
 		static const char *const keys[] = {
 			"suite", "defaults", "thresholds", "statistics", "confirm_runs",
 			"drift_window", "drift_limit", "auto_baseline", "rebaseline_after", "baseline_runs", "gate",
-			"components", "notify", NULL };
+			"components", "notify", "homeassistant", NULL };
 		cfg_check_keys(&ld, root, "", keys);
 		const char *suite = cfg_get_string(&ld, root, "", "suite", 0);
 		cfg->suite = pfg_xstrdup(suite ? suite : "perfguard");
@@ -495,6 +495,7 @@ int pfg_config_parse(const char *text, const char *file, const char *dir,
 		load_analysis(&ld, root, &cfg->analysis);
 		load_components(&ld, root, &d, cfg);
 		cfg_load_notify(&ld, root, cfg);
+		cfg_load_ha(&ld, root, cfg);
 	}
 	jsonpos_release(&ld.pos);
 	cJSON_Delete(root);
@@ -549,6 +550,7 @@ void pfg_config_free(struct pfg_config *cfg)
 	}
 	free(cfg->benchmarks);
 	cfg_notify_free(cfg);
+	cfg_ha_free(cfg);
 	free(cfg->path);
 	free(cfg->dir);
 	free(cfg->suite);

@@ -88,6 +88,15 @@ const cJSON *cfg_get_array(struct loader *ld, const cJSON *obj,
  * secret loads with a warning in cfg->warnings. */
 void cfg_load_notify(struct loader *ld, const cJSON *root, struct pfg_config *cfg);
 
+/* Read the "homeassistant" section into cfg->ha (config_ha.c). */
+void cfg_load_ha(struct loader *ld, const cJSON *root, struct pfg_config *cfg);
+
+/* Free what cfg->ha owns. */
+void cfg_ha_free(struct pfg_config *cfg);
+
+/* Nonzero when s is a usable environment variable name. */
+int cfg_valid_env_name(const char *s);
+
 /* Free the targets and the warnings of cfg. */
 void cfg_notify_free(struct pfg_config *cfg);
 

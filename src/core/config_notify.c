@@ -10,7 +10,8 @@
 static const char *const event_names[] = { "regression", "drift", "error_rate",
 					   "recovered", "baseline_proposed",
 					   "gate_failed", "alert_state" };
-static const char *const kind_names[] = { "slack", "discord", "teams", "webhook" };
+static const char *const kind_names[] = { "slack", "discord", "teams", "webhook",
+					  "homeassistant" };
 
 const char *pfg_notify_event_name(enum pfg_notify_event e)
 {
@@ -40,8 +41,7 @@ static void warn(struct loader *ld, struct pfg_config *cfg, const char *path,
 		       jsonpos_line(&ld->pos, path), path, msg);
 }
 
-/* Nonzero when s is a usable environment variable name. */
-static int valid_env_name(const char *s)
+int cfg_valid_env_name(const char *s)
 {
 	if (!*s || isdigit((unsigned char)*s))
 		return 0;
@@ -75,7 +75,7 @@ static void get_secret_pair(struct loader *ld, struct pfg_config *cfg, const cJS
 	char *p = cfg_join(path, lit ? key : env_key);
 	if (var) {
 		const char *s = cfg_get_string(ld, obj, path, env_key, 1);
-		if (s && !valid_env_name(s))
+		if (s && !cfg_valid_env_name(s))
 			cfg_problem(ld, p, "expected a variable name (letters, digits, '_'), "
 				    "got \"%s\"", s);
 		else if (s)
@@ -176,19 +176,19 @@ static void load_target(struct loader *ld, struct pfg_config *cfg, const cJSON *
 	static const char *const keys[] = { "name", "kind", "url", "url_env",
 					     "min_severity", "on", "timeout",
 					     "components", "secret", "secret_env",
-					     "ca_bundle", NULL };
+					     "ca_bundle", "token_env", NULL };
 	cfg_check_keys(ld, obj, path, keys);
 	const char *name = cfg_get_name(ld, obj, path);
 	t->name = pfg_xstrdup(name ? name : "?");
 	const char *kind = cfg_get_string(ld, obj, path, "kind", 1);
 	int k = -1;
-	for (int i = 0; kind && i <= PFG_NOTIFY_WEBHOOK; i++)
+	for (int i = 0; kind && i < PFG_NOTIFY_N_KINDS; i++)
 		if (strcmp(kind, kind_names[i]) == 0)
 			k = i;
 	if (kind && k < 0) {
 		char *p = cfg_join(path, "kind");
-		cfg_problem(ld, p, "expected one of slack, discord, teams, webhook, got \"%s\"",
-			    kind);
+		cfg_problem(ld, p, "expected one of slack, discord, teams, webhook, "
+			    "homeassistant, got \"%s\"", kind);
 		free(p);
 	}
 	t->kind = k < 0 ? PFG_NOTIFY_WEBHOOK : (enum pfg_notify_kind)k;
@@ -205,6 +205,18 @@ static void load_target(struct loader *ld, struct pfg_config *cfg, const cJSON *
 	} else {
 		get_secret_pair(ld, cfg, obj, path, "secret", 0, &t->secret, &t->secret_env);
 	}
+	const char *tok = cfg_get_string(ld, obj, path, "token_env",
+					 k == PFG_NOTIFY_HOMEASSISTANT);
+	char *tp = cfg_join(path, "token_env");
+	if (tok && k != PFG_NOTIFY_HOMEASSISTANT && k >= 0)
+		cfg_problem(ld, tp, "only a homeassistant target takes a token (kind %s "
+			    "takes no token_env)", kind_names[k]);
+	else if (tok && !cfg_valid_env_name(tok))
+		cfg_problem(ld, tp, "expected a variable name (letters, digits, '_'), got "
+			    "\"%s\"", tok);
+	else if (tok)
+		t->token_env = pfg_xstrdup(tok);
+	free(tp);
 	t->min_severity = PFG_SEVERITY_MINOR;
 	cfg_get_choice(ld, obj, path, "min_severity", "minor, moderate, major, critical",
 		       parse_min_severity, &t->min_severity);
@@ -264,6 +276,8 @@ void cfg_notify_free(struct pfg_config *cfg)
 		free(t->secret);
 		free(t->secret_env);
 		free(t->ca_bundle);
+		free(t->token);
+		free(t->token_env);
 		pfg_strv_release(&t->components);
 	}
 	free(cfg->notify);

@@ -1,6 +1,7 @@
 /* engine.c: run a suite's benchmarks and store what they measured. */
 #include "perfguard/analysis.h"
 #include "perfguard/engine.h"
+#include "perfguard/ha.h"
 #include "perfguard/notify.h"
 #include "perfguard/stats.h"
 #include "perfguard/util.h"
@@ -534,9 +535,12 @@ int pfg_engine_run(const struct pfg_config *cfg, struct pfg_store *store,
 					 : PFG_RUN_COMPLETE;
 	if (pfg_store_run_end(store, report->run_id, report->status, err, errlen))
 		return PFG_ERUNTIME;
-	if (report->status != PFG_RUN_INTERRUPTED)
+	if (report->status != PFG_RUN_INTERRUPTED) {
 		pfg_notify_run(cfg, store, report, pfg_engine_session_cancel_fd(opts->session),
 			       &report->notices);
+		pfg_ha_after_run(cfg, store, report, pfg_engine_session_cancel_fd(opts->session),
+				 &report->notices);
+	}
 	ev = (struct pfg_event){ .kind = PFG_EVENT_RUN_DONE, .run_id = report->run_id,
 				 .report = report, .n_benches = n_sel };
 	emit(opts, &ev);

@@ -2,6 +2,7 @@
  * its benchmarks stored and analysed as one run in one transaction. */
 #include "ingest_int.h"
 
+#include "perfguard/ha.h"
 #include "perfguard/notify.h"
 #include "perfguard/util.h"
 
@@ -326,6 +327,7 @@ int pfg_ingest_store(const struct pfg_ingest *in, const struct pfg_config *cfg,
 	/* Told like any run, once it is stored (sending is outside the
 	 * transaction); what was not delivered goes to report->notices. */
 	pfg_notify_run(cfg, st, report, -1, &report->notices);
+	pfg_ha_after_run(cfg, st, report, -1, &report->notices);
 	return PFG_OK;
 }
 

@@ -58,6 +58,25 @@ static const char *target_url(const struct pfg_notify_target *t, char *why, size
 	return v;
 }
 
+/* The bearer token of a homeassistant target, or NULL. */
+static const char *target_token(const struct pfg_notify_target *t)
+{
+	if (t->token)
+		return t->token;
+	const char *v = t->token_env ? getenv(t->token_env) : NULL;
+	return v && *v ? v : NULL;
+}
+
+char *pfg_notify_ha_api_url(const char *base)
+{
+	size_t n = strlen(base);
+	while (n && base[n - 1] == '/')
+		n--;
+	if (n >= 4 && strncmp(base + n - 4, "/api", 4) == 0)
+		return strndup(base, n);
+	return pfg_xasprintf("%.*s/api", (int)n, base);
+}
+
 /* The secret of a webhook target, or NULL. */
 static const char *target_secret(const struct pfg_notify_target *t)
 {
@@ -234,8 +253,12 @@ static CURLcode request(const struct pfg_notify_target *t, const char *url,
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	if (body) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	} else {
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+	}
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "perfguard/" PFG_VERSION);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, total_ms < 10000 ? total_ms : 10000L);
@@ -276,14 +299,42 @@ static void body_excerpt(const struct response *r, char *buf, size_t len)
 void pfg_notify_post(const struct pfg_notify_target *t, const char *body, int cancel_fd,
 		     struct pfg_notify_outcome *out)
 {
+	if (t->kind != PFG_NOTIFY_HOMEASSISTANT) {
+		pfg_notify_request(t, NULL, body, cancel_fd, out, NULL);
+		return;
+	}
+	/* Home Assistant's API lives under /api of its base URL. */
+	char why[200];
+	const char *base = target_url(t, why, sizeof why);
+	size_t n = base ? strlen(base) : 0;
+	while (n && base[n - 1] == '/')
+		n--;
+	int has_api = n >= 4 && strncmp(base + n - 4, "/api", 4) == 0;
+	pfg_notify_request(t, has_api ? "/services/persistent_notification/create"
+			   : "/api/services/persistent_notification/create", body, cancel_fd,
+			   out, NULL);
+}
+
+void pfg_notify_request(const struct pfg_notify_target *t, const char *path,
+			const char *body, int cancel_fd, struct pfg_notify_outcome *out,
+			char **response)
+{
 	char why[200];
 	out->status = PFG_NOTIFY_FAILED;
 	out->http_status = 0;
 	out->attempts = 0;
 	out->error[0] = '\0';
-	const char *url = target_url(t, why, sizeof why);
-	if (!url) {
+	if (response)
+		*response = NULL;
+	const char *base = target_url(t, why, sizeof why);
+	if (!base) {
 		snprintf(out->error, sizeof out->error, "%s", why);
+		return;
+	}
+	const char *token = t->kind == PFG_NOTIFY_HOMEASSISTANT ? target_token(t) : NULL;
+	if (t->kind == PFG_NOTIFY_HOMEASSISTANT && !token) {
+		snprintf(out->error, sizeof out->error, "$%s is not set (the bearer token)",
+			 t->token_env ? t->token_env : "?");
 		return;
 	}
 	if (cancelled(cancel_fd, 0)) {
@@ -291,14 +342,24 @@ void pfg_notify_post(const struct pfg_notify_target *t, const char *body, int ca
 		snprintf(out->error, sizeof out->error, "not sent: cancelled");
 		return;
 	}
+	size_t bn = strlen(base);
+	while (path && bn && base[bn - 1] == '/')
+		bn--;
+	char *url = pfg_xasprintf("%.*s%s", (int)bn, base, path ? path : "");
 	pthread_once(&curl_once, curl_init_once);
 	const char *secret = t->kind == PFG_NOTIFY_WEBHOOK ? target_secret(t) : NULL;
 	struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
 	headers = curl_slist_append(headers, "Expect:");
-	if (secret) {
+	if (secret && body) {
 		char sig[160];
 		signature_header(secret, body, sig, sizeof sig);
 		headers = curl_slist_append(headers, sig);
+	}
+	if (token) {
+		char *auth = pfg_xasprintf("Authorization: Bearer %s", token);
+		headers = curl_slist_append(headers, auth);
+		free(auth);
+		secret = token; /* scrubbed from errors below */
 	}
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
 	gsl_rng_set(rng, (unsigned long)pfg_now_ns() ^ (unsigned long)getpid());
@@ -322,6 +383,8 @@ void pfg_notify_post(const struct pfg_notify_target *t, const char *body, int ca
 		} else if (http >= 200 && http < 300) {
 			out->status = PFG_NOTIFY_SENT;
 			out->error[0] = '\0';
+			if (response)
+				*response = strndup(r->body, r->len);
 			break;
 		} else {
 			char excerpt[128];
@@ -360,4 +423,6 @@ void pfg_notify_post(const struct pfg_notify_target *t, const char *body, int ca
 	gsl_rng_free(rng);
 	curl_slist_free_all(headers);
 	scrub_all(out->error, url, secret);
+	scrub_all(out->error, base, NULL);
+	free(url);
 }

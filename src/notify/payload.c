@@ -22,6 +22,7 @@
 #define DISCORD_FIELD_VALUE_MAX 1024
 #define TEAMS_BYTES_MAX 24000        /* Teams refuses cards over about 28 KB */
 #define WEBHOOK_ITEMS_MAX 1000
+#define HA_MESSAGE_MAX 8000          /* a notification people read */
 
 /* How markup escapes text for a service. */
 enum markup { PLAIN, SLACK, DISCORD, TEAMS };
@@ -519,10 +520,47 @@ static cJSON *webhook(const struct pfg_notify_message *m)
 	return root;
 }
 
+/* Home Assistant: persistent_notification.create's data: the title, the
+ * facts and items as Markdown, one notification_id per suite that each
+ * message replaces. */
+static cJSON *homeassistant(const struct pfg_notify_message *m)
+{
+	cJSON *root = cJSON_CreateObject();
+	char *t = title(m), *clean = escape(t, PLAIN), *tc = cut(clean, 250);
+	cJSON_AddStringToObject(root, "title", tc);
+	free(tc);
+	free(clean);
+	free(t);
+	char *text = pfg_xstrdup("");
+	struct fact f[3];
+	size_t nf = facts(m, f);
+	for (size_t i = 0; i < nf; i++) {
+		char *v = escape(f[i].value, DISCORD);
+		char *x = pfg_xasprintf("%s**%s**: %s\n", text, f[i].name, v);
+		free(v);
+		free(text);
+		text = x;
+	}
+	size_t next = 0;
+	char *lines = item_lines(m, &next, HA_MESSAGE_MAX, DISCORD, 1);
+	char *x = pfg_xasprintf("%s%s%s", text, nf && *lines ? "\n" : "", lines);
+	free(lines);
+	free(text);
+	cJSON_AddStringToObject(root, "message", x);
+	free(x);
+	char *sid = pfg_utf8_sanitize(m->suite ? m->suite : "perfguard");
+	char *id = pfg_xasprintf("perfguard_%s", sid);
+	cJSON_AddStringToObject(root, "notification_id", id);
+	free(id);
+	free(sid);
+	return root;
+}
+
 char *pfg_notify_payload(enum pfg_notify_kind k, const struct pfg_notify_message *m)
 {
 	cJSON *root = k == PFG_NOTIFY_SLACK ? slack(m) : k == PFG_NOTIFY_DISCORD ? discord(m)
-		    : k == PFG_NOTIFY_TEAMS ? teams(m) : webhook(m);
+		    : k == PFG_NOTIFY_TEAMS ? teams(m)
+		    : k == PFG_NOTIFY_HOMEASSISTANT ? homeassistant(m) : webhook(m);
 	char *s = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
 	return s;

@@ -4,6 +4,7 @@
  * they produce goes to the UI as messages (queue.c). */
 #include "tui_int.h"
 
+#include "perfguard/ha.h"
 #include "perfguard/notify.h"
 
 #include <signal.h>
@@ -174,6 +175,7 @@ static void pfg_reader_notify(struct pfg_tui_worker *w, int64_t id,
 		return;
 	struct pfg_strv notices = { 0 };
 	pfg_notify_alert_changes(w->cfg, w->store, &id, &from, 1, actor, &notices);
+	pfg_ha_after_alert_changes(w->cfg, w->store, &id, &from, 1, &notices);
 	for (size_t i = 0; i < notices.n; i++)
 		pfg_notice(w->ch, 1, "%s", notices.v[i]);
 	pfg_strv_release(&notices);

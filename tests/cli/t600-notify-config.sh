@@ -30,7 +30,7 @@ expect_success 'every bad field of a target is named with its line, exit 2' '
   {\"name\": \"f\", \"kind\": \"webhook\", \"url_env\": \"F\", \"min_severity\": \"none\", \"components\": []},
   {\"name\": \"g\", \"kind\": \"webhook\", \"url_env\": \"G\", \"colour\": 1}]" &&
 	expect_exit 2 pg run &&
-	expect_contains .err "perfguard.json:5: notify[0].kind: expected one of slack, discord, teams, webhook, got \"sms\"" &&
+	expect_contains .err "perfguard.json:5: notify[0].kind: expected one of slack, discord, teams, webhook, homeassistant, got \"sms\"" &&
 	expect_contains .err "perfguard.json:6: notify[1].url: expected an http:// or https:// URL" &&
 	expect_contains .err "perfguard.json:7: notify[2]: give \"url\" or \"url_env\", not both" &&
 	expect_contains .err "perfguard.json:8: notify[3]: missing required key \"url_env\"" &&
