@@ -189,4 +189,12 @@ struct pfg_auto_runs;
 void pfg_cli_sizing_describe(const struct pfg_auto_runs *a, enum pfg_stop_reason stop,
 			     double pct, const char *pm, char *buf, size_t len);
 
+struct pfg_prune_report;
+
+/* What a prune removed (or, dry_run, would remove) in one line for
+ * people: "removed 3 runs (2-4): 6 results, 30 samples, 0 sample metrics,
+ * 6 comparisons". Defined in cmd_prune.c. */
+void pfg_cli_prune_sentence(const struct pfg_prune_report *r, int dry_run, char *buf,
+			    size_t len);
+
 #endif

@@ -352,6 +352,24 @@ static void load_analysis(struct loader *ld, const cJSON *root, struct pfg_analy
 	}
 }
 
+/* Read "retention": keep_days and keep_runs, at least one of them. */
+static void load_retention(struct loader *ld, const cJSON *root, struct pfg_retention *r)
+{
+	static const char *const keys[] = { "keep_days", "keep_runs", NULL };
+	const cJSON *obj = cfg_get_object(ld, root, "", "retention", keys);
+	if (!obj)
+		return;
+	int days = 0, runs = 0;
+	cfg_get_int(ld, obj, "retention", "keep_days", 1, PFG_KEEP_DAYS_MAX, &days);
+	cfg_get_int(ld, obj, "retention", "keep_runs", 1, PFG_KEEP_RUNS_MAX, &runs);
+	r->keep_days = days;
+	r->keep_runs = runs;
+	if (!cJSON_GetObjectItemCaseSensitive(obj, "keep_days") &&
+	    !cJSON_GetObjectItemCaseSensitive(obj, "keep_runs"))
+		cfg_problem(ld, "retention", "expected keep_days, keep_runs or both (what "
+			    "perfguard run keeps after each run)");
+}
+
 /* Read the suite-wide defaults. */
 static void load_defaults(struct loader *ld, const cJSON *root, struct defaults *d)
 {
@@ -485,7 +503,7 @@ int pfg_config_parse(const char *text, const char *file, const char *dir,
 		static const char *const keys[] = {
 			"suite", "defaults", "thresholds", "statistics", "confirm_runs",
 			"drift_window", "drift_limit", "auto_baseline", "rebaseline_after", "baseline_runs", "gate",
-			"components", "notify", NULL };
+			"components", "notify", "retention", NULL };
 		cfg_check_keys(&ld, root, "", keys);
 		const char *suite = cfg_get_string(&ld, root, "", "suite", 0);
 		cfg->suite = pfg_xstrdup(suite ? suite : "perfguard");
@@ -493,6 +511,7 @@ int pfg_config_parse(const char *text, const char *file, const char *dir,
 		load_defaults(&ld, root, &d);
 		load_thresholds(&ld, root, &cfg->thresholds);
 		load_analysis(&ld, root, &cfg->analysis);
+		load_retention(&ld, root, &cfg->retention);
 		load_components(&ld, root, &d, cfg);
 		cfg_load_notify(&ld, root, cfg);
 	}
