@@ -34,15 +34,22 @@ static void on_progress(size_t done, size_t total, void *ctx)
 	pfg_cli_progress(done, total, "removing runs");
 }
 
+/* "s" unless n is 1. */
+static const char *plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 void pfg_cli_prune_sentence(const struct pfg_prune_report *r, int dry_run, char *buf,
 			    size_t len)
 {
 	char ids[256];
 	pfg_prune_ranges(r->run_ids, r->n_runs, ids, sizeof ids);
-	snprintf(buf, len, "%s %zu run%s (%s): %zu results, %zu samples, %zu sample metrics, "
-		 "%zu comparisons", dry_run ? "would remove" : "removed", r->n_runs,
-		 r->n_runs == 1 ? "" : "s", ids, r->n_results, r->n_samples, r->n_metrics,
-		 r->n_comparisons);
+	snprintf(buf, len, "%s %zu run%s (%s): %zu result%s, %zu sample%s, %zu sample "
+		 "metric%s, %zu comparison%s", dry_run ? "would remove" : "removed", r->n_runs,
+		 plural(r->n_runs), ids, r->n_results, plural(r->n_results), r->n_samples,
+		 plural(r->n_samples), r->n_metrics, plural(r->n_metrics), r->n_comparisons,
+		 plural(r->n_comparisons));
 }
 
 /* Print what the prune did (or would do) for people. */
@@ -58,8 +65,7 @@ static void print_report(const struct pfg_prune_report *r, int dry_run)
 				  "no run is older than the rules keep");
 	}
 	if (r->n_kept) {
-		printf("kept %zu older run%s still needed by", r->n_kept,
-		       r->n_kept == 1 ? "" : "s");
+		printf("kept %zu older run%s still needed by", r->n_kept, plural(r->n_kept));
 		const char *sep = " ";
 		for (size_t i = 0; i < r->n_reasons; i++)
 			if (r->kept[i].n) {
@@ -70,7 +76,7 @@ static void print_report(const struct pfg_prune_report *r, int dry_run)
 	}
 	if (r->n_notifications)
 		printf("%zu notification%s %s their run (the record stays)\n",
-		       r->n_notifications, r->n_notifications == 1 ? "" : "s",
+		       r->n_notifications, plural(r->n_notifications),
 		       dry_run ? "would forget" : "forgot");
 	if (dry_run)
 		puts("nothing was changed (--dry-run)");
