@@ -66,7 +66,7 @@ expect_success 'bad options are usage errors that say what was expected, and cha
 	expect_exit 2 pg prune --keep-runs 0 && expect_contains .err "got '"'"'0'"'"'" &&
 	expect_exit 2 pg prune --keep-runs 5x && expect_contains .err "got '"'"'5x'"'"'" &&
 	expect_exit 2 pg prune &&
-	expect_contains .err "expected --keep-days N, --keep-runs N or both (or \"retention\" in ./perfguard.json)" &&
+	expect_contains .err "expected --keep-days N, --keep-runs N or both (or \"retention\" in perfguard.json)" &&
 	expect_exit 2 pg prune --keep-runs 2 extra && expect_contains .err "unexpected argument '"'"'extra'"'"'" &&
 	expect_exit 2 pg prune --keep-runs && expect_contains .err "Try '"'"'perfguard prune --help'"'"'" &&
 	expect_exit 2 pg prune --db nosuch.db --keep-runs 2 && expect_contains .err "no database at nosuch.db" &&
@@ -77,7 +77,7 @@ expect_success 'a dry run says what would go and changes nothing (the whole dump
 	q .dump > dump.before &&
 	pg prune --keep-runs 2 --dry-run > out.txt &&
 	expect_contains out.txt "would remove 11 runs (2-8, 14-16, 18): 22 results, 110 samples, 110 sample metrics, 22 comparisons" &&
-	expect_contains out.txt "kept 7 older runs still needed by a baseline (6), an alert (2), an alert'"'"'s recovery (1), a change point (2)" &&
+	expect_contains out.txt "kept 7 older runs still needed by an alert'"'"'s recovery (1), an alert (2), a baseline (6), a change point (2)" &&
 	expect_contains out.txt "nothing was changed (--dry-run)" &&
 	pg prune --keep-runs 2 --dry-run --vacuum --json > dry.json &&
 	q .dump > dump.after && cmp dump.before dump.after &&
@@ -121,6 +121,8 @@ expect_success 'keep-days and keep-runs: a run either rule keeps is kept' '
 	expect_contains out.txt "removed 3 runs (3-5)" &&
 	test "$(q "SELECT count(*) FROM run")" = 16 &&
 	pg prune --keep-days 30 > out.txt &&
+	expect_contains out.txt "removed nothing: every older run is still needed" &&
+	pg prune --keep-days 1000 > out.txt &&
 	expect_contains out.txt "removed nothing: no run is older than the rules keep"
 '
 
@@ -153,10 +155,13 @@ print(\"\\n\".join(str(r[\"mean\"]) for r in rows))" > series.txt &&
 	pg alerts list > alerts.txt && expect_contains alerts.txt "app/b" &&
 	pg alerts show 1 > alert1.txt && expect_contains alert1.txt "app/b" &&
 	pg baseline show 3 > b3.txt && expect_contains b3.txt "9" &&
-	pg gate >/dev/null &&
-	echo 160 > b.val && runs 6 &&
-	test "$(q "SELECT count(*) FROM change_point WHERE run_id > 20")" -ge 1 &&
-	expect_exit 1 pg gate && expect_contains .out "app/b" &&
+	expect_exit 1 pg gate && expect_contains .out "drift" &&
+	echo 160 > b.val && runs 7 &&
+	test "$(q "SELECT count(*) FROM alert WHERE run_id = 21 AND kind = '"'"'regression'"'"'
+		AND baseline_id = 2")" = 1 &&
+	test "$(q "SELECT group_concat(run_id) FROM change_point")" = "9,17,21" &&
+	{ pg gate --json > gate.json || test $? = 1; } &&
+	python3 -c "import json; g = json.load(open(\"gate.json\")); assert \"app/b\" in json.dumps(g), g" &&
 	pg report -o r.html && grep -q "app/b" r.html &&
 	test -z "$(summaries_off)"
 '
@@ -176,13 +181,13 @@ assert any(k[\"reason\"] == \"a baseline\" for k in d[\"kept\"]), d" &&
 expect_success 'the config'"'"'s retention is applied after each run, and by prune without options' '
 	python3 - <<-PY &&
 	import json; c = json.load(open("perfguard.json"))
-	c["retention"] = {"keep_runs": 4}
+	c["retention"] = {"keep_runs": 2}
 	json.dump(c, open("perfguard.json", "w"))
 	PY
-	pg run > out.txt 2> err.txt &&
+	pg run > out.txt 2> err.txt && pg run > out.txt 2>> err.txt &&
 	expect_contains err.txt "perfguard run: retention: removed" &&
-	expect_contains err.txt "retention.keep_runs: 4 keeps fewer runs than the analysis reads (10:" &&
-	test -z "$(q "SELECT id FROM run WHERE id NOT IN (SELECT id FROM run ORDER BY id DESC LIMIT 4)
+	expect_contains err.txt "retention.keep_runs: 2 keeps fewer runs than the analysis reads (10:" &&
+	test -z "$(q "SELECT id FROM run WHERE id NOT IN (SELECT id FROM run ORDER BY id DESC LIMIT 2)
 		AND id NOT IN (SELECT run_id FROM baseline_run UNION SELECT run_id FROM alert
 		UNION SELECT coalesce(recovered_run_id, 0) FROM alert UNION SELECT run_id FROM change_point)")" &&
 	referenced > refs.now && test -z "$(comm -23 refs.before refs.now)" &&
@@ -213,6 +218,11 @@ expect_success 'a bad retention is a config error naming the field, and nothing 
 '
 
 expect_success 'run --trigger stores cli or ci, and refuses any other value' '
+	python3 - <<-PY &&
+	import json; c = json.load(open("perfguard.json"))
+	del c["retention"]
+	json.dump(c, open("perfguard.json", "w"))
+	PY
 	n=$(q "SELECT max(id) FROM run") &&
 	env -u CI "$PERFGUARD" run --trigger ci >/dev/null 2>&1 &&
 	CI=true "$PERFGUARD" run --trigger cli >/dev/null 2>&1 &&
