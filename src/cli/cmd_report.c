@@ -209,19 +209,28 @@ static int rotate_artifacts(const struct pfg_cli *cli, const char *dir, const ch
 }
 
 /* The path of a new artifact of extension ext in dir, stamped with the
- * time now (UTC), with -2, -3... when one of that second exists. */
+ * time now (UTC); when artifacts of that second exist, numbered after the
+ * highest of them (-2, -3...), so that it sorts as the newest. */
 static char *artifact_path(const char *dir, const char *ext, time_t now)
 {
 	struct tm tm;
 	char stamp[32];
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-	char *path = pfg_xasprintf("%s/perfguard-%s.%s", dir, stamp, ext);
-	for (int seq = 2; access(path, F_OK) == 0; seq++) {
-		free(path);
-		path = pfg_xasprintf("%s/perfguard-%s-%d.%s", dir, stamp, seq, ext);
+	long last = 0;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		struct artifact a;
+		if (parse_artifact(e->d_name, ext, &a) == 0 && strcmp(a.stamp, stamp) == 0 &&
+		    a.seq > last)
+			last = a.seq;
 	}
-	return path;
+	if (d)
+		closedir(d);
+	if (!last)
+		return pfg_xasprintf("%s/perfguard-%s.%s", dir, stamp, ext);
+	return pfg_xasprintf("%s/perfguard-%s-%ld.%s", dir, stamp, last + 1, ext);
 }
 
 /* Write r into dir (made when missing) in format fmt, or in every format
