@@ -17,21 +17,20 @@ enum { OPT_KEEP_DAYS = 0x2000, OPT_KEEP_RUNS, OPT_DRY_RUN, OPT_VACUUM, OPT_JSON 
 /* The progress bar shows once removing has taken this long. */
 #define PRUNE_PROGRESS_AFTER_NS 300000000LL
 
-/* When the removal began, and whether the bar is drawn. */
-struct prune_progress {
-	int64_t start_ns;
-	int drawn;
-};
-
-/* pfg_prune_opts.progress: the bar on stderr (when it is a terminal) for
- * a prune that takes long. */
-static void on_progress(size_t done, size_t total, void *ctx)
+void pfg_cli_prune_progress(size_t done, size_t total, void *ctx)
 {
-	struct prune_progress *p = ctx;
+	struct pfg_cli_prune_progress *p = ctx;
 	if (!p->drawn && pfg_now_ns() - p->start_ns < PRUNE_PROGRESS_AFTER_NS)
 		return;
 	p->drawn = 1;
 	pfg_cli_progress(done, total, "removing runs");
+}
+
+void pfg_cli_prune_progress_end(struct pfg_cli_prune_progress *p)
+{
+	if (p->drawn)
+		pfg_cli_progress(1, 1, NULL);
+	p->drawn = 0;
 }
 
 /* "s" unless n is 1. */
@@ -82,7 +81,7 @@ static void print_report(const struct pfg_prune_report *r, int dry_run)
 		puts("nothing was changed (--dry-run)");
 }
 
-/* The report as JSON for scripts (sizes < 0: no --vacuum). */
+/* The report as JSON for scripts (after < 0: no compaction). */
 static void print_json(const struct pfg_prune_report *r, int dry_run, long long before,
 		       long long after)
 {
@@ -109,7 +108,7 @@ static void print_json(const struct pfg_prune_report *r, int dry_run, long long 
 		cJSON_AddNumberToObject(k, "runs", (double)r->kept[i].n);
 		cJSON_AddItemToArray(kept, k);
 	}
-	if (before >= 0) {
+	if (after >= 0) {
 		cJSON *v = cJSON_AddObjectToObject(o, "vacuum");
 		cJSON_AddNumberToObject(v, "bytes_before", (double)before);
 		cJSON_AddNumberToObject(v, "bytes_after", (double)after);
@@ -160,9 +159,9 @@ static int cmd_prune(struct pfg_cli *cli, int argc, char **argv)
 		{ "vacuum", no_argument, NULL, OPT_VACUUM },
 		{ "json", no_argument, NULL, OPT_JSON },
 		PFG_COMMON_LONGOPTS, { 0 } };
-	struct prune_progress prog = { 0 };
-	struct pfg_prune_opts o = { .actor = pfg_engine_actor(), .progress = on_progress,
-				    .ctx = &prog };
+	struct pfg_cli_prune_progress prog = { 0 };
+	struct pfg_prune_opts o = { .actor = pfg_engine_actor(),
+				    .progress = pfg_cli_prune_progress, .ctx = &prog };
 	int vacuum = 0, json = 0, opt, rc;
 	while ((opt = getopt_long(argc, argv, PFG_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (opt) {
@@ -195,8 +194,7 @@ static int cmd_prune(struct pfg_cli *cli, int argc, char **argv)
 	struct pfg_prune_report r;
 	prog.start_ns = pfg_now_ns();
 	int prc = pfg_store_prune(st, &o, &r, err, sizeof err);
-	if (prog.drawn)
-		pfg_cli_progress(1, 1, NULL);
+	pfg_cli_prune_progress_end(&prog);
 	if (prc) {
 		pfg_store_close(st);
 		return pfg_cli_fail(cli, pfg_cli_exit_of(prc), "%s%s", err, prc == PFG_ERUNTIME ?

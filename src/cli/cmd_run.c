@@ -378,11 +378,15 @@ static void apply_retention(struct pfg_store *st, const struct pfg_config *cfg)
 	if (!cfg->retention.keep_days && !cfg->retention.keep_runs)
 		return;
 	char err[PFG_ERR_MAX], line[640];
+	struct pfg_cli_prune_progress prog = { .start_ns = pfg_now_ns() };
 	struct pfg_prune_opts o = { .keep_days = cfg->retention.keep_days,
 				    .keep_runs = cfg->retention.keep_runs,
-				    .actor = pfg_engine_actor() };
+				    .actor = pfg_engine_actor(),
+				    .progress = pfg_cli_prune_progress, .ctx = &prog };
 	struct pfg_prune_report r;
-	if (pfg_store_prune(st, &o, &r, err, sizeof err)) {
+	int rc = pfg_store_prune(st, &o, &r, err, sizeof err);
+	pfg_cli_prune_progress_end(&prog);
+	if (rc) {
 		fputs("perfguard run: warning: retention: ", stderr);
 		pfg_cli_print_safe(stderr, err, 0);
 		fputs("; the run is stored, nothing was pruned\n", stderr);

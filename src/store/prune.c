@@ -148,9 +148,12 @@ static int find_runs(struct pfg_store *st, const struct pfg_prune_opts *o,
 	int ncols = 3 + (int)refs->n_keeps;
 	snprintf(r->kept[0].why, sizeof r->kept[0].why, "running");
 	snprintf(r->kept[1].why, sizeof r->kept[1].why, "the latest result");
-	for (size_t i = 0, k = 2; i < refs->n; i++)
-		if (refs->v[i].kind == REF_KEEPS)
-			ref_reason(&refs->v[i], r->kept[k].why, sizeof r->kept[k].why), k++;
+	for (size_t i = 0, k = 2; i < refs->n; i++) {
+		if (refs->v[i].kind != REF_KEEPS)
+			continue;
+		ref_reason(&refs->v[i], r->kept[k].why, sizeof r->kept[k].why);
+		k++;
+	}
 	r->n_reasons = (size_t)ncols - 1;
 	size_t cap = 0;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
