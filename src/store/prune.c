@@ -494,7 +494,7 @@ int pfg_store_prune(struct pfg_store *st, const struct pfg_prune_opts *o,
 		return PFG_ERUNTIME;
 	/* Results and comparisons go run by run while their indexes are by
 	 * benchmark: each run touches every page of those indexes, so they
-	 * are held in memory while removing (2.5 times faster on 2,000 x 500,
+	 * are held in memory while removing (2.7 times faster on 2,000 x 500,
 	 * bench/prune); the connection's own size is back afterwards. */
 	int64_t cache = pragma_int(st, "PRAGMA cache_size", -2000);
 	if (!o->dry_run) {
