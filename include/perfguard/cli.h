@@ -189,4 +189,24 @@ struct pfg_auto_runs;
 void pfg_cli_sizing_describe(const struct pfg_auto_runs *a, enum pfg_stop_reason stop,
 			     double pct, const char *pm, char *buf, size_t len);
 
+struct pfg_prune_report;
+
+/* What a prune removed (or, dry_run, would remove) in one line for
+ * people: "removed 3 runs (2-4): 6 results, 30 samples, 0 sample metrics,
+ * 6 comparisons". Defined in cmd_prune.c. */
+void pfg_cli_prune_sentence(const struct pfg_prune_report *r, int dry_run, char *buf,
+			    size_t len);
+
+/* A prune's progress bar on stderr (when it is a terminal), drawn once
+ * the prune has taken a moment: pass pfg_cli_prune_progress as
+ * pfg_prune_opts.progress and a struct pfg_cli_prune_progress (its start
+ * from pfg_now_ns()) as its ctx; after the prune, pfg_cli_prune_progress_end
+ * clears the bar if it was drawn. Defined in cmd_prune.c. */
+struct pfg_cli_prune_progress {
+	int64_t start_ns;
+	int drawn;
+};
+void pfg_cli_prune_progress(size_t done, size_t total, void *ctx);
+void pfg_cli_prune_progress_end(struct pfg_cli_prune_progress *p);
+
 #endif

@@ -34,6 +34,8 @@
 #define PFG_PRECISION_MAX_PCT 100.0
 #define PFG_BUDGET_MIN_S 0.001        /* budget, seconds (0: none) */
 #define PFG_BUDGET_MAX_S 604800.0
+#define PFG_KEEP_DAYS_MAX 100000      /* retention.keep_days: 1.. */
+#define PFG_KEEP_RUNS_MAX 1000000000  /* retention.keep_runs: 1.. */
 
 /* "runs": "auto": the sample sized by precision (perfguard.json(5)). After
  * each measured run the relative half-width of the 95% interval of the
@@ -191,6 +193,13 @@ struct pfg_ha_cfg {
 	double timeout_s;         /* per request and per MQTT step, 10 */
 };
 
+/* "retention": what `perfguard run` prunes after each run (as `perfguard
+ * prune --keep-days D --keep-runs R`: a run either rule keeps is kept). */
+struct pfg_retention {
+	long keep_days;         /* 0: no age rule */
+	long keep_runs;         /* 0: no count rule; both 0: no retention */
+};
+
 struct pfg_config {
 	char *path;             /* as given */
 	char *dir;              /* absolute directory of the config */
@@ -199,6 +208,7 @@ struct pfg_config {
 	struct pfg_analysis_cfg analysis;
 	struct pfg_benchmark_cfg *benchmarks; /* in config order */
 	size_t n_benchmarks;
+	struct pfg_retention retention; /* "retention"; zero when not set */
 	struct pfg_notify_target *notify; /* "notify", in config order */
 	size_t n_notify;
 	struct pfg_ha_cfg ha;     /* "homeassistant" */

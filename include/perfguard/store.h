@@ -544,6 +544,71 @@ int pfg_store_batch_end(struct pfg_store *st, int rc, char *err, size_t errlen);
 int pfg_store_run_note(struct pfg_store *st, int64_t run_id, const char *actor,
 		       const char *action, const char *note, char *err, size_t errlen);
 
+/* ---- Retention (src/store/prune.c) -------------------------------------
+ * Old runs go with everything that belongs to them: samples and their
+ * metrics, results, comparisons and noise settings; a notification keeps
+ * its record without the run. A run that any other row refers to is never
+ * removed: the references are read from the schema's foreign keys (every
+ * baseline's source runs whatever its state, every alert's run and
+ * recovering run whether open or closed, every stored change point), and
+ * so are each benchmark's latest result in each environment and runs still
+ * running. All of it happens in one transaction: everything or nothing. */
+
+struct pfg_prune_opts {
+	long keep_days;          /* keep runs started less than this many days
+				    ago; 0: no age rule */
+	long keep_runs;          /* keep the newest this many runs (by id, of
+				    every environment, trigger and status);
+				    0: no count rule */
+	int dry_run;             /* count what would go, change nothing */
+	double now;              /* epoch seconds ages count from; 0: the clock */
+	const char *actor;       /* who, for the audit log ("pruned") */
+	/* Called after each run is removed (or counted), done of total; may
+	 * be NULL. */
+	void (*progress)(size_t done, size_t total, void *ctx);
+	void *ctx;
+};
+
+/* Why runs that the rules would remove were kept: one reason, how many. */
+struct pfg_prune_kept {
+	char why[96];            /* "a baseline", "an alert", "a change point",
+				    "the latest result", "running", or
+				    "table.column" for a reference the schema
+				    added later */
+	size_t n;
+};
+
+#define PFG_PRUNE_KEPT_MAX 16
+
+/* What pfg_store_prune() removed (would remove, for a dry run). */
+struct pfg_prune_report {
+	int64_t *run_ids;        /* ascending */
+	size_t n_runs;
+	size_t n_samples, n_metrics, n_results, n_comparisons, n_noise;
+	size_t n_notifications;  /* notifications whose run was forgotten */
+	size_t n_old;            /* runs the rules would remove */
+	size_t n_kept;           /* of those, kept because something needs them */
+	struct pfg_prune_kept kept[PFG_PRUNE_KEPT_MAX]; /* by reason: a run may
+				    count under several */
+	size_t n_reasons;
+};
+
+/* Remove the runs o's rules leave out (a run either rule keeps is kept;
+ * PFG_EINPUT when o sets neither rule), updating each benchmark's summary
+ * (result count, latest run, recent means) as the schema's triggers do, and
+ * note it in the audit log. *r is filled (release it with
+ * pfg_prune_report_release()) on success; on failure nothing changed. */
+int pfg_store_prune(struct pfg_store *st, const struct pfg_prune_opts *o,
+		    struct pfg_prune_report *r, char *err, size_t errlen);
+void pfg_prune_report_release(struct pfg_prune_report *r);
+
+/* Write ids[0..n) (ascending) as ranges, "2-40, 43, 45-47", into buf;
+ * past len, cut with ", ..." (at least 16 bytes). */
+void pfg_prune_ranges(const int64_t *ids, size_t n, char *buf, size_t len);
+
+/* Compact the database file (VACUUM) and truncate its write-ahead log. */
+int pfg_store_vacuum(struct pfg_store *st, char *err, size_t errlen);
+
 /* ---- Runs (the dashboard's runs view) -----------------------------------
  * src/store/runs.c. */
 

@@ -106,7 +106,7 @@ void ci_github(struct ci_buf *b, const struct pfg_ci_opts *o, const struct ci_na
 		"          fi\n"
 		"\n"
 		"      - name: Run the benchmarks and the gate\n"
-		"        run: perfguard run --gate\n"
+		"        run: perfguard run --trigger ci --gate\n"
 		"\n"
 		"      # Whatever the gate said; the Markdown report stays far under the\n"
 		"      # step summary's 1 MiB (report --max-bytes, 60000 by default).\n"

@@ -77,7 +77,7 @@ void ci_gitlab(struct ci_buf *b, const struct pfg_ci_opts *o, const struct ci_na
 	       "        fi\n"
 	       "      fi\n"
 	       "    - rc=0\n"
-	       "    - perfguard run --gate || rc=$?\n"
+	       "    - perfguard run --trigger ci --gate || rc=$?\n"
 	       "    # The reports, whatever the gate said; then its verdict.\n"
 	       "    - mkdir -p \"$PERFGUARD_OUT\"\n");
 	ci_put_reports(b, "    - ", " || rc=3");

@@ -82,7 +82,7 @@ void ci_jenkins(struct ci_buf *b, const struct pfg_ci_opts *o, const struct ci_n
 	       "                script {\n"
 	       "                    env.PERFGUARD_STATUS = sh(returnStatus: true, script: '''\n"
 	       "                        export PATH=\"$HOME/.local/bin:$PATH\"\n"
-	       "                        perfguard run --gate\n"
+	       "                        perfguard run --trigger ci --gate\n"
 	       "                    ''').toString()\n"
 	       "                }\n"
 	       "            }\n"

@@ -196,7 +196,7 @@ const struct pfg_command pfg_cmd_ci_entry = {
 		"Write a pipeline for the suite of the config, run at the root of the\n"
 		"repository: it installs perfguard when the runner lacks it (from\n"
 		"$PERFGUARD_GIT), restores the database of earlier pipelines, runs\n"
-		"'perfguard run --gate' (with CI=true: trigger ci), writes the JUnit,\n"
+		"'perfguard run --trigger ci --gate', writes the JUnit,\n"
 		"HTML, JSON and Markdown reports even when the gate fails, publishes them,\n"
 		"and keeps the database for the next pipeline. Then it prints what is\n"
 		"left to do (a runner, secrets). See perfguard(1), ci init.\n"

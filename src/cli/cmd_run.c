@@ -364,7 +364,40 @@ static void print_json(struct pfg_store *st, const struct pfg_run_report *r,
 struct run_args {
 	int json, gate, noise_warnings;
 	const char *fail_on;
+	const char *trigger;      /* cli or ci */
 };
+
+/* The triggers a run started here may be stored with (the database also
+ * knows tui and ingest, which the dashboard and imports record). */
+static const char *const run_triggers[] = { "cli", "ci" };
+
+/* Apply the config's retention after a run: prune, and say what went on
+ * stderr. A failure is a warning: the run is stored, nothing was pruned. */
+static void apply_retention(struct pfg_store *st, const struct pfg_config *cfg)
+{
+	if (!cfg->retention.keep_days && !cfg->retention.keep_runs)
+		return;
+	char err[PFG_ERR_MAX], line[640];
+	struct pfg_cli_prune_progress prog = { .start_ns = pfg_now_ns() };
+	struct pfg_prune_opts o = { .keep_days = cfg->retention.keep_days,
+				    .keep_runs = cfg->retention.keep_runs,
+				    .actor = pfg_engine_actor(),
+				    .progress = pfg_cli_prune_progress, .ctx = &prog };
+	struct pfg_prune_report r;
+	int rc = pfg_store_prune(st, &o, &r, err, sizeof err);
+	pfg_cli_prune_progress_end(&prog);
+	if (rc) {
+		fputs("perfguard run: warning: retention: ", stderr);
+		pfg_cli_print_safe(stderr, err, 0);
+		fputs("; the run is stored, nothing was pruned\n", stderr);
+		return;
+	}
+	if (r.n_runs) {
+		pfg_cli_prune_sentence(&r, 0, line, sizeof line);
+		fprintf(stderr, "perfguard run: retention: %s\n", line);
+	}
+	pfg_prune_report_release(&r);
+}
 
 /* Run the benchmarks named by argv[optind..] in session and report. */
 static int run_session(struct pfg_cli *cli, struct pfg_engine_session *session, int argc,
@@ -398,7 +431,7 @@ static int run_session(struct pfg_cli *cli, struct pfg_engine_session *session, 
 	for (size_t i = 0; i < n_sel; i++)
 		prog.total += (size_t)(cfg->benchmarks[sel[i]].warmup +
 				       cfg->benchmarks[sel[i]].runs);
-	struct pfg_engine_opts opts = { .trigger = getenv("CI") ? "ci" : "cli",
+	struct pfg_engine_opts opts = { .trigger = ra->trigger,
 					.session = session, .on_event = on_event, .ctx = &prog };
 	struct pfg_run_report report;
 	struct pfg_gate_report gate_report = { 0 };
@@ -425,6 +458,8 @@ static int run_session(struct pfg_cli *cli, struct pfg_engine_session *session, 
 		}
 		if (judged && !ra->json)
 			pfg_cli_gate_print(stdout, &gate_report);
+		if (report.status != PFG_RUN_INTERRUPTED && !pfg_engine_session_signal(session))
+			apply_retention(st, cfg);
 		if (report.status == PFG_RUN_INTERRUPTED) {
 			fprintf(stderr, "perfguard run: interrupted; run %lld keeps the %zu "
 				"benchmark%s that started\n", (long long)report.run_id,
@@ -459,9 +494,10 @@ static int cmd_run(struct pfg_cli *cli, int argc, char **argv)
 		{ "gate", no_argument, NULL, 'g' },
 		{ "fail-on", required_argument, NULL, 'f' },
 		{ "no-noise-warnings", no_argument, NULL, 'q' },
+		{ "trigger", required_argument, NULL, 't' },
 		PFG_COMMON_LONGOPTS, { 0 } };
 	int json = 0, gate = 0, noise_warnings = 1, opt;
-	const char *fail_on = NULL;
+	const char *fail_on = NULL, *trigger = getenv("CI") ? "ci" : "cli";
 	while ((opt = getopt_long(argc, argv, PFG_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (opt == 'j') {
 			json = 1;
@@ -472,6 +508,16 @@ static int cmd_run(struct pfg_cli *cli, int argc, char **argv)
 			gate = 1;
 		} else if (opt == 'q') {
 			noise_warnings = 0;
+		} else if (opt == 't') {
+			trigger = NULL;
+			for (size_t i = 0; i < sizeof run_triggers / sizeof *run_triggers; i++)
+				if (strcmp(optarg, run_triggers[i]) == 0)
+					trigger = run_triggers[i];
+			if (!trigger)
+				return pfg_cli_usage_error(cli, "--trigger: expected cli or ci, got "
+							   "'%s' (a run's trigger is one of cli, "
+							   "tui, ci and ingest; tui and ingest are "
+							   "the dashboard's and imports')", optarg);
 		} else {
 			int rc = pfg_cli_common_option(cli, opt, optarg);
 			if (rc >= 0)
@@ -490,7 +536,7 @@ static int cmd_run(struct pfg_cli *cli, int argc, char **argv)
 	struct pfg_engine_session_opts sopts = { .spawner = 1 };
 	if (pfg_engine_session_begin(&sopts, &session, err, sizeof err))
 		return pfg_cli_fail(cli, PFG_EXIT_RUNTIME, "%s", err);
-	struct run_args ra = { json, gate, noise_warnings, fail_on };
+	struct run_args ra = { json, gate, noise_warnings, fail_on, trigger };
 	int code = run_session(cli, session, argc, argv, &ra);
 	pfg_engine_session_end(session);
 	return code;
@@ -501,7 +547,7 @@ const struct pfg_command pfg_cmd_run_entry = {
 	.summary = "run benchmarks, store and analyse every sample",
 	.usage =
 		"Usage: perfguard run [--json] [--gate] [--fail-on LEVEL] [-c FILE] [--db FILE]\n"
-		"                     [--no-noise-warnings] [PATTERN...]\n"
+		"                     [--no-noise-warnings] [--trigger cli|ci] [PATTERN...]\n"
 		"\n"
 		"Run the benchmarks of the config whose component/name matches one of\n"
 		"the glob PATTERNs (all when none is given), store every sample in the\n"
@@ -524,9 +570,14 @@ const struct pfg_command pfg_cmd_run_entry = {
 		"                and exit 1 when it fails\n"
 		"  --fail-on L   the gate's level: minor, moderate, major (default), critical\n"
 		"  --no-noise-warnings  do not print the noise warnings (still stored)\n"
+		"  --trigger T   what started the run, stored with it: cli or ci (default\n"
+		"                ci when $CI is set, else cli)\n"
 		"  -c, --config FILE  the config (default ./perfguard.json, $PERFGUARD_CONFIG)\n"
 		"  --db FILE     the database (default .perfguard/perfguard.db beside the\n"
 		"                config, $PERFGUARD_DB)\n"
+		"\n"
+		"With \"retention\" in the config, old runs are pruned after the run as\n"
+		"'perfguard prune' does; what went is said on stderr.\n"
 		"\n"
 		"Exit status: 0 when every benchmark ran, whatever the verdicts; 1 when\n"
 		"--gate fails; 2 for a bad config or usage; 3 when a benchmark could not\n"

@@ -23,6 +23,7 @@ extern const struct pfg_command pfg_cmd_log_entry;
 extern const struct pfg_command pfg_cmd_notify_entry;
 extern const struct pfg_command pfg_cmd_ha_entry;
 extern const struct pfg_command pfg_cmd_ci_entry;
+extern const struct pfg_command pfg_cmd_prune_entry;
 extern const struct pfg_command pfg_cmd_tui_entry;
 
 /* In the order `perfguard help` lists them. */
@@ -43,6 +44,7 @@ const struct pfg_command *const pfg_commands[] = {
 	&pfg_cmd_notify_entry,
 	&pfg_cmd_ha_entry,
 	&pfg_cmd_ci_entry,
+	&pfg_cmd_prune_entry,
 	&pfg_cmd_tui_entry,
 	NULL,
 };

@@ -352,6 +352,38 @@ static void load_analysis(struct loader *ld, const cJSON *root, struct pfg_analy
 	}
 }
 
+/* Read "retention": keep_days and keep_runs, at least one of them; warn
+ * when keep_runs is shorter than the history the analysis reads. */
+static void load_retention(struct loader *ld, const cJSON *root, struct pfg_config *cfg)
+{
+	struct pfg_retention *r = &cfg->retention;
+	static const char *const keys[] = { "keep_days", "keep_runs", NULL };
+	const cJSON *obj = cfg_get_object(ld, root, "", "retention", keys);
+	if (!obj)
+		return;
+	int days = 0, runs = 0;
+	cfg_get_int(ld, obj, "retention", "keep_days", 1, PFG_KEEP_DAYS_MAX, &days);
+	cfg_get_int(ld, obj, "retention", "keep_runs", 1, PFG_KEEP_RUNS_MAX, &runs);
+	r->keep_days = days;
+	r->keep_runs = runs;
+	if (!cJSON_GetObjectItemCaseSensitive(obj, "keep_days") &&
+	    !cJSON_GetObjectItemCaseSensitive(obj, "keep_runs"))
+		cfg_problem(ld, "retention", "expected keep_days, keep_runs or both (what "
+			    "perfguard run keeps after each run)");
+	const struct pfg_analysis_cfg *a = &cfg->analysis;
+	int needed = a->baseline_runs;
+	if (a->drift_window > needed)
+		needed = a->drift_window;
+	if (a->rebaseline_after > needed)
+		needed = a->rebaseline_after;
+	if (runs && runs < needed)
+		pfg_strv_pushf(&cfg->warnings, "%s:%d: retention.keep_runs: %d keeps fewer runs "
+			       "than the analysis reads (%d: baseline_runs, drift_window, "
+			       "rebaseline_after): a first baseline, drift and rebaseline "
+			       "proposals may never see enough runs", ld->file,
+			       jsonpos_line(&ld->pos, "retention.keep_runs"), runs, needed);
+}
+
 /* Read the suite-wide defaults. */
 static void load_defaults(struct loader *ld, const cJSON *root, struct defaults *d)
 {
@@ -485,7 +517,7 @@ int pfg_config_parse(const char *text, const char *file, const char *dir,
 		static const char *const keys[] = {
 			"suite", "defaults", "thresholds", "statistics", "confirm_runs",
 			"drift_window", "drift_limit", "auto_baseline", "rebaseline_after", "baseline_runs", "gate",
-			"components", "notify", "homeassistant", NULL };
+			"components", "notify", "homeassistant", "retention", NULL };
 		cfg_check_keys(&ld, root, "", keys);
 		const char *suite = cfg_get_string(&ld, root, "", "suite", 0);
 		cfg->suite = pfg_xstrdup(suite ? suite : "perfguard");
@@ -493,6 +525,7 @@ int pfg_config_parse(const char *text, const char *file, const char *dir,
 		load_defaults(&ld, root, &d);
 		load_thresholds(&ld, root, &cfg->thresholds);
 		load_analysis(&ld, root, &cfg->analysis);
+		load_retention(&ld, root, cfg);
 		load_components(&ld, root, &d, cfg);
 		cfg_load_notify(&ld, root, cfg);
 		cfg_load_ha(&ld, root, cfg);

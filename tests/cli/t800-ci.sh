@@ -322,7 +322,7 @@ expect_success 'github: a first pipeline on main runs every invocation, starts t
 	expect_contains emu.out "no earlier database: this run starts the history" &&
 	expect_contains emu.out "cache save perfguard-db-aicleaner-v3-101-1" &&
 	expect_contains emu.out "artifact perfguard-db-aicleaner-v3" &&
-	expect_contains "$PG_LOG" "0	run --gate" && reports_say 0 &&
+	expect_contains "$PG_LOG" "0	run --trigger ci --gate" && reports_say 0 &&
 	expect_contains summary.md "## perfguard: ✅ gate passed" &&
 	test -f "$CI_STORE/gh-artifacts/101/perfguard-db-aicleaner-v3/perfguard.db"
 '
@@ -331,7 +331,7 @@ expect_success 'github: a pull request with a regression fails the gate, still r
 	cd gh && rm -rf .perfguard perfguard-reports summary.md && echo 300 > app.val &&
 	pipeline github .github/workflows/perfguard.yml feature/x 102 1 &&
 	expect_contains emu.out "matched perfguard-db-aicleaner-v3-101-1" &&
-	expect_contains "$PG_LOG" "1	run --gate" && reports_say 1 &&
+	expect_contains "$PG_LOG" "1	run --trigger ci --gate" && reports_say 1 &&
 	expect_contains summary.md "app/hot" &&
 	! grep -q "cache save" emu.out && ! grep -q "artifact perfguard-db" emu.out &&
 	expect_contains emu.out "artifact perfguard-reports-aicleaner-v3"

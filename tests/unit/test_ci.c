@@ -108,13 +108,13 @@ static void test_keys(void **state)
 	static const char *const want[][8] = {
 		{ "restore-keys:", "actions/cache/save@v4", "refs/heads/main",
 		  "concurrency:", "retention-days: 90", "GITHUB_STEP_SUMMARY",
-		  "${{ !cancelled() }}", "perfguard run --gate" },
+		  "${{ !cancelled() }}", "perfguard run --trigger ci --gate" },
 		{ "fallback_keys:", "$CI_COMMIT_REF_SLUG", "when: always",
 		  "expire_in:", "junit: perfguard-reports/report.xml", "JOB-TOKEN",
-		  "jobs/artifacts", "perfguard run --gate" },
+		  "jobs/artifacts", "perfguard run --trigger ci --gate" },
 		{ "junit(", "archiveArtifacts(", "publishHTML(", "copyArtifacts(",
 		  "disableConcurrentBuilds()", "returnStatus: true", "post {",
-		  "perfguard run --gate" },
+		  "perfguard run --trigger ci --gate" },
 	};
 	for (int p = PFG_CI_GITHUB; p <= PFG_CI_JENKINS; p++) {
 		struct pfg_ci_opts o = opts((enum pfg_ci_platform)p, "s");

@@ -667,6 +667,73 @@ static void test_read_only_database(void **state)
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
+/* pfg_prune_ranges(): consecutive ids as ranges, cut with ", ..." when
+ * the buffer is full. */
+static void test_prune_ranges(void **state)
+{
+	(void)state;
+	int64_t ids[] = { 2, 3, 4, 7, 9, 10, 12 };
+	char buf[64];
+	pfg_prune_ranges(ids, 7, buf, sizeof buf);
+	assert_string_equal(buf, "2-4, 7, 9-10, 12");
+	pfg_prune_ranges(ids, 0, buf, sizeof buf);
+	assert_string_equal(buf, "");
+	pfg_prune_ranges(ids, 7, buf, 16);
+	assert_string_equal(buf, "2-4, 7, ...");
+}
+
+/* pfg_store_prune(): a dry run counts and changes nothing; a prune
+ * removes the run no rule keeps with its rows, keeps a baseline's run and
+ * the latest result, and leaves foreign keys on. */
+static void test_prune(void **state)
+{
+	struct fixture *f = *state;
+	struct pfg_store *st = open_ok(f->db);
+	int64_t runs[4], bench, base;
+	for (int i = 0; i < 4; i++) {
+		start_run(st, &runs[i], &bench);
+		if (i == 3)
+			break; /* still running, with no result */
+		assert_int_equal(add_result(st, runs[i], bench, 3, NULL), 0);
+		assert_int_equal(pfg_store_run_end(st, runs[i], PFG_RUN_COMPLETE, NULL, 0), 0);
+	}
+	struct pfg_baseline_stats bs = { 3, 2, 2, 1 };
+	assert_int_equal(pfg_store_baseline_propose(st, bench, 1, runs, 1, &bs, "first run",
+						    "test", &base, NULL, 0), 0);
+	struct pfg_prune_opts o = { .keep_runs = 1, .dry_run = 1 };
+	struct pfg_prune_report r;
+	char err[PFG_ERR_MAX];
+	assert_int_equal(pfg_store_prune(st, &o, &r, err, sizeof err), 0);
+	assert_int_equal(r.n_runs, 1);
+	assert_int_equal(r.run_ids[0], runs[1]);
+	assert_int_equal(r.n_results, 1);
+	assert_int_equal(r.n_samples, 3);
+	assert_int_equal(r.n_old, 3);
+	assert_int_equal(r.n_kept, 2);
+	pfg_prune_report_release(&r);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM run"), 4);
+	o.dry_run = 0;
+	assert_int_equal(pfg_store_prune(st, &o, &r, err, sizeof err), 0);
+	assert_int_equal(r.n_runs, 1);
+	int kept_baseline = 0, kept_latest = 0;
+	for (size_t i = 0; i < r.n_reasons; i++) {
+		kept_baseline += strcmp(r.kept[i].why, "a baseline") == 0 && r.kept[i].n == 1;
+		kept_latest += strcmp(r.kept[i].why, "the latest result") == 0 && r.kept[i].n == 1;
+	}
+	assert_true(kept_baseline && kept_latest);
+	pfg_prune_report_release(&r);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM run"), 3);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM run WHERE id = 2"), 0);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sample"), 6);
+	assert_int_equal(query_int(f->db, "SELECT n_results FROM benchmark"), 2);
+	/* Foreign keys are back on: a result of no run is refused. */
+	assert_int_not_equal(add_result(st, 999, bench, 1, err), 0);
+	o = (struct pfg_prune_opts){ 0 };
+	assert_int_equal(pfg_store_prune(st, &o, &r, err, sizeof err), PFG_EINPUT);
+	assert_non_null(strstr(err, "keep_days or keep_runs"));
+	pfg_store_close(st);
+}
+
 
 int main(void)
 {
@@ -686,6 +753,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_runs_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rejects_bad_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_only_database, setup, teardown),
+		cmocka_unit_test(test_prune_ranges),
+		cmocka_unit_test_setup_teardown(test_prune, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
