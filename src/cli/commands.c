@@ -23,6 +23,7 @@ extern const struct pfg_command pfg_cmd_log_entry;
 extern const struct pfg_command pfg_cmd_notify_entry;
 extern const struct pfg_command pfg_cmd_ci_entry;
 extern const struct pfg_command pfg_cmd_tui_entry;
+extern const struct pfg_command pfg_cmd_serve_entry;
 
 /* In the order `perfguard help` lists them. */
 const struct pfg_command *const pfg_commands[] = {
@@ -42,6 +43,7 @@ const struct pfg_command *const pfg_commands[] = {
 	&pfg_cmd_notify_entry,
 	&pfg_cmd_ci_entry,
 	&pfg_cmd_tui_entry,
+	&pfg_cmd_serve_entry,
 	NULL,
 };
 
