@@ -138,7 +138,7 @@ static void header(const struct pfg_report *r, FILE *f)
 	if (r->o.benchmark) {
 		fputs(" This page shows benchmark <code>", f);
 		E(r->o.benchmark);
-		fputs("</code>; the gate's verdict is the suite's.", f);
+		fputs("</code>: the gate's verdict is the suite's, the counts are its own.", f);
 	}
 	fputs("</p>\n", f);
 	fprintf(f, "<h2 class=\"verdict-%s\">", r->failed ? "fail" : "pass");

@@ -59,7 +59,7 @@ assert names(a) == names(b) and len(names(a)) == 6, (names(a), names(b))
 
 expect_success 'each benchmark has its page: only it, opened, with the suite'"'"'s verdict' '
 	test "$(get s /benchmark/app/parse)" = 200 &&
-	expect_contains body "This page shows benchmark <code>app/parse</code>" &&
+	expect_contains body "This page shows benchmark <code>app/parse</code>: the gate" &&
 	test "$(grep -o "<details id=\"b" body | wc -l)" = 1 &&
 	grep -q "<details id=\"b0\" open><summary>.*app/parse: regression (major)" body &&
 	expect_contains body "<a href=\"/\">All benchmarks</a>" &&
