@@ -19,11 +19,11 @@ extern const struct pfg_command pfg_cmd_baseline_entry;
 extern const struct pfg_command pfg_cmd_alerts_entry;
 extern const struct pfg_command pfg_cmd_gate_entry;
 extern const struct pfg_command pfg_cmd_report_entry;
+extern const struct pfg_command pfg_cmd_serve_entry;
 extern const struct pfg_command pfg_cmd_log_entry;
 extern const struct pfg_command pfg_cmd_notify_entry;
 extern const struct pfg_command pfg_cmd_ci_entry;
 extern const struct pfg_command pfg_cmd_tui_entry;
-extern const struct pfg_command pfg_cmd_serve_entry;
 
 /* In the order `perfguard help` lists them. */
 const struct pfg_command *const pfg_commands[] = {
@@ -39,11 +39,11 @@ const struct pfg_command *const pfg_commands[] = {
 	&pfg_cmd_alerts_entry,
 	&pfg_cmd_gate_entry,
 	&pfg_cmd_report_entry,
+	&pfg_cmd_serve_entry,
 	&pfg_cmd_log_entry,
 	&pfg_cmd_notify_entry,
 	&pfg_cmd_ci_entry,
 	&pfg_cmd_tui_entry,
-	&pfg_cmd_serve_entry,
 	NULL,
 };
 
