@@ -36,7 +36,7 @@ case "$interval" in *[!0-9]*) log "run_interval_minutes: expected minutes, got '
 # notifications added when asked and the file does not set its own. The
 # copy lives beside the original, so that its relative paths hold.
 if [ ! -r "$config" ]; then
-	log "no config at $config: create it (perfguard init in that folder), then restart"
+	log "no config at $config: write one (perfguard init writes an example), then restart"
 	log "serving the reports of $DATA/perfguard.db meanwhile"
 	use=$config
 elif [ "$ha" = true ] && [ "$(jq 'has("homeassistant")' "$config")" = false ]; then

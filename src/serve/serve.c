@@ -326,7 +326,9 @@ int pfg_serve_start(const struct pfg_serve_opts *o, struct pfg_serve **out, char
 		a->sin6_family = AF_INET6;
 		a->sin6_port = htons((uint16_t)o->port);
 		memcpy(&a->sin6_addr, s->o.bind.bytes, 16);
-		flags |= MHD_USE_IPv6;
+		/* "::" takes IPv4 peers too (as IPv4-mapped addresses). */
+		flags |= IN6_IS_ADDR_UNSPECIFIED(&a->sin6_addr) ? MHD_USE_DUAL_STACK
+								: MHD_USE_IPv6;
 	}
 	errno = 0;
 	s->d = MHD_start_daemon(flags, (uint16_t)o->port, accept_peer, s, handle, s,

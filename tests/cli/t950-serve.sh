@@ -139,13 +139,18 @@ expect_success '--allow: a peer not listed is refused, a listed one served' '
 	test "$(get both /)" = 200 && serve_stop both
 '
 
-expect_success '--bind an IPv6 address' '
+expect_success '--bind an IPv6 address; :: takes IPv4 peers too, --allow matching them' '
 	if ! python3 -c "import socket; s = socket.socket(socket.AF_INET6); s.bind((\"::1\", 0))" 2>/dev/null; then
 		echo "no IPv6 loopback here: skipped"; exit 0; fi
 	serve_start six --bind ::1 &&
 	grep -q "listening on http://\[::1\]:" six.out &&
 	test "$(curl -s -o /dev/null -w "%{http_code}" --max-time 30 "http://[::1]:$(cat six.port)/")" = 200 &&
-	serve_stop six
+	serve_stop six &&
+	serve_start any --bind :: --allow 127.0.0.1 &&
+	test "$(get any /)" = 200 &&
+	rm -f body && rc=0 && { curl -s --max-time 10 -o body "http://[::1]:$(cat any.port)/" || rc=$?; } &&
+	[ $rc != 0 ] && test ! -s body &&
+	serve_stop any
 '
 
 expect_success 'no database yet: 503 on every report, and none is created' '
