@@ -14,7 +14,7 @@ CFLAGS  ?= -O2 -g
 LDFLAGS ?=
 PKG_CONFIG ?= pkg-config
 
-PKGS     := ncursesw sqlite3 libcjson gsl libcurl libcrypto libmosquitto
+PKGS     := ncursesw sqlite3 libcjson gsl libcurl libcrypto libmosquitto libmicrohttpd
 
 # The flags of the packages are asked of pkg-config when a recipe first
 # needs them, not when this file is read: a build that runs after `make

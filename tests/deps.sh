@@ -6,7 +6,8 @@ set -e
 PKGS="gcc make pkg-config libncurses-dev libsqlite3-dev libcjson-dev libgsl-dev
 libcurl4-openssl-dev libssl-dev libcmocka-dev sqlite3 tmux python3 git procps chromium
 libxml2-utils hyperfine libbenchmark-dev g++ python3-pytest-benchmark
-python3-yaml yamllint libmosquitto-dev mosquitto mosquitto-clients $*"
+python3-yaml yamllint libmosquitto-dev mosquitto mosquitto-clients
+libmicrohttpd-dev curl $*"
 missing=""
 for p in $PKGS; do
 	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

@@ -53,6 +53,13 @@ struct pfg_report_opts {
 				     compare_a (pfg_query_compare_runs) */
 	size_t history;           /* runs per timeline; 0: PFG_REPORT_HISTORY */
 	size_t md_max;            /* Markdown size limit; 0: PFG_REPORT_MD_MAX */
+	const char *benchmark;    /* "component/name": only this benchmark (its
+				     page); NULL: every one */
+	const char *link_base;    /* served pages (perfguard serve): a URL path
+				     ending in '/'; the HTML links each benchmark
+				     to LINK_BASE "benchmark/COMPONENT/NAME" and
+				     the JSON report, all escaped. NULL: a file's
+				     in-page anchors */
 };
 
 struct pfg_report;
@@ -75,5 +82,11 @@ int pfg_report_write(const struct pfg_report *r, enum pfg_report_format f, FILE 
 int pfg_report_failed(const struct pfg_report *r);
 
 void pfg_report_free(struct pfg_report *r);
+
+/* The Content-Security-Policy under which the HTML page works in full: its
+ * own <style> and <script> allowed by their SHA-256 hashes, nothing else
+ * (no fetches, no other scripts, no frames but same-origin ancestors). A
+ * static string, computed once; thread-safe. */
+const char *pfg_report_html_csp(void);
 
 #endif

@@ -19,6 +19,7 @@ extern const struct pfg_command pfg_cmd_baseline_entry;
 extern const struct pfg_command pfg_cmd_alerts_entry;
 extern const struct pfg_command pfg_cmd_gate_entry;
 extern const struct pfg_command pfg_cmd_report_entry;
+extern const struct pfg_command pfg_cmd_serve_entry;
 extern const struct pfg_command pfg_cmd_log_entry;
 extern const struct pfg_command pfg_cmd_notify_entry;
 extern const struct pfg_command pfg_cmd_ha_entry;
@@ -40,6 +41,7 @@ const struct pfg_command *const pfg_commands[] = {
 	&pfg_cmd_alerts_entry,
 	&pfg_cmd_gate_entry,
 	&pfg_cmd_report_entry,
+	&pfg_cmd_serve_entry,
 	&pfg_cmd_log_entry,
 	&pfg_cmd_notify_entry,
 	&pfg_cmd_ha_entry,

@@ -8,6 +8,8 @@
 #include "perfguard/util.h"
 
 #include <math.h>
+#include <openssl/evp.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +62,36 @@ static const char script[] =
 /* Escaped text. */
 #define E(s) pfg_report_esc(f, (s))
 
+/* s percent-encoded for one segment of a URL path: every byte but
+ * RFC 3986's unreserved ones as %XX (so '/', '?', '#', '%' too). */
+static void url_segment(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p))
+			fputc(*p, f);
+		else
+			fprintf(f, "%%%02X", *p);
+}
+
+/* The opening of a link to b: its served page (link_base), else its
+ * section of this page. */
+static void bench_link(const struct pfg_report *r, const struct pfg_rbench *b, size_t i,
+		       FILE *f)
+{
+	if (!r->o.link_base) {
+		fprintf(f, "<a href=\"#b%zu\">", i);
+		return;
+	}
+	fputs("<a href=\"", f);
+	E(r->o.link_base);
+	fputs("benchmark/", f);
+	url_segment(f, b->component);
+	fputc('/', f);
+	url_segment(f, b->name);
+	fputs("\">", f);
+}
+
 /* A value with its unit, escaped, or an empty cell's "–". */
 static void value(FILE *f, double v, const char *unit, int have)
 {
@@ -102,6 +134,11 @@ static void header(const struct pfg_report *r, FILE *f)
 		fputs(" Components matching <code>", f);
 		E(r->o.component);
 		fputs("</code>.", f);
+	}
+	if (r->o.benchmark) {
+		fputs(" This page shows benchmark <code>", f);
+		E(r->o.benchmark);
+		fputs("</code>: the gate's verdict is the suite's, the counts are its own.", f);
 	}
 	fputs("</p>\n", f);
 	fprintf(f, "<h2 class=\"verdict-%s\">", r->failed ? "fail" : "pass");
@@ -165,7 +202,8 @@ static void summary(const struct pfg_report *r, FILE *f)
 		char chg[32], ci[64];
 		pfg_report_change(b, chg, sizeof chg);
 		pfg_report_interval(b, ci, sizeof ci);
-		fprintf(f, "<tr><td><a href=\"#b%zu\">", i);
+		fputs("<tr><td>", f);
+		bench_link(r, b, i, f);
 		E(b->full);
 		fputs("</a></td><td class=\"n\">", f);
 		value(f, b->base->sum.mean, b->unit, b->base->has_summary);
@@ -267,7 +305,8 @@ static void stats_table(const struct pfg_rbench *b, FILE *f)
 static void bench_section(const struct pfg_report *r, size_t i, FILE *f)
 {
 	const struct pfg_rbench *b = &r->b[i];
-	fprintf(f, "<details id=\"b%zu\"%s><summary>", i, b->fails ? " open" : "");
+	fprintf(f, "<details id=\"b%zu\"%s><summary>", i,
+		b->fails || r->o.benchmark ? " open" : "");
 	dot(f, b);
 	E(b->full);
 	fputs(": ", f);
@@ -384,7 +423,15 @@ void pfg_report_html(const struct pfg_report *r, FILE *f)
 	fputs(style, f);
 	fputs("</head><body>\n", f);
 	header(r, f);
-	fputs("<nav><a href=\"#benchmarks\">Benchmarks</a> \xC2\xB7 <a href=\"#components\">"
+	fputs("<nav>", f);
+	if (r->o.link_base) {
+		fputs("<a href=\"", f);
+		E(r->o.link_base);
+		fputs("\">All benchmarks</a> \xC2\xB7 <a href=\"", f);
+		E(r->o.link_base);
+		fputs("report.json\">JSON</a> \xC2\xB7 ", f);
+	}
+	fputs("<a href=\"#benchmarks\">Benchmarks</a> \xC2\xB7 <a href=\"#components\">"
 	      "Changes by component</a> \xC2\xB7 <a href=\"#details\">Each benchmark</a>", f);
 	if (strcmp(r->mode, "compare"))
 		fputs(" \xC2\xB7 <a href=\"#alerts\">Alerts</a>", f);
@@ -397,4 +444,39 @@ void pfg_report_html(const struct pfg_report *r, FILE *f)
 	alerts(r, f);
 	fputs(script, f);
 	fputs("</body></html>\n", f);
+}
+
+/* "'sha256-BASE64'" of the text between the tags of a <style> or <script>
+ * block (the whole of block, its first and last lines being the tags). */
+static void csp_hash(const char *block, char *out, size_t len)
+{
+	const char *open = strchr(block, '>') + 1;
+	const char *close = strrchr(block, '<');
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	unsigned char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
+	EVP_Digest(open, (size_t)(close - open), md, &n, EVP_sha256(), NULL);
+	EVP_EncodeBlock(b64, md, (int)n);
+	snprintf(out, len, "'sha256-%s'", (const char *)b64);
+}
+
+static char csp[512];
+static pthread_once_t csp_once = PTHREAD_ONCE_INIT;
+
+/* Compute the page's policy into csp. */
+static void csp_init(void)
+{
+	char st[128], sc[128];
+	csp_hash(style, st, sizeof st);
+	csp_hash(script, sc, sizeof sc);
+	snprintf(csp, sizeof csp, "default-src 'none'; style-src %s; script-src %s; "
+		 "img-src 'none'; base-uri 'none'; form-action 'none'; "
+		 "frame-ancestors 'self'", st, sc);
+}
+
+/* The policy under which the page works in full (see report.h). */
+const char *pfg_report_html_csp(void)
+{
+	pthread_once(&csp_once, csp_init);
+	return csp;
 }

@@ -120,10 +120,12 @@ static void load_settings(struct pfg_report *r, const struct pfg_config *cfg)
 	pfg_gate_opts_release(&go);
 }
 
-/* Nonzero when component passes the report's --component glob. */
-static int wanted(const struct pfg_report *r, const char *component)
+/* Nonzero when a benchmark passes the report's --component glob and its
+ * one benchmark (o.benchmark, "component/name"). */
+static int wanted(const struct pfg_report *r, const char *component, const char *full)
 {
-	return !r->o.component || pfg_glob_match(r->o.component, component);
+	return (!r->o.component || pfg_glob_match(r->o.component, component)) &&
+	       (!r->o.benchmark || strcmp(r->o.benchmark, full) == 0);
 }
 
 /* The gate's item of full, or NULL. */
@@ -238,7 +240,7 @@ static int load_suite(struct pfg_report *r, struct pfg_store *st,
 		return rc;
 	r->b = pfg_xcalloc(r->ov.n ? r->ov.n : 1, sizeof *r->b);
 	for (size_t i = 0; i < r->ov.n && rc == PFG_OK; i++)
-		if (wanted(r, r->ov.b[i].component))
+		if (wanted(r, r->ov.b[i].component, r->ov.b[i].full))
 			rc = load_bench(r, st, &r->ov.b[i], cfg, err, errlen);
 	for (size_t i = 0; i < r->n; i++)
 		r->n_failing += r->b[i].fails;
@@ -257,7 +259,7 @@ static int load_compare(struct pfg_report *r, struct pfg_store *st,
 	r->b = pfg_xcalloc(r->cmp.n ? r->cmp.n : 1, sizeof *r->b);
 	for (size_t i = 0; i < r->cmp.n; i++) {
 		const struct pfg_query_run_pair *p = &r->cmp.b[i];
-		if (!wanted(r, p->component))
+		if (!wanted(r, p->component, p->full))
 			continue;
 		struct pfg_rbench *b = &r->b[r->n++];
 		memset(b, 0, sizeof *b);
@@ -301,7 +303,8 @@ static int load_alerts(struct pfg_report *r, struct pfg_store *st, char *err,
 		for (size_t j = 0; j < r->ov.n && !q; j++)
 			if (r->ov.b[j].id == a->bench_id)
 				q = &r->ov.b[j];
-		if ((q && !wanted(r, q->component)) || a->created_at < r->o.since)
+		if ((q && !wanted(r, q->component, q->full)) || (!q && r->o.benchmark) ||
+		    a->created_at < r->o.since)
 			continue;
 		pick[k++] = a;
 	}
@@ -347,6 +350,8 @@ int pfg_report_load(struct pfg_store *st, const struct pfg_config *cfg,
 	r->mode = compare ? "compare" : o->run_id ? "run" : "suite";
 	int rc = compare ? load_compare(r, st, cfg, err, errlen)
 			 : load_suite(r, st, cfg, err, errlen);
+	if (rc == PFG_OK && o->benchmark && !r->n)
+		rc = pfg_error(err, errlen, PFG_ENOTFOUND, "no benchmark %s", o->benchmark);
 	if (rc == PFG_OK && !compare)
 		rc = load_alerts(r, st, err, errlen);
 	if (rc) {

@@ -6,7 +6,7 @@
 expect_success 'help lists every command, each with its usage' '
 	pg help >help.txt &&
 	sed -n "s/^  \([a-z][a-z]*\)  .*/\1/p" help.txt >names &&
-	test "$(tr "\n" " " <names)" = "init run list history measure ingest compare trend baseline alerts gate report log notify ha ci prune tui " &&
+	test "$(tr "\n" " " <names)" = "init run list history measure ingest compare trend baseline alerts gate report serve log notify ha ci prune tui " &&
 	while read -r c; do
 		pg help "$c" >a && pg "$c" --help >b && cmp a b &&
 		head -n 1 a | grep -q "^Usage: perfguard $c " || { echo "bad help of $c"; exit 1; }

@@ -226,6 +226,34 @@ static void test_html(void **state)
 	pfg_report_free(r);
 }
 
+/* One benchmark's page, linked under a served prefix; an unknown one. */
+static void test_bench_page(void **state)
+{
+	struct fixture *f = *state;
+	struct pfg_report_opts o = { .benchmark = "odd/<x>&\"07", .link_base = "/p/" };
+	struct pfg_report *r;
+	char err[PFG_ERR_MAX];
+	assert_int_equal(pfg_report_load(f->st, NULL, &o, &r, err, sizeof err), 0);
+	assert_int_equal(r->n, 1);
+	size_t len;
+	char *h = render(r, PFG_REPORT_HTML, &len);
+	assert_non_null(strstr(h, "<a href=\"/p/benchmark/odd/%3Cx%3E%26%2207\">"));
+	assert_non_null(strstr(h, "<a href=\"/p/report.json\">JSON</a>"));
+	assert_non_null(strstr(h, "<details id=\"b0\" open>"));
+	assert_null(strstr(h, "<tr><td><a href=\"#b0\">")); /* the table links out */
+	free(h);
+	pfg_report_free(r);
+	struct pfg_report_opts none = { .benchmark = "odd/b02" }; /* b02 is even's */
+	assert_int_equal(pfg_report_load(f->st, NULL, &none, &r, err, sizeof err),
+			 PFG_ENOTFOUND);
+	assert_null(r);
+	assert_non_null(strstr(err, "odd/b02"));
+	const char *csp = pfg_report_html_csp();
+	assert_non_null(strstr(csp, "default-src 'none'; style-src 'sha256-"));
+	assert_non_null(strstr(csp, "; script-src 'sha256-"));
+	assert_ptr_equal(csp, pfg_report_html_csp());
+}
+
 /* Options that contradict each other, and unknown runs. */
 static void test_refused(void **state)
 {
@@ -281,6 +309,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_markdown_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_junit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_html, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bench_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 		cmocka_unit_test(test_text),
 	};
