@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { VALUES_RAW, VALUES_XOR };
+enum { VALUES_RAW, VALUES_XOR, VALUES_DERIVED };
+enum { DERIVE_WALL_MS, DERIVE_CPU_MS, DERIVE_RSS, DERIVE_COUNT };
 enum { PRED_CONST, PRED_DELTA, PRED_VALUE_E6, PRED_VALUE, PRED_COUNT };
 #define N_COLUMNS 6
 #define XOR_REFS 4 /* how many values back an XOR may refer to */
@@ -112,6 +113,36 @@ static uint64_t column(const struct pfg_sample *s, int c)
 	}
 }
 
+/* The value that derivation kind computes from a sample's figures, as the
+ * engine computes a latency, CPU or memory benchmark's value. */
+static double derive(const struct pfg_sample *s, int kind)
+{
+	switch (kind) {
+	case DERIVE_WALL_MS: return (double)s->wall_ns / 1e6;
+	case DERIVE_CPU_MS:
+		return (double)(int64_t)((uint64_t)s->user_ns + (uint64_t)s->sys_ns) / 1e6;
+	default: return (double)s->max_rss_kib;
+	}
+}
+
+/* The derivation that gives every sample's value bit for bit, or -1 (also
+ * when every column is constant: a derived sample must take a byte). */
+static int derivation(const struct pfg_sample *s, size_t n)
+{
+	int varies = 0;
+	for (int c = 0; c < N_COLUMNS && !varies; c++)
+		for (size_t i = 1; i < n && !varies; i++)
+			varies = column(&s[i], c) != column(&s[0], c);
+	for (int k = 0; k < DERIVE_COUNT && varies; k++) {
+		size_t i = 0;
+		while (i < n && double_bits(derive(&s[i], k)) == double_bits(s[i].value))
+			i++;
+		if (i == n)
+			return k;
+	}
+	return -1;
+}
+
 /* What predictor pred expects for sample i of column c. */
 static uint64_t expected(const struct pfg_sample *s, size_t i, int c, int pred)
 {
@@ -188,8 +219,10 @@ static void put_values(struct buf *b, const struct pfg_sample *s, size_t n)
 	}
 }
 
-/* Append column c with its cheapest predictor. */
-static void put_column(struct buf *b, const struct pfg_sample *s, size_t n, int c)
+/* Append column c with its cheapest predictor; plain: with none that
+ * reads the values (they are derived from the columns). */
+static void put_column(struct buf *b, const struct pfg_sample *s, size_t n, int c,
+		       int plain)
 {
 	int constant = 1;
 	for (size_t i = 1; i < n && constant; i++)
@@ -201,7 +234,7 @@ static void put_column(struct buf *b, const struct pfg_sample *s, size_t n, int 
 	}
 	int best = PRED_DELTA;
 	size_t best_size = SIZE_MAX;
-	for (int pred = PRED_DELTA; pred < PRED_COUNT; pred++) {
+	for (int pred = PRED_DELTA; pred < (plain ? PRED_VALUE_E6 : PRED_COUNT); pred++) {
 		size_t size = 0;
 		for (size_t i = 0; i < n; i++)
 			size += varint_size(zigzag(column(&s[i], c) - expected(s, i, c, pred)));
@@ -218,12 +251,27 @@ static void put_column(struct buf *b, const struct pfg_sample *s, size_t n, int 
 unsigned char *sample_pack_encode(const struct pfg_sample *samples, size_t n,
 				  size_t *len)
 {
-	struct buf b = { 0 };
+	struct buf b = { 0 }, d = { 0 };
 	put_byte(&b, SAMPLE_PACK_FORMAT);
 	put_varint(&b, n);
 	put_values(&b, samples, n);
 	for (int c = 0; c < N_COLUMNS; c++)
-		put_column(&b, samples, n, c);
+		put_column(&b, samples, n, c, 0);
+	int kind = derivation(samples, n);
+	if (kind >= 0) {
+		put_byte(&d, SAMPLE_PACK_FORMAT);
+		put_varint(&d, n);
+		put_byte(&d, VALUES_DERIVED);
+		put_byte(&d, (unsigned char)kind);
+		for (int c = 0; c < N_COLUMNS; c++)
+			put_column(&d, samples, n, c, 1);
+		if (d.len < b.len) {
+			free(b.p);
+			b = d;
+			d.p = NULL;
+		}
+		free(d.p);
+	}
 	*len = b.len;
 	return b.p;
 }
@@ -273,12 +321,22 @@ static int get_varint(struct reader *r, uint64_t *v)
 	return bad(r, "varint longer than 10 bytes");
 }
 
-/* Read the values of n samples. */
-static int get_values(struct reader *r, struct pfg_sample *s, size_t n)
+/* Read the values of n samples; *kind gets the derivation when they are
+ * to be derived from the columns (after these are read), else -1. */
+static int get_values(struct reader *r, struct pfg_sample *s, size_t n, int *kind)
 {
 	unsigned coding, c;
+	*kind = -1;
 	if (get_byte(r, &coding))
 		return -1;
+	if (coding == VALUES_DERIVED) {
+		if (get_byte(r, &c))
+			return -1;
+		if (c >= DERIVE_COUNT)
+			return bad(r, "unknown value derivation");
+		*kind = (int)c;
+		return 0;
+	}
 	if (coding != VALUES_RAW && coding != VALUES_XOR)
 		return bad(r, "unknown value coding");
 	for (size_t i = 0; i < n; i++) {
@@ -335,8 +393,10 @@ static int set_column(struct reader *r, struct pfg_sample *s, int c, uint64_t v)
 	}
 }
 
-/* Read column c of n samples (their values already read). */
-static int get_column(struct reader *r, struct pfg_sample *s, size_t n, int c)
+/* Read column c of n samples (their values already read, unless plain:
+ * then no predictor may read them). */
+static int get_column(struct reader *r, struct pfg_sample *s, size_t n, int c,
+		      int plain)
 {
 	unsigned pred;
 	uint64_t z;
@@ -344,6 +404,8 @@ static int get_column(struct reader *r, struct pfg_sample *s, size_t n, int c)
 		return -1;
 	if (pred >= PRED_COUNT)
 		return bad(r, "unknown predictor");
+	if (plain && pred >= PRED_VALUE_E6)
+		return bad(r, "a predictor reads values derived from it");
 	if (pred == PRED_CONST) {
 		if (get_varint(r, &z))
 			return -1;
@@ -373,13 +435,17 @@ int sample_pack_decode(const void *blob, size_t len, struct pfg_sample **out,
 		return bad(&r, "unknown format");
 	if (get_varint(&r, &count))
 		return -1;
-	/* Every sample takes at least one byte of its value. */
+	/* Every sample takes a byte at least: of its value, or (derived
+	 * values) of a column that is not constant. */
 	if (count == 0 || count > len)
 		return bad(&r, "impossible sample count");
 	struct pfg_sample *s = pfg_xcalloc(count, sizeof *s);
-	int rc = get_values(&r, s, count);
+	int kind;
+	int rc = get_values(&r, s, count, &kind);
 	for (int c = 0; c < N_COLUMNS && !rc; c++)
-		rc = get_column(&r, s, count, c);
+		rc = get_column(&r, s, count, c, kind >= 0);
+	for (size_t i = 0; i < count && !rc && kind >= 0; i++)
+		s[i].value = derive(&s[i], kind);
 	if (!rc && r.pos != len)
 		rc = bad(&r, "trailing bytes");
 	if (rc) {

@@ -11,7 +11,12 @@
  *           before it (0 for the first value) as a control byte,
  *           ref << 6 | zero high bytes << 3 | zero low bytes (ref: how
  *           far back less one; 0x3f when the XOR is 0), and the bytes
- *           between the zero ones (low first)
+ *           between the zero ones (low first);
+ *           2 derived, a byte saying from what, as the engine computes
+ *           them: 0 wall_ns / 1e6, 1 (user_ns + sys_ns) / 1e6,
+ *           2 max_rss_kib (used only when every value is exactly that
+ *           and some column varies; the columns' predictors are then
+ *           const or delta)
  *   then for each of wall_ns, user_ns, sys_ns, max_rss_kib, exit_code,
  *   term_signal (in this order):
  *   byte    predictor: 0 const, one zigzag varint for every sample;
@@ -19,7 +24,7 @@
  *           2 value_e6, n zigzag varints of x[i] - trunc(value[i] * 1e6);
  *           3 value, n zigzag varints of x[i] - trunc(value[i])
  *           (trunc of a value that is not finite or does not fit is 0)
- * The encoder picks the smallest coding of each column. */
+ * The encoder picks the smallest coding of the values and of each column. */
 #ifndef PERFGUARD_SAMPLE_PACK_H
 #define PERFGUARD_SAMPLE_PACK_H
 

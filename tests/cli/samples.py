@@ -48,7 +48,12 @@ def unpack(blob):
     coding = b[pos]
     pos += 1
     bits = []
-    for i in range(n):
+    kind = None
+    if coding == 2:
+        kind = b[pos]
+        pos += 1
+        bits = [0] * n
+    for i in range(n if kind is None else 0):
         if coding == 0:
             bits.append(int.from_bytes(b[pos:pos + 8], "little"))
             pos += 8
@@ -77,6 +82,10 @@ def unpack(blob):
                 e = _trunc(r[0], 1e6 if pred == 2 else 1)
             r.append(_signed(e + _unzigzag(z)))
     assert pos == len(b), "trailing bytes"
+    for r in rows if kind is not None else ():
+        wall, user, sys_, rss = r[1:5]
+        cpu = _signed(user + sys_)
+        r[0] = [wall / 1e6, cpu / 1e6, float(rss)][kind]
     return rows
 
 

@@ -120,6 +120,55 @@ static void test_every_coding(void **state)
 	}
 }
 
+/* The coding of a blob's values (its third byte, for fewer than 128). */
+static int value_coding(const struct pfg_sample *s, size_t n)
+{
+	size_t len;
+	unsigned char *blob = sample_pack_encode(s, n, &len);
+	int coding = blob[2];
+	free(blob);
+	round_trip(s, n);
+	return coding;
+}
+
+/* Values that are exactly what the engine derives from a sample's figures
+ * (latency, CPU, memory) are not stored; every value that is not, or a
+ * sample set with nothing varying, keeps them. */
+static void test_derived_values(void **state)
+{
+	(void)state;
+	struct pfg_sample s[12];
+	for (size_t i = 0; i < 12; i++) {
+		int64_t w = 987654321 + 4099 * (int64_t)(i * 7 % 5);
+		s[i] = (struct pfg_sample){ (double)w / 1e6, w, w / 3, w / 11,
+					    3000 + (long)(i % 2), 0, 0 };
+	}
+	assert_int_equal(value_coding(s, 12), 2);
+	for (size_t i = 0; i < 12; i++)
+		s[i].value = (double)(s[i].user_ns + s[i].sys_ns) / 1e6;
+	assert_int_equal(value_coding(s, 12), 2);
+	for (size_t i = 0; i < 12; i++)
+		s[i].value = (double)s[i].max_rss_kib;
+	assert_int_equal(value_coding(s, 12), 2);
+	s[7].value = nextafter(s[7].value, 0);
+	assert_int_not_equal(value_coding(s, 12), 2);
+	for (size_t i = 0; i < 12; i++)
+		s[i] = (struct pfg_sample){ 4096, 5, 5, 5, 4096, 0, 0 };
+	assert_int_not_equal(value_coding(s, 12), 2);
+	/* A derived blob may not predict a column from the values. */
+	unsigned char bad_kind[] = { SAMPLE_PACK_FORMAT, 1, 2, 3 };
+	char err[160];
+	struct pfg_sample *out;
+	size_t n;
+	assert_int_equal(sample_pack_decode(bad_kind, sizeof bad_kind, &out, &n, err,
+					    sizeof err), -1);
+	assert_non_null(strstr(err, "unknown value derivation"));
+	unsigned char reads_values[] = { SAMPLE_PACK_FORMAT, 1, 2, 0, 2, 0 };
+	assert_int_equal(sample_pack_decode(reads_values, sizeof reads_values, &out, &n, err,
+					    sizeof err), -1);
+	assert_non_null(strstr(err, "a predictor reads values derived from it"));
+}
+
 /* Timing-like samples pack well below the 56 bytes of their fields. */
 static void test_packs_small(void **state)
 {
@@ -259,6 +308,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_special_values),
 		cmocka_unit_test(test_every_coding),
+		cmocka_unit_test(test_derived_values),
 		cmocka_unit_test(test_packs_small),
 		cmocka_unit_test(test_corrupt_blobs),
 		cmocka_unit_test(test_aggregate),
