@@ -189,13 +189,14 @@ if [ -n "$OLD" ]; then
 	rm -rf "$work/old"
 	make_db "$work/old" "$big" "$deep" 3 "$OLD"
 	db="$work/old/.perfguard/perfguard.db"
-	# sum DB: counts, and every sample value and process figure, to the
-	# last bit (%.17g), hashed (schema 8 unpacked by tests/cli/samples.py).
+	# sum DB: counts, the sums of the sample values and of their process
+	# figures, and a hash of every one of them (floats as Python prints
+	# them: to the last bit), schema 8 unpacked by tests/cli/samples.py.
 	sum() { printf '%s samples, %s results, ' "$(sqlite3 "$1" "SELECT $(samples "$1")")" \
 		"$(sqlite3 "$1" "SELECT count(*) FROM result")"
-		python3 "$here/../../tests/cli/samples.py" "$1" "SELECT printf('%.17g', sum(value)) || ' ' ||
-			printf('%.17g', sum(wall_ns + user_ns + sys_ns + max_rss_kib + exit_code + term_signal)) FROM sample"
-		python3 "$here/../../tests/cli/samples.py" "$1" "SELECT run_id, benchmark_id, seq, printf('%.17g', value),
+		python3 "$here/../../tests/cli/samples.py" "$1" "SELECT sum(value),
+			sum(wall_ns + user_ns + sys_ns + max_rss_kib + exit_code + term_signal) FROM sample"
+		python3 "$here/../../tests/cli/samples.py" "$1" "SELECT run_id, benchmark_id, seq, value,
 			wall_ns, user_ns, sys_ns, max_rss_kib, exit_code, term_signal FROM sample ORDER BY 1, 2, 3" |
 			sha256sum | cut -c1-16; }
 	before=$(sum "$db")
