@@ -15,12 +15,14 @@
 set -e
 build=${1:-build}
 pg="$(cd "$build" && pwd)/perfguard"
+sql="$(cd "$build" && pwd)/bench/scale/sql" # sqlite3 with the store's SQL functions
 here="$(cd "$(dirname "$0")" && pwd)"
 reps=${REPS:-5}
 long=10000 big=2000 deep=500
 if [ "${SCALE_QUICK:-0}" = 1 ]; then long=1000 big=200 deep=50; fi
 command -v tmux >/dev/null && command -v sqlite3 >/dev/null || {
 	echo "bench/scale: needs tmux and sqlite3"; exit 1; }
+test -x "$sql" || { echo "bench/scale: needs $sql (make bench-bins)"; exit 1; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/perfguard-bench-scale.XXXXXX")
 sock="pfgscale-$$"
 cleanup() {
@@ -52,7 +54,12 @@ make_db() {
 	suite "$2" >"$1/perfguard.json"
 	printf '{"components": [{"name": "setup", "benchmarks": [{"name": "true", "type": "latency", "runs": 1, "command": ["true"]}]}]}\n' >"$1/setup.json"
 	(cd "$1" && "${5:-$pg}" --config setup.json run >/dev/null 2>&1 || true)
-	sh "$here/seed.sh" "$2" "$3" "$4" | sqlite3 -bail "$1/.perfguard/perfguard.db" >/dev/null
+	v=$(sqlite3 "$1/.perfguard/perfguard.db" "PRAGMA user_version")
+	if [ "$v" -ge 8 ]; then
+		sh "$here/seed.sh" "$2" "$3" "$4" "$v" | "$sql" "$1/.perfguard/perfguard.db" >/dev/null
+	else
+		sh "$here/seed.sh" "$2" "$3" "$4" "$v" | sqlite3 -bail "$1/.perfguard/perfguard.db" >/dev/null
+	fi
 	sqlite3 "$1/.perfguard/perfguard.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 }
 
@@ -153,14 +160,25 @@ row "history component01/bench0020" "$(time_cmd "$work/long" "$pg" history compo
 row "alerts list" "$(time_cmd "$work/long" "$pg" alerts list)" "$(time_cmd "$work/short" "$pg" alerts list)"
 row "dashboard first frame with data, $big x $deep vs $big x 5" "$(first_frame "$work/deep")" "$(first_frame "$work/wide")"
 
+# samples DB: SQL counting the stored samples (a row each up to schema 7,
+# packed a row per run and benchmark from schema 8 on).
+samples() {
+	if [ "$(sqlite3 "$1" "PRAGMA user_version")" -ge 8 ]; then
+		echo "(SELECT sum(n) FROM sample_pack)"
+	else
+		echo "(SELECT count(*) FROM sample)"
+	fi
+}
+
 # bytes DB: the database's bytes in use (free pages left out) per stored
 # sample, in all and in the samples' own tables.
 bytes() {
+	n=$(samples "$1")
 	sqlite3 "$1" "SELECT printf('%.1f bytes a sample (%.1f in sample tables; %d MB)',
-		((SELECT page_count FROM pragma_page_count) - (SELECT freelist_count FROM pragma_freelist_count)) * (SELECT page_size FROM pragma_page_size) * 1.0 / (SELECT count(*) FROM sample),
-		(SELECT sum(pgsize) FROM dbstat WHERE name IN (SELECT name FROM sqlite_master WHERE tbl_name LIKE 'sample%')) * 1.0 / (SELECT count(*) FROM sample),
+		((SELECT page_count FROM pragma_page_count) - (SELECT freelist_count FROM pragma_freelist_count)) * (SELECT page_size FROM pragma_page_size) * 1.0 / $n,
+		(SELECT sum(pgsize) FROM dbstat WHERE name IN (SELECT name FROM sqlite_master WHERE tbl_name LIKE 'sample%')) * 1.0 / $n,
 		(SELECT page_count * page_size FROM pragma_page_count, pragma_page_size) / 1048576)" 2>/dev/null ||
-	sqlite3 "$1" "SELECT printf('%.1f bytes a sample', (SELECT page_count * page_size FROM pragma_page_count, pragma_page_size) * 1.0 / (SELECT count(*) FROM sample))"
+	sqlite3 "$1" "SELECT printf('%.1f bytes a sample', (SELECT page_count * page_size FROM pragma_page_count, pragma_page_size) * 1.0 / $n)"
 }
 echo "bench/scale: $big x $deep x 3 samples: $(bytes "$work/deep/.perfguard/perfguard.db")"
 rm -rf "$work/short" "$work/wide"
@@ -171,11 +189,21 @@ if [ -n "$OLD" ]; then
 	rm -rf "$work/old"
 	make_db "$work/old" "$big" "$deep" 3 "$OLD"
 	db="$work/old/.perfguard/perfguard.db"
-	sum() { sqlite3 "$1" "SELECT (SELECT count(*) FROM sample) || ' samples, ' || (SELECT count(*) FROM result) || ' results, value sum ' || (SELECT printf('%.6f', sum(value)) FROM sample)"; }
+	# sum DB: counts, the sums of the sample values and of their process
+	# figures, and a hash of every one of them (floats as Python prints
+	# them: to the last bit), schema 8 unpacked by tests/cli/samples.py.
+	sum() { printf '%s samples, %s results, ' "$(sqlite3 "$1" "SELECT $(samples "$1")")" \
+		"$(sqlite3 "$1" "SELECT count(*) FROM result")"
+		python3 "$here/../../tests/cli/samples.py" "$1" "SELECT sum(value),
+			sum(wall_ns + user_ns + sys_ns + max_rss_kib + exit_code + term_signal) FROM sample"
+		python3 "$here/../../tests/cli/samples.py" "$1" "SELECT run_id, benchmark_id, seq, value,
+			wall_ns, user_ns, sys_ns, max_rss_kib, exit_code, term_signal FROM sample ORDER BY 1, 2, 3" |
+			sha256sum | cut -c1-16; }
 	before=$(sum "$db")
 	v0=$(sqlite3 "$db" "PRAGMA user_version")
 	t0=$(now_us); (cd "$work/old" && "$pg" list >/dev/null 2>&1); t1=$(now_us)
 	echo "bench/scale: migration of $big x $deep from schema $v0 to $(sqlite3 "$db" "PRAGMA user_version"): $(awk "BEGIN { printf \"%.1f\", ($t1 - $t0) / 1e6 }") s (first open, with a list)"
-	echo "bench/scale:   before: $before; after: $(sum "$db")"
+	echo "bench/scale:   before: $(echo $before)"
+	echo "bench/scale:   after:  $(echo $(sum "$db"))"
 	echo "bench/scale:   after: $(bytes "$db")"
 fi

@@ -1,23 +1,36 @@
 #!/bin/sh
-# bench/scale/seed.sh B R S: print SQL that fills a database whose schema
-# the real perfguard created (with this host as environment 1) with a long
+# bench/scale/seed.sh B R S [V]: print SQL that fills a database whose
+# schema (version V, default the current 8) the real perfguard created
+# (with this host as environment 1) with a long
 # history: B benchmarks (100 per component, named componentNN/benchNNNN)
 # x R complete runs x S samples per result, an approved baseline of run 1
 # each, a comparison per benchmark and run, a 12% step over the last 50
 # runs on every 20th benchmark with its alert and change point. Values are
 # a deterministic function of the ids. Only columns the schema has kept
 # since version 1 are named, so the same SQL seeds every schema perfguard
-# migrates from and to; whatever the schema keeps up to date (a summary)
-# is kept by the schema itself, never by this script.
+# migrates from and to, but for the samples: from schema 8 on they are
+# packed a row per run and benchmark by pfg_sample_pack(), which
+# bench/scale/sql (not sqlite3) provides. Whatever the schema keeps up to
+# date (a summary) is kept by the schema itself, never by this script.
 set -e
-B=${1:?benchmarks} R=${2:?runs} S=${3:-3}
+B=${1:?benchmarks} R=${2:?runs} S=${3:-3} V=${4:-8}
+if [ "$V" -ge 8 ]; then
+	samples=sample_pack close=")" group="GROUP BY run_id, bench_id"
+	insert="INSERT INTO sample_pack (run_id, benchmark_id, n, data)
+SELECT run_id, bench_id, count(*), pfg_sample_pack(s.seq,"
+else
+	samples=sample close="" group="ORDER BY run_id, bench_id, s.seq"
+	insert="INSERT INTO sample (run_id, benchmark_id, seq, value, wall_ns, user_ns, sys_ns, max_rss_kib,
+                    exit_code, term_signal)
+SELECT run_id, bench_id, s.seq,"
+fi
 step=$((R > 50 ? R - 50 : R / 2))
 cat <<SQL
 PRAGMA synchronous = OFF;
 BEGIN;
 DELETE FROM alert_event; DELETE FROM alert; DELETE FROM change_point; DELETE FROM comparison;
 DELETE FROM baseline_run; DELETE FROM baseline; DELETE FROM audit_log;
-DELETE FROM sample_metric; DELETE FROM sample; DELETE FROM result; DELETE FROM run_noise;
+DELETE FROM sample_metric; DELETE FROM $samples; DELETE FROM result; DELETE FROM run_noise;
 DELETE FROM run; DELETE FROM benchmark; DELETE FROM component;
 
 WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < ($B + 99) / 100)
@@ -42,13 +55,11 @@ SELECT run_id, bench_id, 1, NULL, $S, mean, mean, mean * 0.01, mean * 0.99, mean
        mean * 1.01, 0 FROM v ORDER BY run_id, bench_id;
 
 WITH RECURSIVE s(seq) AS (SELECT 0 UNION ALL SELECT seq + 1 FROM s WHERE seq < $S - 1)
-INSERT INTO sample (run_id, benchmark_id, seq, value, wall_ns, user_ns, sys_ns, max_rss_kib,
-                    exit_code, term_signal)
-SELECT run_id, bench_id, s.seq, mean * (0.99 + 0.01 * (s.seq % 3)),
+$insert mean * (0.99 + 0.01 * (s.seq % 3)),
        CAST(mean * (0.99 + 0.01 * (s.seq % 3)) * 1e6 AS INTEGER),
        CAST(mean * 5e5 AS INTEGER) + s.seq * 1013, CAST(mean * 1e5 AS INTEGER) + s.seq * 97,
-       4096 + (run_id + s.seq) % 64, 0, 0
-FROM v, s ORDER BY run_id, bench_id, s.seq;
+       4096 + (run_id + s.seq) % 64, 0, 0$close
+FROM v, s $group;
 
 INSERT INTO baseline (id, benchmark_id, environment_id, state, reason, created_at, created_by,
                       decided_at, decided_by, note, n, mean, median, stddev)

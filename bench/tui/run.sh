@@ -7,6 +7,7 @@
 set -e
 build=${1:-build}
 pg="$(cd "$build" && pwd)/perfguard"
+sql="$(cd "$build" && pwd)/bench/scale/sql" # sqlite3 with the store's SQL functions
 here="$(cd "$(dirname "$0")" && pwd)"
 command -v tmux >/dev/null && command -v sqlite3 >/dev/null || {
 	echo "bench/tui: needs tmux and sqlite3"; exit 1; }
@@ -27,7 +28,7 @@ cd "$work"
 printf '{"components": [{"name": "setup", "benchmarks": [{"name": "true", "type": "latency", "runs": 1, "command": ["true"]}]}]}\n' >perfguard.json
 "$pg" run >/dev/null
 t0=$(date +%s.%N)
-sqlite3 -bail .perfguard/perfguard.db <"$here/seed.sql" >/dev/null
+"$sql" .perfguard/perfguard.db <"$here/seed.sql" >/dev/null
 t1=$(date +%s.%N)
 echo "bench/tui: seeded 2000 benchmarks x 500 runs ($(du -m .perfguard/perfguard.db | cut -f1) MB) in $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s"
 

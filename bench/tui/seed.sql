@@ -1,5 +1,7 @@
 -- bench/tui/seed.sql: a large history for the dashboard's benchmark, fed to
--- sqlite3 on a database whose schema the real perfguard created. 20
+-- bench/scale/sql (sqlite3 with the store's pfg_sample_pack, which packs
+-- the samples as schema 8 keeps them) on a database whose schema the real
+-- perfguard created. 20
 -- components x 100 benchmarks, 500 complete runs in environment 1, a result
 -- and 3 samples per benchmark and run, an approved baseline each, the
 -- latest run's comparisons, and a 12% step after run 450 on every 20th
@@ -10,7 +12,7 @@ PRAGMA synchronous = OFF;
 BEGIN;
 DELETE FROM alert_event; DELETE FROM alert; DELETE FROM change_point; DELETE FROM comparison;
 DELETE FROM baseline_run; DELETE FROM baseline; DELETE FROM audit_log;
-DELETE FROM sample_metric; DELETE FROM sample; DELETE FROM result; DELETE FROM run;
+DELETE FROM sample_metric; DELETE FROM sample_pack; DELETE FROM result; DELETE FROM run;
 DELETE FROM benchmark; DELETE FROM component;
 
 WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 20)
@@ -34,11 +36,11 @@ INSERT INTO result (run_id, benchmark_id, ok, error, n, mean, median, stddev, mi
 SELECT run_id, bench_id, 1, NULL, 3, mean, mean, mean * 0.01, mean * 0.99, mean * 1.01,
        mean * 1.01, 0 FROM v ORDER BY run_id, bench_id;
 
-INSERT INTO sample (run_id, benchmark_id, seq, value, wall_ns, user_ns, sys_ns, max_rss_kib,
-                    exit_code, term_signal)
-SELECT run_id, bench_id, s.seq, mean * (0.99 + 0.01 * s.seq), CAST(mean * 1e6 AS INTEGER),
-       CAST(mean * 5e5 AS INTEGER), CAST(mean * 1e5 AS INTEGER), 4096, 0, 0
-FROM v, (SELECT 0 AS seq UNION ALL SELECT 1 UNION ALL SELECT 2) s ORDER BY run_id, bench_id, s.seq;
+INSERT INTO sample_pack (run_id, benchmark_id, n, data)
+SELECT run_id, bench_id, count(*), pfg_sample_pack(s.seq, mean * (0.99 + 0.01 * s.seq),
+       CAST(mean * 1e6 AS INTEGER), CAST(mean * 5e5 AS INTEGER), CAST(mean * 1e5 AS INTEGER),
+       4096, 0, 0)
+FROM v, (SELECT 0 AS seq UNION ALL SELECT 1 UNION ALL SELECT 2) s GROUP BY run_id, bench_id;
 
 INSERT INTO baseline (id, benchmark_id, environment_id, state, reason, created_at, created_by,
                       decided_at, decided_by, note, n, mean, median, stddev)

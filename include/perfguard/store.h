@@ -20,7 +20,7 @@
 struct pfg_store;
 
 /* The latest schema version pfg_store_open() migrates to. */
-#define PFG_STORE_SCHEMA_VERSION 7
+#define PFG_STORE_SCHEMA_VERSION 8
 
 /* Where results are comparable: the same host, CPU model and kernel. */
 struct pfg_environment {

@@ -244,14 +244,14 @@ int pfg_store_baseline_samples(struct pfg_store *st, int64_t id, double **values
 	sqlite3_stmt *stmt;
 	*values = NULL;
 	*n = 0;
-	if (store_prepare(st, "SELECT s.value FROM sample s JOIN baseline b ON"
+	if (store_prepare(st, "SELECT s.data FROM sample_pack s JOIN baseline b ON"
 			  " b.benchmark_id = s.benchmark_id JOIN baseline_run br ON"
 			  " br.baseline_id = b.id AND br.run_id = s.run_id WHERE b.id = ?"
-			  " ORDER BY s.run_id, s.seq", &stmt, err, errlen))
+			  " ORDER BY s.run_id", &stmt, err, errlen))
 		return PFG_ERUNTIME;
 	sqlite3_bind_int64(stmt, 1, id);
-	return store_collect(st, stmt, sizeof **values, store_read_double, NULL,
-			     (void **)values, n, "read baseline samples", err, errlen);
+	return store_collect_sample_values(st, stmt, values, n, "read baseline samples",
+					   err, errlen);
 }
 
 void pfg_baseline_release(struct pfg_baseline *b)

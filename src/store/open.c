@@ -1,6 +1,7 @@
 /* open.c: opening a database: the schema and its migrations, WAL, a
  * read-only fallback, and the recovery of runs left by dead processes. */
 #include "store_int.h"
+#include "sample_pack.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -267,6 +268,31 @@ static const char *const migrations[] = {
 	"  http_status INTEGER, attempts INTEGER NOT NULL, error TEXT,"
 	"  payload TEXT);"
 	"CREATE INDEX notification_by_status ON notification(target, status, id);",
+	/* 7 -> 8: one row per run and benchmark holding all its samples,
+	 * packed losslessly (values bit for bit, every process figure; the
+	 * layout is in sample_pack.h) instead of a row per sample: n counts
+	 * them for SQL. Custom metrics keep a row each, now going with their
+	 * run. Every row is copied (foreign keys are off while migrating). */
+	"CREATE TABLE sample_pack ("
+	"  run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
+	"  n INTEGER NOT NULL,"
+	"  data BLOB NOT NULL,"
+	"  PRIMARY KEY (run_id, benchmark_id)) WITHOUT ROWID;"
+	"INSERT INTO sample_pack SELECT run_id, benchmark_id, count(*),"
+	"  pfg_sample_pack(seq, value, wall_ns, user_ns, sys_ns, max_rss_kib, exit_code,"
+	"  term_signal) FROM sample GROUP BY run_id, benchmark_id;"
+	"ALTER TABLE sample_metric RENAME TO old_sample_metric;"
+	"CREATE TABLE sample_metric ("
+	"  run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+	"  benchmark_id INTEGER NOT NULL REFERENCES benchmark(id),"
+	"  seq INTEGER NOT NULL,"
+	"  name TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL,"
+	"  PRIMARY KEY (run_id, benchmark_id, seq, name)) WITHOUT ROWID;"
+	"INSERT INTO sample_metric SELECT run_id, benchmark_id, seq, name, value, unit"
+	"  FROM old_sample_metric ORDER BY 1, 2, 3, 4;"
+	"DROP TABLE old_sample_metric;"
+	"DROP TABLE sample;",
 };
 
 
@@ -487,6 +513,11 @@ int pfg_store_open(const char *path, struct pfg_store **out, char *err,
 	 * a new process reads its first pages without a system call each. */
 	if (sizeof(void *) >= 8)
 		store_exec(st, "PRAGMA mmap_size = 1073741824", NULL, 0);
+	if (sample_pack_register(st->db) != SQLITE_OK) {
+		store_error(st, err, errlen, "register pfg_sample_pack");
+		pfg_store_close(st);
+		return PFG_ERUNTIME;
+	}
 	if (set_wal(st, err, errlen) ||
 	    store_exec(st, "PRAGMA synchronous = NORMAL", err, errlen) ||
 	    migrate(st, err, errlen) ||

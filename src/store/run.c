@@ -1,7 +1,7 @@
 /* run.c: environments, benchmarks, runs, their samples and results, and
  * the queries over results (lists, history, series). */
 #include "store_int.h"
-
+#include "sample_pack.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -241,40 +241,34 @@ static void bind_stat(sqlite3_stmt *stmt, int i, size_t n, double v)
 		sqlite3_bind_null(stmt, i);
 }
 
-/* Insert the samples and metrics of one benchmark (inside a transaction). */
+/* Insert the samples (one packed row) and metrics of one benchmark
+ * (inside a transaction). */
 static int insert_samples(struct pfg_store *st, int64_t run_id, int64_t bench_id,
 			  const struct pfg_sample *samples, size_t n,
 			  const struct pfg_sample_metric *const *metrics,
 			  const size_t *n_metrics, char *err, size_t errlen)
 {
 	sqlite3_stmt *ins, *met;
-	if (store_prepare(st, "INSERT INTO sample (run_id, benchmark_id, seq, value,"
-		    " wall_ns, user_ns, sys_ns, max_rss_kib, exit_code, term_signal)"
-		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &ins, err, errlen))
+	if (!n)
+		return PFG_OK;
+	if (store_prepare(st, "INSERT INTO sample_pack (run_id, benchmark_id, n, data)"
+			  " VALUES (?, ?, ?, ?)", &ins, err, errlen))
 		return PFG_ERUNTIME;
+	size_t len;
+	unsigned char *blob = sample_pack_encode(samples, n, &len);
+	sqlite3_bind_int64(ins, 1, run_id);
+	sqlite3_bind_int64(ins, 2, bench_id);
+	sqlite3_bind_int64(ins, 3, (int64_t)n);
+	sqlite3_bind_blob64(ins, 4, blob, len, free);
+	int rc = sqlite3_step(ins) == SQLITE_DONE ? PFG_OK
+		: store_error(st, err, errlen, "store samples");
+	store_release(st, ins);
+	if (rc)
+		return rc;
 	if (store_prepare(st, "INSERT INTO sample_metric (run_id, benchmark_id, seq, name,"
-			  " value, unit) VALUES (?, ?, ?, ?, ?, ?)", &met, err, errlen)) {
-		store_release(st, ins);
+			  " value, unit) VALUES (?, ?, ?, ?, ?, ?)", &met, err, errlen))
 		return PFG_ERUNTIME;
-	}
-	int rc = PFG_OK;
 	for (size_t i = 0; i < n && !rc; i++) {
-		const struct pfg_sample *s = &samples[i];
-		sqlite3_reset(ins);
-		sqlite3_bind_int64(ins, 1, run_id);
-		sqlite3_bind_int64(ins, 2, bench_id);
-		sqlite3_bind_int64(ins, 3, (int64_t)i);
-		sqlite3_bind_double(ins, 4, s->value);
-		sqlite3_bind_int64(ins, 5, s->wall_ns);
-		sqlite3_bind_int64(ins, 6, s->user_ns);
-		sqlite3_bind_int64(ins, 7, s->sys_ns);
-		sqlite3_bind_int64(ins, 8, s->max_rss_kib);
-		sqlite3_bind_int(ins, 9, s->exit_code);
-		sqlite3_bind_int(ins, 10, s->term_signal);
-		if (sqlite3_step(ins) != SQLITE_DONE) {
-			rc = store_error(st, err, errlen, "store sample");
-			break;
-		}
 		for (size_t k = 0; metrics && n_metrics && k < n_metrics[i]; k++) {
 			sqlite3_reset(met);
 			sqlite3_bind_int64(met, 1, run_id);
@@ -289,7 +283,6 @@ static int insert_samples(struct pfg_store *st, int64_t run_id, int64_t bench_id
 			}
 		}
 	}
-	store_release(st, ins);
 	store_release(st, met);
 	return rc;
 }
@@ -488,19 +481,57 @@ void pfg_result_rows_free(struct pfg_result_row *rows, size_t n)
 	free(rows);
 }
 
+int store_collect_sample_values(struct pfg_store *st, sqlite3_stmt *stmt,
+				double **values, size_t *n, const char *what,
+				char *err, size_t errlen)
+{
+	size_t cap = 0;
+	int rc = PFG_OK, step = SQLITE_DONE;
+	*values = NULL;
+	*n = 0;
+	while (!rc && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct pfg_sample *s;
+		size_t k;
+		char why[160];
+		if (sample_pack_decode(sqlite3_column_blob(stmt, 0),
+				       (size_t)sqlite3_column_bytes(stmt, 0), &s, &k, why,
+				       sizeof why)) {
+			rc = pfg_error(err, errlen, PFG_ERUNTIME, "%s: %s: %s", st->path,
+				       what, why);
+			break;
+		}
+		if (*n + k > cap) {
+			cap = (*n + k) * 2;
+			*values = pfg_xrealloc(*values, cap * sizeof **values);
+		}
+		for (size_t i = 0; i < k; i++)
+			(*values)[(*n)++] = s[i].value;
+		free(s);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = store_error(st, err, errlen, what);
+	store_release(st, stmt);
+	if (rc) {
+		free(*values);
+		*values = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
 int pfg_store_samples(struct pfg_store *st, int64_t run_id, int64_t bench_id,
 		      double **values, size_t *n, char *err, size_t errlen)
 {
 	sqlite3_stmt *stmt;
 	*values = NULL;
 	*n = 0;
-	if (store_prepare(st, "SELECT value FROM sample WHERE run_id = ? AND"
-		    " benchmark_id = ? ORDER BY seq", &stmt, err, errlen))
+	if (store_prepare(st, "SELECT data FROM sample_pack WHERE run_id = ? AND"
+			  " benchmark_id = ?", &stmt, err, errlen))
 		return PFG_ERUNTIME;
 	sqlite3_bind_int64(stmt, 1, run_id);
 	sqlite3_bind_int64(stmt, 2, bench_id);
-	return store_collect(st, stmt, sizeof **values, store_read_double, NULL,
-			     (void **)values, n, "read samples", err, errlen);
+	return store_collect_sample_values(st, stmt, values, n, "read samples", err,
+					   errlen);
 }
 
 /* Read RESULT_COLUMNS from column 0. */

@@ -126,6 +126,14 @@ int store_collect(struct pfg_store *st, sqlite3_stmt *stmt, size_t elem_size,
 		  store_row_fn read, store_free_fn release, void **out, size_t *n,
 		  const char *what, char *err, size_t errlen);
 
+/* Step stmt to its end, appending the sample values of the packed blob
+ * (sample_pack.h) in its column 0 of every row to *values (NULL, 0 when
+ * none); hands stmt back. On a failure (a corrupt blob included) frees
+ * them and returns PFG_ERUNTIME with err saying what could not be read. */
+int store_collect_sample_values(struct pfg_store *st, sqlite3_stmt *stmt,
+				double **values, size_t *n, const char *what,
+				char *err, size_t errlen);
+
 /* store_row_fn for one double or one int64 column. */
 void store_read_double(sqlite3_stmt *stmt, void *elem);
 void store_read_int64(sqlite3_stmt *stmt, void *elem);

@@ -5,6 +5,12 @@
 pg() { "$PERFGUARD" "$@"; }
 test_count=0
 test_failed=0
+# samples DB SQL: SQL on DB printed as sqlite3 prints it, with a table
+# `sample` of a row per sample in every schema (tests/cli/samples.py
+# unpacks schema 8's packed rows with a decoder of its own).
+SAMPLES_PY=$(cd "$(dirname "$0")" && pwd)/samples.py
+[ -f "$SAMPLES_PY" ] || SAMPLES_PY=$(cd "$(dirname "$0")/../cli" && pwd)/samples.py
+samples() { python3 "$SAMPLES_PY" "$@"; }
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/perfguard-test.XXXXXX")
 trap '[ -n "$KEEP" ] || rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 1

@@ -43,7 +43,7 @@ export PERFGUARD_CONFIG=suite.json
 expect_success 'run stores every sample and prints a table' '
 	pg run >out.txt &&
 	expect_contains out.txt "alpha/sleep" && expect_contains out.txt "run 1: complete" &&
-	test "$(sqlite3 .perfguard/perfguard.db "SELECT count(*) FROM sample")" = 33 &&
+	test "$(samples .perfguard/perfguard.db "SELECT count(*) FROM sample")" = 33 &&
 	test "$(sqlite3 .perfguard/perfguard.db "SELECT status FROM run")" = complete
 '
 
@@ -80,7 +80,7 @@ expect_success 'cpu, memory, custom and error_rate record what they promise' '
 '
 
 expect_success 'custom metrics of every run are kept' '
-	test "$(sqlite3 .perfguard/perfguard.db "SELECT count(*) FROM sample_metric m JOIN sample s USING (run_id, benchmark_id, seq) WHERE m.name = '"'"'note'"'"'")" = 8
+	test "$(samples .perfguard/perfguard.db "SELECT count(*) FROM sample_metric m JOIN sample s USING (run_id, benchmark_id, seq) WHERE m.name = '"'"'note'"'"'")" = 8
 '
 
 expect_success 'setup, prepare and cleanup run in order' '

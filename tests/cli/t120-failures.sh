@@ -103,7 +103,7 @@ expect_success 'SIGTERM too, keeping finished samples of the stopped benchmark' 
 	all_dead pids &&
 	n=$(sqlite3 slow.db "SELECT n FROM result r JOIN benchmark b ON b.id = r.benchmark_id WHERE b.name = '"'"'slow'"'"' ORDER BY run_id DESC LIMIT 1") &&
 	test "$n" -ge 1 && test "$n" -lt 50 &&
-	test "$(sqlite3 slow.db "SELECT count(*) FROM sample s JOIN benchmark b ON b.id = s.benchmark_id WHERE b.name = '"'"'slow'"'"'")" = "$n"
+	test "$(samples slow.db "SELECT count(*) FROM sample s JOIN benchmark b ON b.id = s.benchmark_id WHERE b.name = '"'"'slow'"'"'")" = "$n"
 '
 
 expect_success 'a perfguard killed with SIGKILL leaves an interrupted run, found on next open' '
@@ -127,11 +127,11 @@ JSON
 expect_success 'a read-only database is a runtime error (exit 3) that names it' '
 	pg -c quick.json --db ro.db run >/dev/null &&
 	chmod 0444 ro.db && chmod 0755 "$WORK" &&
-	before=$(sqlite3 ro.db "SELECT count(*) FROM sample") &&
+	before=$(samples ro.db "SELECT count(*) FROM sample") &&
 	if [ "$(id -u)" = 0 ]; then as="setpriv --reuid=65534 --regid=65534 --clear-groups"; else as=""; fi &&
 	expect_exit 3 $as "$PERFGUARD" -c quick.json --db ro.db run &&
 	expect_contains .err "ro.db" && expect_contains .err "read-only" &&
-	test "$(sqlite3 ro.db "SELECT count(*) FROM sample")" = "$before"
+	test "$(samples ro.db "SELECT count(*) FROM sample")" = "$before"
 '
 
 expect_success 'a database locked longer than the busy timeout fails with exit 3' '
@@ -152,7 +152,7 @@ expect_success 'two perfguard processes on one database both succeed' '
 	wait &&
 	cat a.out b.out && test "$(cat a.rc) $(cat b.rc)" = "0 0" &&
 	test "$(sqlite3 shared.db "SELECT count(*) FROM run WHERE status = '"'"'complete'"'"'")" = 3 &&
-	test "$(sqlite3 shared.db "SELECT count(*) FROM sample")" = 6
+	test "$(samples shared.db "SELECT count(*) FROM sample")" = 6
 '
 
 expect_success 'a directory as the database is a clear error' '

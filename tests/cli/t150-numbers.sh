@@ -63,7 +63,7 @@ expect_success 'ids beyond what SQLite holds are usage errors' '
 expect_success 'a negative schema version is a runtime error naming the file' '
 	sqlite3 odd.db "PRAGMA user_version = -5" &&
 	expect_exit 3 pg --db odd.db list &&
-	expect_contains .err "odd.db: schema version -5 is not one perfguard knows (expected 0..7); is this a perfguard database?"
+	expect_contains .err "odd.db: schema version -5 is not one perfguard knows (expected 0..8); is this a perfguard database?"
 '
 
 finish

@@ -46,7 +46,7 @@ expect_success 'the settings and warnings are stored with the run' '
 	db=.perfguard/perfguard.db &&
 	test "$(sqlite3 "$db" "SELECT cpus, governor, boost, load1, virt, container, aslr, pinned FROM run_noise WHERE run_id = 1")" = "2|powersave|on|3.4|kvm|docker|2|1" &&
 	test "$(sqlite3 "$db" "SELECT warnings FROM run_noise WHERE run_id = 1" | grep -c .)" = 5 &&
-	test "$(sqlite3 "$db" "PRAGMA user_version")" = 7
+	test "$(sqlite3 "$db" "PRAGMA user_version")" = 8
 '
 
 expect_success 'run --json has a machine object with every field and the warnings' '

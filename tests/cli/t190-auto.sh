@@ -57,8 +57,8 @@ expect_success 'the database keeps the stop reason and the precision reached' '
 	test "$(q fixed)" = "7|runs" &&
 	slow=$(q slow) && test "${slow#*|}" = budget && test "${slow%|*}" -lt 100 &&
 	test "$(sqlite3 "$db" "SELECT half_width_pct < 2 FROM result WHERE n = 5")" = 1 &&
-	test "$(sqlite3 "$db" "SELECT count(*) FROM sample s JOIN benchmark b ON b.id = s.benchmark_id WHERE b.name = \"wobbly\"")" = 12 &&
-	test "$(sqlite3 "$db" "PRAGMA user_version")" = 7
+	test "$(samples "$db" "SELECT count(*) FROM sample s JOIN benchmark b ON b.id = s.benchmark_id WHERE b.name = \"wobbly\"")" = 12 &&
+	test "$(sqlite3 "$db" "PRAGMA user_version")" = 8
 '
 
 expect_success 'run --json has the runs object of an auto benchmark' '

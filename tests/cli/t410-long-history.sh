@@ -8,16 +8,22 @@ FIXTURES=$(cd "$(dirname "$0")/../fixtures" && pwd)
 
 # checksum DB: per table, its row count and a hash of every value (floats
 # to the last bit), rows keyed as schema 5 keys them; what schema 6 derives
-# (a summary) and schema 7 adds (notifications, none yet) left out.
+# (a summary) and schema 7 adds (notifications, none yet) left out. The
+# samples, a row each up to schema 7 and packed from schema 8 on, are
+# listed a row each (tests/cli/samples.py), with the sum of their values
+# and of their process figures to the last digit (%.17g).
 checksum() {
-	python3 - "$1" <<-'PY'
-	import hashlib, sqlite3, sys
+	python3 - "$1" "$SAMPLES_PY" <<-'PY'
+	import hashlib, os, sqlite3, sys
+	sys.path.insert(0, os.path.dirname(sys.argv[2]))
+	import samples
 	db = sqlite3.connect(sys.argv[1])
 	v = db.execute("PRAGMA user_version").fetchone()[0]
-	skip = {"benchmark": {"n_results", "latest_run_id"}, "sample": {"id"}}
+	skip = {"benchmark": {"n_results", "latest_run_id"}}
 	for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
 	                       " AND name NOT LIKE 'sqlite%'"
-	                       " AND name NOT IN ('recent_mean', 'notification')"
+	                       " AND name NOT IN ('recent_mean', 'notification', 'sample',"
+	                       " 'sample_pack')"
 	                       " ORDER BY name"):
 	    if t == "sample_metric" and v < 5:
 	        q = ("SELECT s.run_id, s.benchmark_id, s.seq, m.name, m.value, m.unit"
@@ -28,6 +34,9 @@ checksum() {
 	        q = f"SELECT {', '.join(cols)} FROM {t}"
 	    rows = sorted(repr(r) for r in db.execute(q))
 	    print(t, len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
+	rows = samples.rows(db)
+	print("sample", len(rows), hashlib.sha256("\n".join(sorted(repr(r) for r in rows)).encode()).hexdigest(),
+	      "%.17g" % sum(r[3] for r in rows), sum(sum(r[4:]) for r in rows))
 	PY
 }
 
@@ -38,7 +47,7 @@ expect_success 'a schema-4 database made by perfguard keeps every row and value'
 	checksum mig/.perfguard/perfguard.db >before.txt &&
 	grep -q "^sample 85 " before.txt && grep -q "^sample_metric 128 " before.txt &&
 	(cd mig && pg list >../list.txt) &&
-	test "$(sqlite3 mig/.perfguard/perfguard.db "PRAGMA user_version")" = 7 &&
+	test "$(sqlite3 mig/.perfguard/perfguard.db "PRAGMA user_version")" = 8 &&
 	test "$(sqlite3 mig/.perfguard/perfguard.db "SELECT count(*) FROM notification")" = 0 &&
 	checksum mig/.perfguard/perfguard.db >after.txt &&
 	diff before.txt after.txt &&
@@ -46,6 +55,34 @@ expect_success 'a schema-4 database made by perfguard keeps every row and value'
 	test "$(sqlite3 mig/.perfguard/perfguard.db "SELECT group_concat(n_results || char(47) || latest_run_id) FROM benchmark")" = "7/7,7/7,7/7" &&
 	test -z "$(sqlite3 mig/.perfguard/perfguard.db "PRAGMA foreign_key_check")" &&
 	test "$(sqlite3 mig/.perfguard/perfguard.db "PRAGMA integrity_check")" = ok
+'
+
+expect_success 'a schema-7 database made by perfguard keeps every sample bit for bit, packed' '
+	mkdir -p mig7/.perfguard && cp "$FIXTURES/schema7.db" mig7/.perfguard/perfguard.db &&
+	cp "$FIXTURES/schema7.json" mig7/perfguard.json &&
+	test "$(sqlite3 mig7/.perfguard/perfguard.db "PRAGMA user_version")" = 7 &&
+	checksum mig7/.perfguard/perfguard.db >before7.txt &&
+	grep -q "^sample 148 " before7.txt && grep -q "^sample_metric 224 " before7.txt &&
+	(cd mig7 && pg list >../list7.txt) &&
+	test "$(sqlite3 mig7/.perfguard/perfguard.db "PRAGMA user_version")" = 8 &&
+	checksum mig7/.perfguard/perfguard.db >after7.txt &&
+	diff before7.txt after7.txt &&
+	test "$(sqlite3 mig7/.perfguard/perfguard.db "SELECT count(*) || char(47) || sum(n) FROM sample_pack")" = "36/148" &&
+	test "$(sqlite3 mig7/.perfguard/perfguard.db "SELECT count(*) FROM sqlite_master WHERE name = '"'"'sample'"'"'")" = 0 &&
+	expect_contains list7.txt "app/e" &&
+	test -z "$(sqlite3 mig7/.perfguard/perfguard.db "PRAGMA foreign_key_check")" &&
+	test "$(sqlite3 mig7/.perfguard/perfguard.db "PRAGMA integrity_check")" = ok
+'
+
+expect_success 'a run goes with its samples and metrics; the others stay' '
+	db=mig7/.perfguard/perfguard.db &&
+	test "$(sqlite3 $db "SELECT count(*) FROM sample_pack WHERE run_id = 10")" = 5 &&
+	test "$(sqlite3 $db "SELECT count(*) FROM sample_metric WHERE run_id = 10")" = 32 &&
+	sqlite3 $db "PRAGMA foreign_keys = ON; DELETE FROM run WHERE id = 10" &&
+	test "$(sqlite3 $db "SELECT count(*) FROM sample_pack WHERE run_id = 10")" = 0 &&
+	test "$(sqlite3 $db "SELECT count(*) FROM sample_metric WHERE run_id = 10")" = 0 &&
+	test "$(sqlite3 $db "SELECT count(*) FROM sample_pack WHERE run_id = 9")" -gt 0 &&
+	test "$(sqlite3 $db "SELECT count(*) FROM sample_metric WHERE run_id = 9")" -gt 0
 '
 
 cat > val.sh <<'SH'

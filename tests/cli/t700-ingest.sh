@@ -10,7 +10,7 @@ cat > perfguard.json <<'JSON'
  "benchmarks": [{"name": "noop", "type": "latency", "command": ["true"]}]}]}
 JSON
 q() { sqlite3 .perfguard/perfguard.db "$1"; }
-counts() { q "SELECT (SELECT count(*) FROM run) || ' ' || (SELECT count(*) FROM sample) || ' ' ||
+counts() { samples .perfguard/perfguard.db "SELECT (SELECT count(*) FROM run) || ' ' || (SELECT count(*) FROM sample) || ' ' ||
 	(SELECT count(*) FROM benchmark) || ' ' || (SELECT count(*) FROM baseline) || ' ' ||
 	(SELECT count(*) FROM audit_log)"; }
 

@@ -28,7 +28,7 @@ expect_success 'hyperfine -i: runs that fail are the error rate of the command' 
 	b = {x["id"]: x for x in json.load(open(sys.argv[1]))["benchmarks"]}
 	assert b["fail/fails:errors"]["samples"] == [100, 100], b
 	PY
-	test "$(sqlite3 .perfguard/perfguard.db "SELECT group_concat(exit_code) FROM sample s
+	test "$(samples .perfguard/perfguard.db "SELECT group_concat(exit_code) FROM sample s
 		JOIN benchmark b ON b.id = s.benchmark_id WHERE b.name = '"'"'fails'"'"'")" = "3,3"
 '
 

@@ -40,10 +40,10 @@ q() { sqlite3 db/perfguard.db "$1"; }
 expect_success 'a first run stores every call as a sample and proposes baselines' '
 	expect_exit 0 ./sort_bench db/perfguard.db perfguard.json &&
 	expect_contains .out "run 1: 3 benchmarks, 0 regressions, gate PASS" &&
-	test "$(q "SELECT b.name || \" \" || b.kind || \" \" || count(*) FROM benchmark b
+	test "$(samples db/perfguard.db "SELECT b.name || \" \" || b.kind || \" \" || count(*) FROM benchmark b
 		JOIN sample s ON s.benchmark_id = b.id GROUP BY b.id ORDER BY b.name")" = \
 		"$(printf "comparisons_1k custom 5\nqsort_20k latency 10\nqsort_20k:cpu cpu 10")" &&
-	test "$(q "SELECT count(*) FROM sample WHERE (wall_ns <= 0 OR max_rss_kib <= 0)
+	test "$(samples db/perfguard.db "SELECT count(*) FROM sample WHERE (wall_ns <= 0 OR max_rss_kib <= 0)
 		AND benchmark_id IN (SELECT id FROM benchmark WHERE kind != '"'"'custom'"'"')")" = 0 &&
 	test "$(q "SELECT status FROM run")" = complete &&
 	case $(q "SELECT trigger FROM run") in cli | ci) ;; *) exit 1 ;; esac &&

@@ -28,7 +28,7 @@ expect_success 'r runs the selected benchmark: a new run in the database, keys w
 	tui_wait "run 1 of 4" &&
 	wait_until "test \"\$(tui_runs complete)\" = 2" &&
 	tui_wait "slow" && tui_keys q && tui_wait_exit 0 &&
-	test "$(q "SELECT count(*) FROM sample s JOIN benchmark b ON b.id = s.benchmark_id WHERE b.name = '"'"'slow'"'"'")" = 4
+	test "$(samples .perfguard/perfguard.db "SELECT count(*) FROM sample s JOIN benchmark b ON b.id = s.benchmark_id WHERE b.name = '"'"'slow'"'"'")" = 4
 '
 
 expect_success 'a hanging benchmark leaves the screen responsive; q asks, then cancels it' '

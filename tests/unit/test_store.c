@@ -9,6 +9,7 @@
 #include "perfguard/store.h"
 #include "perfguard/util.h"
 
+#include <limits.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -118,7 +119,7 @@ static void test_migrates_empty_file(void **state)
 	assert_int_equal(query_int(f->db, "PRAGMA user_version"), PFG_STORE_SCHEMA_VERSION);
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sqlite_master WHERE "
 				   "type = 'table' AND name IN ('component', 'benchmark', "
-				   "'environment', 'run', 'sample', 'sample_metric', "
+				   "'environment', 'run', 'sample_pack', 'sample_metric', "
 				   "'result', 'audit_log')"), 8);
 	/* Reopening an up-to-date file migrates nothing and keeps data. */
 	exec_sql(f->db, "INSERT INTO component (name) VALUES ('kept')");
@@ -263,7 +264,7 @@ static void test_migrates_schema_2(void **state)
 	assert_int_equal(add_noise(st, run2, &m, err), 0);
 	pfg_store_close(st);
 	assert_int_equal(query_int(f->db, "PRAGMA user_version"), PFG_STORE_SCHEMA_VERSION);
-	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sample"), 85);
+	assert_int_equal(query_int(f->db, "SELECT sum(n) FROM sample_pack"), 85);
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM run_noise"), 1);
 }
 
@@ -379,11 +380,46 @@ static void test_migrates_schema_4_summary(void **state)
 		 " DELETE FROM change_point WHERE run_id >= 7; DELETE FROM run WHERE id >= 7");
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM benchmark WHERE n_results = 6"
 				   " AND latest_run_id = 6"), 3);
-	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sample WHERE run_id >= 7"), 0);
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sample_pack WHERE run_id >= 7"), 0);
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM recent_mean WHERE"
 				   " json_array_length(means) = 6"), 3);
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sample_metric WHERE"
 				   " run_id >= 7"), 0);
+}
+
+/* Sample values come back bit for bit (NaN, infinities, -0.0 that a REAL
+ * column could not keep); a corrupt packed row is an error that names the
+ * file and the blob's problem, never a crash. */
+static void test_samples_exact_and_corrupt(void **state)
+{
+	struct fixture *f = *state;
+	struct pfg_store *st = open_ok(f->db);
+	int64_t run, bench;
+	char err[PFG_ERR_MAX];
+	start_run(st, &run, &bench);
+	struct pfg_sample s[5] = {
+		{ .value = NAN, .wall_ns = -1 }, { .value = -0.0, .max_rss_kib = LONG_MAX },
+		{ .value = INFINITY, .exit_code = -1, .term_signal = 9 },
+		{ .value = 5e-324 }, { .value = -1e300, .user_ns = INT64_MIN },
+	};
+	struct pfg_result_row r = { .ok = 1, .n = 5 };
+	assert_int_equal(pfg_store_add_result(st, run, bench, s, 5, NULL, NULL, &r, err,
+					      sizeof err), 0);
+	double *v;
+	size_t n;
+	assert_int_equal(pfg_store_samples(st, run, bench, &v, &n, err, sizeof err), 0);
+	assert_int_equal(n, 5);
+	for (size_t i = 0; i < n; i++)
+		assert_memory_equal(&v[i], &s[i].value, sizeof v[i]);
+	free(v);
+	exec_sql(f->db, "UPDATE sample_pack SET data = substr(data, 1, length(data) - 1)");
+	assert_int_equal(pfg_store_samples(st, run, bench, &v, &n, err, sizeof err),
+			 PFG_ERUNTIME);
+	assert_null(v);
+	assert_int_equal(n, 0);
+	assert_non_null(strstr(err, f->db));
+	assert_non_null(strstr(err, "read samples: corrupt sample blob: truncated"));
+	pfg_store_close(st);
 }
 
 static void test_result_is_one_transaction(void **state)
@@ -399,7 +435,7 @@ static void test_result_is_one_transaction(void **state)
 	assert_int_equal(add_result(st, run, 99999, 3, err), PFG_ERUNTIME);
 	assert_non_null(strstr(err, "FOREIGN KEY"));
 	pfg_store_close(st);
-	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sample"), 5);
+	assert_int_equal(query_int(f->db, "SELECT sum(n) FROM sample_pack"), 5);
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM result"), 1);
 }
 
@@ -583,7 +619,7 @@ static void test_stale_running_run_becomes_interrupted(void **state)
 			  (long long)live);
 	assert_int_equal(query_int(f->db, q), 1);
 	free(q);
-	assert_int_equal(query_int(f->db, "SELECT count(*) FROM sample"), 2);
+	assert_int_equal(query_int(f->db, "SELECT sum(n) FROM sample_pack"), 2);
 }
 
 static void test_rejects_bad_files(void **state)
@@ -739,6 +775,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_migrates_empty_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_samples_exact_and_corrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_noise_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_result_stop_reason_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrates_schema_3, setup, teardown),
