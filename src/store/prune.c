@@ -41,7 +41,7 @@ static void run_refs_release(struct run_refs *refs)
 	memset(refs, 0, sizeof *refs);
 }
 
-/* Read every single-column foreign key to run(id): sample, result,
+/* Read every single-column foreign key to run(id): sample_pack, result,
  * comparison, run_noise (cascade), notification (set null), baseline_run,
  * alert (twice), change_point (keep), and whatever a later schema adds. */
 static int read_run_refs(struct pfg_store *st, struct run_refs *refs, char *err,
@@ -209,9 +209,9 @@ struct run_op {
 /* The count of r that rows of table go to, or NULL. */
 static size_t *count_of(struct pfg_prune_report *r, const char *table)
 {
-	static const char *const names[] = { "sample", "result", "comparison", "run_noise",
+	static const char *const names[] = { "result", "comparison", "run_noise",
 					     "notification" };
-	size_t *counts[] = { &r->n_samples, &r->n_results, &r->n_comparisons, &r->n_noise,
+	size_t *counts[] = { &r->n_results, &r->n_comparisons, &r->n_noise,
 			     &r->n_notifications };
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		if (strcmp(table, names[i]) == 0)
@@ -241,7 +241,7 @@ static int add_op(struct pfg_store *st, struct run_op *ops, size_t *n, char *sql
 /* The statements removing (counting) what a run ?1 holds, in order: the
  * metrics of its samples (their table refers to sample, not run), the rows
  * of every table whose reference cascades, references set to NULL, then
- * the run itself. ops holds refs->n + 2. */
+ * the run itself. ops holds refs->n + 3. */
 static int prepare_ops(struct pfg_store *st, const struct run_refs *refs, int dry,
 		       struct pfg_prune_report *r, struct run_op *ops, size_t *n, char *err,
 		       size_t errlen)
@@ -250,9 +250,15 @@ static int prepare_ops(struct pfg_store *st, const struct run_refs *refs, int dr
 						   " WHERE run_id = ?1" : "DELETE FROM"
 						   " sample_metric WHERE run_id = ?1"),
 			&r->n_metrics, dry, 0, err, errlen);
+	/* Samples are packed, n to a row of sample_pack: counted, then removed
+	 * with the other cascading rows. */
+	if (rc == PFG_OK)
+		rc = add_op(st, ops, n, sqlite3_mprintf("SELECT coalesce(sum(n), 0) FROM sample_pack"
+							" WHERE run_id = ?1"),
+			    &r->n_samples, 1, 0, err, errlen);
 	for (size_t i = 0; i < refs->n && rc == PFG_OK; i++) {
 		const struct run_ref *f = &refs->v[i];
-		if (f->kind == REF_KEEPS)
+		if (f->kind == REF_KEEPS || (dry && strcmp(f->table, "sample_pack") == 0))
 			continue;
 		int results = strcmp(f->table, "result") == 0;
 		char *sql = dry ? sqlite3_mprintf("SELECT count(*) FROM \"%w\" WHERE \"%w\" = ?1",
@@ -318,7 +324,7 @@ static int remove_runs(struct pfg_store *st, const struct pfg_prune_opts *o,
 		       const struct run_refs *refs, struct pfg_prune_report *r,
 		       int64_t **benches, size_t *n_benches, char *err, size_t errlen)
 {
-	struct run_op *ops = pfg_xcalloc(refs->n + 2, sizeof *ops);
+	struct run_op *ops = pfg_xcalloc(refs->n + 3, sizeof *ops);
 	size_t n_ops = 0, cap = 0;
 	int rc = prepare_ops(st, refs, o->dry_run, r, ops, &n_ops, err, errlen);
 	for (size_t i = 0; i < r->n_runs && rc == PFG_OK; i++) {

@@ -132,7 +132,7 @@ expect_success 'prune keeps every referenced run and removes the rest with all t
 	expect_contains out.txt "a baseline (6)" && expect_contains out.txt "a change point (2)" &&
 	referenced > refs.after && cmp refs.before refs.after &&
 	test "$(q "SELECT group_concat(id) FROM run")" = "1,9,10,11,12,13,17,19,20" &&
-	for t in sample sample_metric result comparison run_noise; do
+	for t in sample_pack sample_metric result comparison run_noise; do
 		test "$(q "SELECT count(*) FROM $t WHERE run_id NOT IN (SELECT id FROM run)")" = 0 ||
 			{ echo "orphans in $t"; exit 1; }
 	done &&
