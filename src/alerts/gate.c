@@ -224,8 +224,13 @@ static int judge_suite(struct pfg_store *st, const struct pfg_gate_opts *o,
 	rc = pfg_store_benchmark_names(st, &names, &nb, err, errlen);
 	if (rc == PFG_OK && o->benches)
 		qsort(names, nb, sizeof *names, name_order);
-	if (rc == PFG_OK)
+	if (rc == PFG_OK && o->newest && o->newest_env == r->env_id) {
+		nc = o->n_newest;
+		cs = pfg_xcalloc(nc + 1, sizeof *cs);
+		memcpy(cs, o->newest, nc * sizeof *cs);
+	} else if (rc == PFG_OK) {
 		rc = pfg_store_comparisons_newest(st, r->env_id, &cs, &nc, err, errlen);
+	}
 	if (rc == PFG_OK)
 		qsort(cs, nc, sizeof *cs, cmp_bench_order);
 	struct drifts d = { 0 };
