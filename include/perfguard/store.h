@@ -440,6 +440,13 @@ int pfg_store_series_means(struct pfg_store *st, int64_t bench_id, int64_t env_i
 			   size_t limit, struct pfg_mean_row **rows, size_t *n, char *err,
 			   size_t errlen);
 
+/* The same rows as pfg_store_series_means(), read along the covering index
+ * of results with the runs' environments read a range of runs at a time:
+ * no lookup of a run per row. */
+int pfg_store_series_tail(struct pfg_store *st, int64_t bench_id, int64_t env_id,
+			  size_t limit, struct pfg_mean_row **rows, size_t *n, char *err,
+			  size_t errlen);
+
 /* The means of the latest limit successful results in env of every
  * benchmark, by benchmark id and then oldest first, in one query whose cost
  * does not grow with the history. Up to 32 means come from a summary the
