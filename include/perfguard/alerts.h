@@ -52,6 +52,13 @@ struct pfg_gate_opts {
 	size_t n_benches;
 	enum pfg_severity fail_on;
 	int fail_on_missing_baseline;
+	/* suite: the latest comparison of each benchmark in environment
+	 * newest_env as pfg_store_comparisons_newest() reads them, when the
+	 * caller has read them already (used when newest_env is the gate's
+	 * environment); NULL: the gate reads them. Not owned. */
+	const struct pfg_comparison *newest;
+	size_t n_newest;
+	int64_t newest_env;
 };
 
 /* The suite's gate as cfg sets it (NULL: major, every stored benchmark):

@@ -214,6 +214,21 @@ struct pfg_baseline_filter {
 	int64_t bench_id, env_id;
 };
 
+/* What a listing shows of a baseline: no runs, no texts. */
+struct pfg_baseline_head {
+	int64_t id, bench_id;
+	enum pfg_baseline_state state;
+	size_t n;
+	double mean;
+};
+
+/* The heads of the baselines in states (bit 1 << state for each; 0: all)
+ * and environment env_id (0: all), newest first, read in one query.
+ * Caller frees *out. */
+int pfg_store_baseline_heads(struct pfg_store *st, unsigned states, int64_t env_id,
+			     struct pfg_baseline_head **out, size_t *n, char *err,
+			     size_t errlen);
+
 /* Propose a baseline of bench in env from the samples of runs[0..n_runs)
  * (each must hold a successful result of bench), summarised in stats.
  * *id gets the new baseline's id. */
@@ -424,6 +439,13 @@ struct pfg_mean_row {
 int pfg_store_series_means(struct pfg_store *st, int64_t bench_id, int64_t env_id,
 			   size_t limit, struct pfg_mean_row **rows, size_t *n, char *err,
 			   size_t errlen);
+
+/* The same rows as pfg_store_series_means(), read along the covering index
+ * of results with the runs' environments read a range of runs at a time:
+ * no lookup of a run per row. */
+int pfg_store_series_tail(struct pfg_store *st, int64_t bench_id, int64_t env_id,
+			  size_t limit, struct pfg_mean_row **rows, size_t *n, char *err,
+			  size_t errlen);
 
 /* The means of the latest limit successful results in env of every
  * benchmark, by benchmark id and then oldest first, in one query whose cost

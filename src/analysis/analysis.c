@@ -22,7 +22,7 @@ static int means_since(struct pfg_store *st, int64_t bench_id, int64_t env_id,
 	size_t n;
 	*m = 0;
 	*y = NULL;
-	if (pfg_store_series_means(st, bench_id, env_id, PFG_ANALYSIS_HISTORY_MAX, &rows, &n,
+	if (pfg_store_series_tail(st, bench_id, env_id, PFG_ANALYSIS_HISTORY_MAX, &rows, &n,
 				   err, errlen))
 		return PFG_ERUNTIME;
 	*y = pfg_xcalloc(n + 1, sizeof **y);
@@ -407,7 +407,7 @@ static int history_load(struct pfg_analysis *a, struct history *h, char *err, si
 {
 	struct pfg_mean_row *rows;
 	memset(h, 0, sizeof *h);
-	if (pfg_store_series_means(a->st, a->bench_id, a->env_id, history_window(a), &rows,
+	if (pfg_store_series_tail(a->st, a->bench_id, a->env_id, history_window(a), &rows,
 				   &h->n, err, errlen))
 		return PFG_ERUNTIME;
 	h->means = pfg_xcalloc(h->n ? h->n : 1, sizeof *h->means);

@@ -498,18 +498,19 @@ int pfg_config_parse(const char *text, const char *file, const char *dir,
 			       near, *near ? "'" : "");
 		return PFG_EINPUT;
 	}
-	struct loader ld = { .file = file, .dir = dir, .errors = errors };
-	jsonpos_scan(text, &ld.pos);
+	struct loader ld = { .file = file, .dir = dir, .text = text, .errors = errors };
 	struct pfg_config *cfg = pfg_xcalloc(1, sizeof *cfg);
 	cfg->path = pfg_xstrdup(file);
 	cfg->dir = absolute_dir(dir);
 	ld.dir = cfg->dir;
 
 	size_t before = errors->n;
-	/* cJSON cuts a string at \u0000: the rest of it would be lost. */
-	for (size_t i = 0; i < ld.pos.n; i++)
-		if (ld.pos.v[i].nul)
-			cfg_problem(&ld, ld.pos.v[i].path, "a string here holds \\u0000 (a NUL "
+	/* cJSON cuts a string at \u0000: the rest of it would be lost. The
+	 * text is scanned for where only when it may hold one. */
+	const struct jsonpos *pos = strstr(text, "\\u0000") ? cfg_pos(&ld) : NULL;
+	for (size_t i = 0; pos && i < pos->n; i++)
+		if (pos->v[i].nul)
+			cfg_problem(&ld, pos->v[i].path, "a string here holds \\u0000 (a NUL "
 				"character), which no name, command or variable can hold");
 	if (!cJSON_IsObject(root)) {
 		cfg_problem(&ld, "", "expected an object with \"components\"");

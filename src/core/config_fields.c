@@ -31,6 +31,15 @@ void cfg_escape_line(const char *s, size_t n, char *buf, size_t len)
 }
 
 
+const struct jsonpos *cfg_pos(struct loader *ld)
+{
+	if (!ld->scanned) {
+		jsonpos_scan(ld->text, &ld->pos);
+		ld->scanned = 1;
+	}
+	return &ld->pos;
+}
+
 void cfg_problem(struct loader *ld, const char *path, const char *fmt, ...)
 {
 	va_list ap;
@@ -38,7 +47,7 @@ void cfg_problem(struct loader *ld, const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	char *raw = pfg_xasprintf("%s:%d: %s%s%s", ld->file, jsonpos_line(&ld->pos, path),
+	char *raw = pfg_xasprintf("%s:%d: %s%s%s", ld->file, jsonpos_line(cfg_pos(ld), path),
 				  path, *path ? ": " : "", msg);
 	cfg_escape_line(raw, strlen(raw), line, sizeof line);
 	free(raw);
@@ -48,12 +57,12 @@ void cfg_problem(struct loader *ld, const char *path, const char *fmt, ...)
 /* What item at path is, shortened, for "got ..." in messages: a number as
  * its source text (cJSON turns 1e999 into inf and prints null), a string
  * quoted with its control characters escaped, else its JSON. */
-void cfg_describe(const struct loader *ld, const char *path, const cJSON *item,
+void cfg_describe(struct loader *ld, const char *path, const cJSON *item,
 		     char *buf, size_t len)
 {
 	char tmp[256];
 	size_t n;
-	const char *raw = cJSON_IsNumber(item) ? jsonpos_raw(&ld->pos, path, &n) : NULL;
+	const char *raw = cJSON_IsNumber(item) ? jsonpos_raw(cfg_pos(ld), path, &n) : NULL;
 	if (raw) {
 		cfg_escape_line(raw, n, tmp, sizeof tmp);
 	} else if (cJSON_IsNumber(item)) {

@@ -14,9 +14,15 @@
 struct loader {
 	const char *file;
 	const char *dir;
-	struct jsonpos pos;
+	const char *text;     /* the config's JSON, for cfg_pos() */
+	struct jsonpos pos;   /* where each value is: read by cfg_pos() only */
+	int scanned;          /* pos is filled */
 	struct pfg_strv *errors;
 };
+
+/* Where each value of the config lies (its line, its source text): the
+ * text scanned on the first call, as only a problem needs it. */
+const struct jsonpos *cfg_pos(struct loader *ld);
 
 /* Copy s[0..n) into buf (len bytes, always terminated) as one printable
  * line: newline, return and tab as \n, \r, \t, other control characters
@@ -30,7 +36,7 @@ void cfg_problem(struct loader *ld, const char *path, const char *fmt, ...)
 /* What item at path is, shortened, for "got ..." in messages: a number as
  * its source text (cJSON turns 1e999 into inf and prints null), a string
  * quoted with its control characters escaped, else its JSON. */
-void cfg_describe(const struct loader *ld, const char *path, const cJSON *item,
+void cfg_describe(struct loader *ld, const char *path, const cJSON *item,
 		     char *buf, size_t len);
 
 /* Join a parent path and a key. Caller frees. */

@@ -38,7 +38,7 @@ static void warn(struct loader *ld, struct pfg_config *cfg, const char *path,
 		 const char *msg)
 {
 	pfg_strv_pushf(&cfg->warnings, "%s:%d: %s: %s", ld->file,
-		       jsonpos_line(&ld->pos, path), path, msg);
+		       jsonpos_line(cfg_pos(ld), path), path, msg);
 }
 
 int cfg_valid_env_name(const char *s)

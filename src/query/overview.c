@@ -214,73 +214,102 @@ static struct pfg_query_bench **pfg_ov_ids(struct pfg_query_overview *ov)
 	return ids;
 }
 
-/* Fill the baseline columns from the store's baselines in the environment
- * (every environment when it is 0). */
+/* Fill the baseline columns from the store's approved and proposed
+ * baselines in the environment (every environment when it is 0), read in
+ * one query. */
 static void pfg_ov_baselines(struct pfg_store *st, struct pfg_query_overview *ov,
 			     struct pfg_query_bench **ids)
 {
-	static const enum pfg_baseline_state states[] = { PFG_BASELINE_APPROVED,
-							  PFG_BASELINE_PROPOSED };
 	char err[PFG_ERR_MAX];
-	for (int k = 0; k < 2; k++) {
-		struct pfg_baseline_filter f = { .states = 1u << states[k],
-						 .env_id = ov->env_id };
-		struct pfg_baseline *bl;
-		size_t n;
-		if (pfg_store_baselines(st, &f, &bl, &n, err, sizeof err)) {
-			pfg_ov_error(ov, err);
-			continue;
-		}
-		/* Newest first: the first one seen per benchmark wins. */
-		for (size_t i = 0; i < n; i++) {
-			struct pfg_query_bench *b = pfg_ov_bench(ids, ov->n, bl[i].bench_id);
-			if (!b)
-				continue;
-			if (k == 0 && !b->approved_id) {
-				b->approved_id = bl[i].id;
-				b->approved_mean = bl[i].stats.mean;
-				b->approved_n = bl[i].stats.n;
-			} else if (k == 1 && !b->proposed_id) {
-				b->proposed_id = bl[i].id;
-				b->proposed_mean = bl[i].stats.mean;
-				b->proposed_n = bl[i].stats.n;
-			}
-		}
-		pfg_baselines_free(bl, n);
+	struct pfg_baseline_head *bl;
+	size_t n;
+	if (pfg_store_baseline_heads(st, 1u << PFG_BASELINE_APPROVED |
+				     1u << PFG_BASELINE_PROPOSED, ov->env_id, &bl, &n, err,
+				     sizeof err)) {
+		pfg_ov_error(ov, err);
+		n = 0;
+		bl = NULL;
 	}
+	/* Newest first: the first one seen per benchmark and state wins. */
+	for (size_t i = 0; i < n; i++) {
+		struct pfg_query_bench *b = pfg_ov_bench(ids, ov->n, bl[i].bench_id);
+		if (!b)
+			continue;
+		if (bl[i].state == PFG_BASELINE_APPROVED && !b->approved_id) {
+			b->approved_id = bl[i].id;
+			b->approved_mean = bl[i].mean;
+			b->approved_n = bl[i].n;
+		} else if (bl[i].state == PFG_BASELINE_PROPOSED && !b->proposed_id) {
+			b->proposed_id = bl[i].id;
+			b->proposed_mean = bl[i].mean;
+			b->proposed_n = bl[i].n;
+		}
+	}
+	free(bl);
 	for (size_t i = 0; i < ov->n; i++)
 		ov->b[i].baseline = ov->b[i].approved_id ? PFG_QUERY_BASELINE_APPROVED
 				    : ov->b[i].proposed_id ? PFG_QUERY_BASELINE_PROPOSED
 				    : PFG_QUERY_BASELINE_NONE;
 }
 
+/* Fill b's verdict columns from comparison c (of its latest run). */
+static void pfg_ov_verdict(struct pfg_query_bench *b, const struct pfg_comparison *c)
+{
+	b->has_cmp = c->verdict != PFG_VERDICT_NO_BASELINE;
+	b->has_verdict = 1;
+	b->change_pct = c->change_pct;
+	b->ci_low = c->ci_low_pct;
+	b->ci_high = c->ci_high_pct;
+	b->p_value = c->p_value;
+	b->verdict = c->verdict;
+	b->severity = c->severity;
+}
+
+/* Fill the verdicts from comparisons cs[0..nc) where one is of its
+ * benchmark's latest run; the count of benchmarks with a latest result
+ * left without one. */
+static size_t pfg_ov_verdicts(struct pfg_query_overview *ov, struct pfg_query_bench **ids,
+			      const struct pfg_comparison *cs, size_t nc)
+{
+	for (size_t i = 0; i < nc; i++) {
+		struct pfg_query_bench *b = pfg_ov_bench(ids, ov->n, cs[i].bench_id);
+		if (b && b->has_latest && cs[i].run_id == b->latest_run)
+			pfg_ov_verdict(b, &cs[i]);
+	}
+	size_t left = 0;
+	for (size_t i = 0; i < ov->n; i++)
+		left += ov->b[i].has_latest && !ov->b[i].has_verdict;
+	return left;
+}
+
 /* The comparison of each benchmark's latest result, and the sparklines
- * of spark means, each read in one query for the whole suite. */
+ * of spark means, each read in one query for the whole suite. The latest
+ * comparison of each benchmark in the environment, which the gate judges
+ * too, goes to *newest (caller frees; NULL without an environment): in
+ * one environment they are the latest results' comparisons, read once. */
 static void pfg_ov_latest(struct pfg_store *st, struct pfg_query_overview *ov,
-			  struct pfg_query_bench **ids, size_t spark)
+			  struct pfg_query_bench **ids, size_t spark,
+			  struct pfg_comparison **newest, size_t *n_newest)
 {
 	char err[PFG_ERR_MAX];
 	struct pfg_comparison *cs;
-	size_t nc;
-	if (pfg_store_comparisons_of_latest(st, &cs, &nc, err, sizeof err)) {
-		pfg_ov_error(ov, err);
-		nc = 0;
-		cs = NULL;
+	size_t nc, left = 1;
+	*newest = NULL;
+	*n_newest = 0;
+	if (ov->env_id && pfg_store_comparisons_newest(st, ov->env_id, newest, n_newest, err,
+							sizeof err) == 0)
+		left = pfg_ov_verdicts(ov, ids, *newest, *n_newest);
+	/* A latest result of another environment (or without a comparison):
+	 * read the latest results' comparisons as they are. */
+	if (left) {
+		if (pfg_store_comparisons_of_latest(st, &cs, &nc, err, sizeof err)) {
+			pfg_ov_error(ov, err);
+			nc = 0;
+			cs = NULL;
+		}
+		pfg_ov_verdicts(ov, ids, cs, nc);
+		free(cs);
 	}
-	for (size_t i = 0; i < nc; i++) {
-		struct pfg_query_bench *b = pfg_ov_bench(ids, ov->n, cs[i].bench_id);
-		if (!b || !b->has_latest || cs[i].run_id != b->latest_run)
-			continue;
-		b->has_cmp = cs[i].verdict != PFG_VERDICT_NO_BASELINE;
-		b->has_verdict = 1;
-		b->change_pct = cs[i].change_pct;
-		b->ci_low = cs[i].ci_low_pct;
-		b->ci_high = cs[i].ci_high_pct;
-		b->p_value = cs[i].p_value;
-		b->verdict = cs[i].verdict;
-		b->severity = cs[i].severity;
-	}
-	free(cs);
 	if (!spark)
 		return;
 	struct pfg_mean_row *m;
@@ -346,14 +375,19 @@ static void pfg_ov_alerts(struct pfg_store *st, struct pfg_query_overview *ov,
 	qsort(ov->alerts, ov->n_alerts, sizeof *ov->alerts, pfg_alert_order);
 }
 
-/* Judge the suite's state as `perfguard gate` does with cfg's settings. */
+/* Judge the suite's state as `perfguard gate` does with cfg's settings,
+ * from the latest comparisons in the environment already read. */
 static void pfg_ov_gate(struct pfg_store *st, const struct pfg_config *cfg,
-			struct pfg_query_overview *ov)
+			struct pfg_query_overview *ov, const struct pfg_comparison *newest,
+			size_t n_newest)
 {
 	char err[PFG_ERR_MAX];
 	struct pfg_gate_report g;
 	struct pfg_gate_opts o;
 	pfg_gate_opts_init(&o, cfg);
+	o.newest = newest;
+	o.n_newest = n_newest;
+	o.newest_env = ov->env_id;
 	int rc = pfg_gate_judge(st, &o, &g, err, sizeof err);
 	pfg_gate_opts_release(&o);
 	if (rc)
@@ -389,7 +423,9 @@ int pfg_query_overview_load(struct pfg_store *st, const struct pfg_config *cfg,
 	}
 	struct pfg_query_bench **ids = pfg_ov_ids(ov);
 	pfg_ov_baselines(st, ov, ids);
-	pfg_ov_latest(st, ov, ids, opts->spark);
+	struct pfg_comparison *newest;
+	size_t n_newest;
+	pfg_ov_latest(st, ov, ids, opts->spark, &newest, &n_newest);
 	pfg_ov_alerts(st, ov, ids);
 	free(ids);
 	int64_t run;
@@ -398,7 +434,8 @@ int pfg_query_overview_load(struct pfg_store *st, const struct pfg_config *cfg,
 		pfg_store_run_info(st, run, NULL, &ov->last_status, NULL, 0);
 	}
 	if (opts->gate && ov->last_run)
-		pfg_ov_gate(st, cfg, ov);
+		pfg_ov_gate(st, cfg, ov, newest, n_newest);
+	free(newest);
 	ov->load_ns = pfg_now_ns() - t0;
 	return rc;
 }

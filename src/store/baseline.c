@@ -196,19 +196,18 @@ int pfg_store_baselines(struct pfg_store *st, const struct pfg_baseline_filter *
 	return PFG_OK;
 }
 
-/* The one baseline a query with one integer parameter selects. */
-static int get_one_baseline(struct pfg_store *st, const char *where, int64_t param,
+/* The one baseline that sql (a constant text, so that its statement is
+ * kept for reuse) selects with integer parameters p1 and p2. */
+static int get_one_baseline(struct pfg_store *st, const char *sql, int64_t p1, int64_t p2,
 			    struct pfg_baseline *out, char *err, size_t errlen)
 {
 	sqlite3_stmt *stmt;
 	memset(out, 0, sizeof *out);
-	char *sql = pfg_xasprintf("SELECT " BASELINE_COLUMNS BASELINE_FROM " WHERE %s",
-				  where);
 	int rc = store_prepare(st, sql, &stmt, err, errlen);
-	free(sql);
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(stmt, 1, param);
+	sqlite3_bind_int64(stmt, 1, p1);
+	sqlite3_bind_int64(stmt, 2, p2);
 	rc = sqlite3_step(stmt);
 	int out_rc = rc == SQLITE_ROW ? read_baseline(st, stmt, out, err, errlen)
 		   : rc == SQLITE_DONE ? PFG_ENOTFOUND
@@ -220,7 +219,8 @@ static int get_one_baseline(struct pfg_store *st, const char *where, int64_t par
 int pfg_store_baseline_get(struct pfg_store *st, int64_t id, struct pfg_baseline *out,
 			   char *err, size_t errlen)
 {
-	int rc = get_one_baseline(st, "b.id = ?1", id, out, err, errlen);
+	int rc = get_one_baseline(st, "SELECT " BASELINE_COLUMNS BASELINE_FROM
+				  " WHERE b.id = ?1", id, 0, out, err, errlen);
 	if (rc == PFG_ENOTFOUND)
 		pfg_error(err, errlen, rc, "no baseline %lld", (long long)id);
 	return rc;
@@ -229,10 +229,9 @@ int pfg_store_baseline_get(struct pfg_store *st, int64_t id, struct pfg_baseline
 int pfg_store_baseline_approved(struct pfg_store *st, int64_t bench_id, int64_t env_id,
 				struct pfg_baseline *out, char *err, size_t errlen)
 {
-	char where[96];
-	snprintf(where, sizeof where, "b.state = 'approved' AND b.benchmark_id = ?1 AND"
-		 " b.environment_id = %lld", (long long)env_id);
-	int rc = get_one_baseline(st, where, bench_id, out, err, errlen);
+	int rc = get_one_baseline(st, "SELECT " BASELINE_COLUMNS BASELINE_FROM
+				  " WHERE b.state = 'approved' AND b.benchmark_id = ?1 AND"
+				  " b.environment_id = ?2", bench_id, env_id, out, err, errlen);
 	if (rc == PFG_ENOTFOUND)
 		pfg_error(err, errlen, rc, "no approved baseline");
 	return rc;

@@ -610,8 +610,13 @@ static void append_means(const char *text, int64_t bench, size_t limit,
 			 struct pfg_mean_row **rows, size_t *n, size_t *cap)
 {
 	double v[STORE_RECENT_MEANS];
-	size_t k = 0;
+	size_t k = 0, commas = 0;
 	const char *p = text ? strchr(text, '[') : NULL;
+	/* Parse only the last limit numbers: skip to the comma before them. */
+	for (const char *q = p; q && *q && *q != ']'; q++)
+		commas += *q == ',';
+	for (size_t skip = commas + 1 > limit ? commas + 1 - limit : 0; skip > 0 && p; skip--)
+		p = strchr(p + 1, ',');
 	while (p && *p && *p != ']' && k < STORE_RECENT_MEANS) {
 		char *end;
 		double x = strtod(p + 1, &end);

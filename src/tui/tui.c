@@ -280,17 +280,21 @@ int pfg_tui_main(const struct pfg_tui_opts *opts)
 	pfg_tui_glyphs_init(opts->ascii);
 	/* SIGTERM, SIGHUP, SIGINT: stop any run and wake the UI. */
 	pfg_engine_session_catch_signals(session, ui->ch.wake[1]);
+	/* The reader loads the first snapshot while the screen starts: the
+	 * workers never touch curses. */
+	int started = pfg_tui_worker_start(&ui->reader, 0) == 0 &&
+		      pfg_tui_worker_start(&ui->runner, 1) == 0;
+	pfg_ui_request_snapshot(ui);
 	pfg_tui_screen(ui);
 	if (warn.n)
 		pfg_ui_notice(ui, 1, "theme %s: %s%s", ui->theme.name, warn.v[0],
 			      warn.n > 1 ? " (and more)" : "");
 	else if (ui->cfg_problem)
 		pfg_ui_notice(ui, 1, "%s", ui->cfg_problem);
-	if (pfg_tui_worker_start(&ui->reader, 0) || pfg_tui_worker_start(&ui->runner, 1)) {
+	if (!started) {
 		pfg_ui_notice(ui, 1, "cannot start a worker thread");
 		ui->quit = 1;
 	}
-	pfg_ui_request_snapshot(ui);
 	if (!ui->quit)
 		pfg_tui_loop(ui);
 	code = pfg_tui_shutdown(ui, &warn);

@@ -480,6 +480,54 @@ static void test_history_and_samples(void **state)
 	pfg_store_close(st);
 }
 
+/* pfg_store_series_tail() reads what pfg_store_series_means() reads, in
+ * two environments whose runs interleave over more runs than one range
+ * of environments holds, with failed results and runs without a result. */
+static void test_series_tail_matches_series_means(void **state)
+{
+	struct fixture *f = *state;
+	struct pfg_store *st = open_ok(f->db);
+	struct pfg_environment here, other = { "other-host", "other cpu", "other kernel" };
+	int64_t env[2], bench, run;
+	pfg_environment_detect(&here);
+	assert_int_equal(pfg_store_environment_id(st, &here, &env[0], NULL, 0), 0);
+	assert_int_equal(pfg_store_environment_id(st, &other, &env[1], NULL, 0), 0);
+	assert_int_equal(pfg_store_benchmark_id(st, "comp", "lat", "latency", "ms", "lower",
+						&bench, NULL, 0), 0);
+	for (int i = 0; i < 700; i++) {
+		/* Runs 300..399 all in the other environment, else every third. */
+		int e = (i >= 300 && i < 400) || i % 3 == 0;
+		assert_int_equal(pfg_store_run_begin(st, env[e], "cli", NULL, &run, NULL, 0), 0);
+		if (i % 7 != 0) {
+			struct pfg_sample s[2] = { { .value = i }, { .value = i + 1 } };
+			struct pfg_result_row r = { .ok = i % 11 != 0, .n = 2, .mean = i + 0.5 };
+			assert_int_equal(pfg_store_add_result(st, run, bench, s, 2, NULL, NULL, &r,
+							      NULL, 0), 0);
+		}
+		assert_int_equal(pfg_store_run_end(st, run, PFG_RUN_COMPLETE, NULL, 0), 0);
+	}
+	static const size_t limits[] = { 0, 1, 50, 200, 257, 400, 1000 };
+	for (int e = 0; e < 2; e++)
+		for (size_t k = 0; k < sizeof limits / sizeof *limits; k++) {
+			struct pfg_mean_row *a, *b;
+			size_t na, nb;
+			assert_int_equal(pfg_store_series_means(st, bench, env[e], limits[k], &a, &na,
+								NULL, 0), 0);
+			assert_int_equal(pfg_store_series_tail(st, bench, env[e], limits[k], &b, &nb,
+							       NULL, 0), 0);
+			assert_true(na > 0);
+			assert_int_equal(na, nb);
+			for (size_t i = 0; i < na; i++) {
+				assert_int_equal(a[i].bench_id, b[i].bench_id);
+				assert_int_equal(a[i].run_id, b[i].run_id);
+				assert_true(a[i].mean == b[i].mean);
+			}
+			free(a);
+			free(b);
+		}
+	pfg_store_close(st);
+}
+
 /* pfg_store_runs(): every run newest first, runs without results too,
  * with trigger, revision, times and counts from one query; limit cuts. */
 static void test_runs_list(void **state)
@@ -788,6 +836,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stale_running_run_becomes_interrupted,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runs_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_series_tail_matches_series_means, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_rejects_bad_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_only_database, setup, teardown),
 		cmocka_unit_test(test_prune_ranges),
