@@ -90,7 +90,9 @@ q() { sqlite3 .perfguard/perfguard.db "$1"; }
 # Seed the workspace: a suite of two components, three runs of the fast
 # benchmarks, baselines approved for api/* and proposed for store/query,
 # then a confirmed regression of api/step (an alert). store/slow and
-# store/hang are left for the tests to run.
+# store/hang are left for the tests to run; store/slow's runs wait while a
+# file slow.hold exists, but for one run when slow.once does, so a test can
+# look at the screen mid-run.
 tui_seed() {
 	# Values from a custom metric: NAME.val times a fixed cycle of -2%..+2%,
 	# so the seeded verdicts do not depend on how loaded the machine is.
@@ -112,7 +114,8 @@ SH
     {"name": "store", "benchmarks": [
       {"name": "query", "type": "custom", "metric": "v", "unit": "ms", "direction": "lower",
        "command": ["sh", "val.sh", "query"]},
-      {"name": "slow", "type": "latency", "runs": 4, "command": ["sleep", "0.4"]},
+      {"name": "slow", "type": "latency", "runs": 4,
+       "command": ["sh", "-c", "if [ -e slow.once ]; then rm slow.once; else while [ -e slow.hold ]; do sleep 0.05; done; fi; sleep 0.4"]},
       {"name": "hang", "type": "latency", "runs": 3, "command": ["sleep", "613"]}
     ]}
   ]

@@ -21,11 +21,12 @@ expect_success 'r runs the selected benchmark: a new run in the database, keys w
 	test "$(q "SELECT count(*) FROM result r JOIN run ON run.id = r.run_id WHERE run.trigger = '"'"'tui'"'"'")" = 1 &&
 	tui_keys / && tui_wait "filter:" && tui_keys C-u && tui_type "store/slow" && tui_keys Enter &&
 	tui_wait "filter: store/slow" &&
+	touch slow.hold slow.once &&
 	tui_keys r && tui_wait "benchmark 1 of 1" && tui_wait "store/slow" &&
 	tui_keys "?" && tui_wait "Any key closes this help." &&
 	test "$(tui_runs complete)" = 1 &&
 	tui_keys Escape && tui_wait_gone "Any key closes" &&
-	tui_wait "run 1 of 4" &&
+	tui_wait "run 1 of 4" && rm slow.hold &&
 	wait_until "test \"\$(tui_runs complete)\" = 2" &&
 	tui_wait "slow" && tui_keys q && tui_wait_exit 0 &&
 	test "$(samples .perfguard/perfguard.db "SELECT count(*) FROM sample s JOIN benchmark b ON b.id = s.benchmark_id WHERE b.name = '"'"'slow'"'"'")" = 4
