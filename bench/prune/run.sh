@@ -12,6 +12,7 @@
 set -e
 build=${1:-build}
 pg="$(cd "$build" && pwd)/perfguard"
+sql="$(cd "$build" && pwd)/bench/scale/sql" # sqlite3 with the store's SQL functions
 here="$(cd "$(dirname "$0")" && pwd)"
 reps=${REPS:-3}
 benches=2000 runs=500 keep=100
@@ -27,7 +28,7 @@ trap 'exit 143' TERM
 cd "$work"
 printf '{"components": [{"name": "setup", "benchmarks": [{"name": "true", "type": "latency", "runs": 1, "command": ["true"]}]}]}\n' >setup.json
 "$pg" --config setup.json run >/dev/null 2>&1 || true
-sh "$here/../scale/seed.sh" "$benches" "$runs" 3 | sqlite3 -bail .perfguard/perfguard.db >/dev/null
+sh "$here/../scale/seed.sh" "$benches" "$runs" 3 | "$sql" .perfguard/perfguard.db >/dev/null
 sqlite3 .perfguard/perfguard.db "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 seeded=$(du -m .perfguard/perfguard.db | cut -f1)
 
