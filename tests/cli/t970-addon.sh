@@ -140,7 +140,7 @@ expect_success 'run.sh: serves the reports, runs the suite on start, stops on SI
 	expect_contains data/perfguard.env "PERFGUARD_DB=$WORK/data/perfguard.db" &&
 	test ! -e .perfguard-addon.json &&
 	pid=$(cat addon.pid) && kill -TERM "$pid" &&
-	i=0 && while kill -0 "$pid" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done &&
+	i=0 && while kill -0 "$pid" 2>/dev/null && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done &&
 	! kill -0 "$pid" 2>/dev/null &&
 	expect_contains addon.err "stopping" &&
 	! curl -s --max-time 5 "http://127.0.0.1:$(cat addon.port)/" >/dev/null
