@@ -46,6 +46,12 @@ enum { PFG_OPT_DB = 0x1000, PFG_OPT_HELP };
  * 0 after --help, 2 after an unknown option or a missing argument. */
 int pfg_cli_common_option(struct pfg_cli *cli, int opt, const char *arg);
 
+/* The subcommand argv[1] among names (NULL-ended): its index, or -1 with
+ * *code the exit code to return now (0 after --help; 2, saying "expected
+ * a, b or c", when it is missing or unknown). */
+int pfg_cli_subcommand(struct pfg_cli *cli, int argc, char **argv, const char *const *names,
+		       int *code);
+
 /* Report a usage error ("perfguard CMD: msg" and a hint) and return 2. */
 int pfg_cli_usage_error(const struct pfg_cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -64,6 +64,32 @@ int pfg_cli_usage_error(const struct pfg_cli *cli, const char *fmt, ...)
 	return PFG_EXIT_USAGE;
 }
 
+int pfg_cli_subcommand(struct pfg_cli *cli, int argc, char **argv, const char *const *names,
+		       int *code)
+{
+	char expected[256] = "", safe[64];
+	size_t n = 0;
+	while (names[n])
+		n++;
+	for (size_t i = 0; i < n; i++) {
+		size_t used = strlen(expected);
+		snprintf(expected + used, sizeof expected - used, "%s%s",
+			 i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
+	}
+	if (argc < 2 || argv[1][0] == '-') {
+		*code = argc >= 2 && strcmp(argv[1], "--help") == 0 ?
+				pfg_cli_common_option(cli, PFG_OPT_HELP, NULL) :
+				pfg_cli_usage_error(cli, "expected %s", expected);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(argv[1], names[i]) == 0)
+			return (int)i;
+	*code = pfg_cli_usage_error(cli, "no subcommand '%s': expected %s",
+				    pfg_cli_safe(argv[1], safe, sizeof safe), expected);
+	return -1;
+}
+
 int pfg_cli_exit_of(int rc)
 {
 	if (rc == PFG_OK)

@@ -136,17 +136,11 @@ static int act(struct pfg_cli *cli, const struct pfg_config *cfg, int remove, do
 /* `perfguard ha`: parse the subcommand and options; returns an exit code. */
 static int cmd_ha(struct pfg_cli *cli, int argc, char **argv)
 {
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && strcmp(argv[1], "--help") == 0)
-			return pfg_cli_common_option(cli, PFG_OPT_HELP, NULL);
-		return pfg_cli_usage_error(cli, "expected publish, remove or show");
-	}
+	static const char *const subs[] = { "publish", "remove", "show", NULL };
+	int code;
+	if (pfg_cli_subcommand(cli, argc, argv, subs, &code) < 0)
+		return code;
 	const char *sub = argv[1];
-	if (strcmp(sub, "publish") && strcmp(sub, "remove") && strcmp(sub, "show")) {
-		char safe[64];
-		return pfg_cli_usage_error(cli, "no subcommand '%s': expected publish, remove or "
-					   "show", pfg_cli_safe(sub, safe, sizeof safe));
-	}
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "hold", required_argument, NULL, 'H' },

@@ -227,17 +227,11 @@ static int show_log(struct pfg_cli *cli, const char *target, long limit, int jso
 /* `perfguard notify`: parse the subcommand and options; returns an exit code. */
 static int cmd_notify(struct pfg_cli *cli, int argc, char **argv)
 {
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && strcmp(argv[1], "--help") == 0)
-			return pfg_cli_common_option(cli, PFG_OPT_HELP, NULL);
-		return pfg_cli_usage_error(cli, "expected list, test or log");
-	}
+	static const char *const subs[] = { "list", "test", "log", NULL };
+	int code;
+	if (pfg_cli_subcommand(cli, argc, argv, subs, &code) < 0)
+		return code;
 	const char *sub = argv[1];
-	if (strcmp(sub, "list") && strcmp(sub, "test") && strcmp(sub, "log")) {
-		char safe[64];
-		return pfg_cli_usage_error(cli, "no subcommand '%s': expected list, test or log",
-					   pfg_cli_safe(sub, safe, sizeof safe));
-	}
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "limit", required_argument, NULL, 'n' },
